@@ -1,0 +1,28 @@
+//! numbers-api: a tiny HTTP service that hands out random numbers and then
+//! fails on cue, so that a Docker `HEALTHCHECK` has something to notice.
+//!
+//! The binary (`src/main.rs`) only calls [`cli::run`]; everything it does
+//! lives here so the tests can drive the same code:
+//!
+//! - [`config`] — every setting, as a flag with an environment variable;
+//! - [`health`] — the call counter that decides when the service turns unhealthy;
+//! - [`trace_id`] — the ASP.NET-style `traceId` printed in error bodies;
+//! - [`problem`] — the `application/problem+json` errors;
+//! - [`routes`] — the HTTP endpoints;
+//! - [`startup`] — binding the listener and running the server;
+//! - [`state`] — what the workers share: the counter and the trace ids;
+//! - [`shutdown`] — SIGTERM / SIGINT handling;
+//! - [`healthcheck`] — the `numbers-api healthcheck` probe that replaces curl;
+//! - [`telemetry`] — logging.
+
+pub mod cli;
+pub mod config;
+pub mod health;
+pub mod healthcheck;
+pub mod problem;
+pub mod routes;
+pub mod shutdown;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod trace_id;

@@ -1,0 +1,110 @@
+//! Unknown paths, wrong methods and malformed requests.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use crate::helpers::{assert_problem, spawn_app};
+
+#[test]
+fn an_unknown_path_is_a_404_problem() {
+    let app = spawn_app(3);
+
+    let reply = app.get("/nope");
+
+    assert_problem(
+        &reply,
+        404,
+        "https://tools.ietf.org/html/rfc7231#section-6.5.4",
+        "Not Found",
+    );
+}
+
+#[test]
+fn a_wrong_method_is_a_405_problem_that_lists_the_allowed_ones() {
+    let app = spawn_app(3);
+    let cases = [
+        ("POST", "/rng", "GET"),
+        ("DELETE", "/health", "GET"),
+        ("PUT", "/healthz", "GET"),
+        ("PUT", "/reset", "GET, POST"),
+    ];
+
+    for (method, path, allow) in cases {
+        let reply = app.request(method, path);
+
+        assert_problem(
+            &reply,
+            405,
+            "https://tools.ietf.org/html/rfc7231#section-6.5.5",
+            "Method Not Allowed",
+        );
+        assert_eq!(reply.allow.as_deref(), Some(allow), "{method} {path}");
+    }
+}
+
+#[test]
+fn a_wrong_method_does_not_count_as_a_call() {
+    let app = spawn_app(1);
+
+    app.request("POST", "/rng");
+    let first = app.get("/rng");
+
+    assert_eq!(first.status, 200);
+}
+
+/// Sends raw bytes and returns the status line of whatever comes back.
+fn raw_status(address: std::net::SocketAddr, bytes: &[u8]) -> String {
+    let mut stream = TcpStream::connect(address).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    // The server may answer and close before it has read everything.
+    let _ = stream.write_all(bytes);
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    String::from_utf8_lossy(&response)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn malformed_and_oversized_requests_get_a_4xx_and_the_server_keeps_serving() {
+    let app = spawn_app(0);
+    let huge_header = format!(
+        "GET /rng HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(200 * 1024)
+    );
+    let many_headers = format!(
+        "GET /rng HTTP/1.1\r\nHost: x\r\n{}\r\n",
+        (0..500)
+            .map(|i| format!("X-{i}: v\r\n"))
+            .collect::<String>()
+    );
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("garbage", b"\x00\x01\x02 not http at all\r\n\r\n".to_vec()),
+        ("bad version", b"GET /rng HTTP/9.9\r\n\r\n".to_vec()),
+        (
+            "invalid utf-8 path",
+            b"GET /\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n".to_vec(),
+        ),
+        ("huge header", huge_header.into_bytes()),
+        ("many headers", many_headers.into_bytes()),
+        (
+            "bad content-length",
+            b"GET /rng HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n".to_vec(),
+        ),
+    ];
+
+    for (name, bytes) in cases {
+        let status = raw_status(app.address, &bytes);
+
+        assert!(
+            status.starts_with("HTTP/1.1 4") || status.starts_with("HTTP/1.0 4"),
+            "{name}: got {status:?}"
+        );
+        assert_eq!(app.get("/rng").status, 200, "still serving after {name}");
+    }
+}

@@ -1,0 +1,7 @@
+//! HTTP behaviour, on the real server bound to port 0.
+
+mod compat;
+mod errors;
+mod health;
+mod helpers;
+mod rng;

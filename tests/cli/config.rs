@@ -1,0 +1,214 @@
+use std::net::TcpListener;
+use std::time::Duration;
+
+use crate::helpers::{numbers_api, run_to_exit, Server};
+
+const DEADLINE: Duration = Duration::from_secs(10);
+
+#[test]
+fn a_bad_value_stops_the_program_with_one_line_naming_the_setting_and_value() {
+    let cases = [
+        ("NUMBERS_FAIL_AFTER", "-1"),
+        ("NUMBERS_FAIL_AFTER", "abc"),
+        ("FailAfterCallCount", "many"),
+        ("NUMBERS_LISTEN", "localhost"),
+        ("NUMBERS_LISTEN", "0.0.0.0:99999"),
+        ("NUMBERS_WORKERS", "0"),
+        ("NUMBERS_WORKERS", "two"),
+    ];
+
+    for (variable, value) in cases {
+        let output = run_to_exit(numbers_api().env(variable, value), DEADLINE);
+
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{variable}={value} was accepted");
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.contains(variable), "{variable} not named: {stderr}");
+        assert!(
+            stderr.contains(&format!("'{value}'")),
+            "{value} not named: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_bad_flag_value_names_the_flag() {
+    let output = run_to_exit(numbers_api().args(["--fail-after", "x"]), DEADLINE);
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr.contains("--fail-after") && stderr.contains("'x'"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_port_in_use_stops_the_program_naming_the_address() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+
+    let output = run_to_exit(numbers_api().env("NUMBERS_LISTEN", &address), DEADLINE);
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains(&address), "{stderr}");
+    assert!(stderr.contains("NUMBERS_LISTEN"), "{stderr}");
+    assert!(stderr.contains("in use"), "{stderr}");
+}
+
+#[test]
+fn version_prints_the_name_and_version() {
+    let output = run_to_exit(numbers_api().arg("--version"), DEADLINE);
+
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        format!("numbers-api {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn help_documents_every_setting_with_its_variable() {
+    let output = run_to_exit(numbers_api().arg("--help"), DEADLINE);
+    let help = String::from_utf8_lossy(&output.stdout);
+
+    assert!(output.status.success());
+    for needle in [
+        "--listen",
+        "NUMBERS_LISTEN",
+        "--fail-after",
+        "NUMBERS_FAIL_AFTER",
+        "FailAfterCallCount",
+        "--workers",
+        "NUMBERS_WORKERS",
+        "healthcheck",
+    ] {
+        assert!(help.contains(needle), "{needle} missing from --help");
+    }
+}
+
+#[test]
+fn the_start_log_names_version_address_and_fail_after() {
+    let server = Server::start({
+        let mut c = numbers_api();
+        c.env("NUMBERS_FAIL_AFTER", "7").env("NUMBERS_WORKERS", "1");
+        c
+    });
+
+    let line = server
+        .wait_for_log("listening on", DEADLINE)
+        .expect("start line");
+
+    assert!(line.contains(env!("CARGO_PKG_VERSION")), "{line}");
+    assert!(line.contains(&server.address.to_string()), "{line}");
+    assert!(line.contains("fail-after 7"), "{line}");
+    assert!(line.contains("workers 1"), "{line}");
+}
+
+fn statuses(server: &Server, calls: usize) -> Vec<u16> {
+    (0..calls).map(|_| server.get("/rng").0).collect()
+}
+
+#[test]
+fn the_default_is_three_good_calls() {
+    let server = Server::start(numbers_api());
+
+    assert_eq!(statuses(&server, 5), [200, 200, 200, 500, 500]);
+}
+
+#[test]
+fn numbers_fail_after_sets_the_budget() {
+    let server = Server::start({
+        let mut c = numbers_api();
+        c.env("NUMBERS_FAIL_AFTER", "1");
+        c
+    });
+
+    assert_eq!(statuses(&server, 2), [200, 500]);
+}
+
+#[test]
+fn fail_after_call_count_is_an_alias() {
+    let server = Server::start({
+        let mut c = numbers_api();
+        c.env("FailAfterCallCount", "1");
+        c
+    });
+
+    assert_eq!(statuses(&server, 3), [200, 500, 500]);
+}
+
+#[test]
+fn fail_after_call_count_zero_means_never_fail() {
+    let server = Server::start({
+        let mut c = numbers_api();
+        c.env("FailAfterCallCount", "0");
+        c
+    });
+
+    assert!(statuses(&server, 50).iter().all(|&s| s == 200));
+}
+
+#[test]
+fn numbers_fail_after_wins_over_the_alias() {
+    let server = Server::start({
+        let mut c = numbers_api();
+        c.env("NUMBERS_FAIL_AFTER", "2")
+            .env("FailAfterCallCount", "1");
+        c
+    });
+
+    assert_eq!(statuses(&server, 3), [200, 200, 500]);
+}
+
+#[test]
+fn debug_logging_shows_each_number_and_each_failure() {
+    let server = Server::start({
+        let mut c = numbers_api();
+        c.env("NUMBERS_FAIL_AFTER", "1").env("RUST_LOG", "debug");
+        c
+    });
+
+    let (_, number) = server.get("/rng");
+    let (_, failure) = server.get("/rng");
+
+    let expected = format!("Returning random number: {number}");
+    assert!(
+        server.wait_for_log(&expected, DEADLINE).is_some(),
+        "{:?}",
+        server.logs()
+    );
+    let trace_id = failure
+        .split("\"traceId\":\"")
+        .nth(1)
+        .and_then(|s| s.strip_suffix("\"}"))
+        .expect("a traceId");
+    let warning = server
+        .wait_for_log("Unhealthy!", DEADLINE)
+        .expect("a warning");
+    assert!(
+        warning.contains("WARN") && warning.contains(trace_id),
+        "{warning}"
+    );
+}
+
+#[test]
+fn info_is_the_default_log_level() {
+    let server = Server::start(numbers_api());
+
+    server.get("/rng");
+    server.get("/reset");
+    server
+        .wait_for_log("Reset", DEADLINE)
+        .expect("the info line");
+
+    assert!(
+        !server
+            .logs()
+            .iter()
+            .any(|l| l.contains("Returning random number")),
+        "debug lines at the default level: {:?}",
+        server.logs()
+    );
+}

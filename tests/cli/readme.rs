@@ -1,0 +1,125 @@
+//! The README is what students copy from: its settings tables must match
+//! `--help`, and its curl transcript must be what the server really prints.
+
+use std::process::Command;
+use std::time::Duration;
+
+use crate::helpers::{numbers_api, run_to_exit, Server};
+
+fn readme() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README.md")
+}
+
+/// (flag, variable, default) for every option `--help` lists.
+fn help_settings(args: &[&str]) -> Vec<(String, String, String)> {
+    let output = run_to_exit(numbers_api().args(args), Duration::from_secs(10));
+    let help = String::from_utf8_lossy(&output.stdout).to_string();
+    help.lines()
+        .map(str::trim)
+        .filter(|line| line.starts_with("--") && line.contains("[env: "))
+        .map(|line| {
+            let flag = line.split_whitespace().next().unwrap().to_string();
+            let env = between(line, "[env: ", "=").unwrap_or_default();
+            let default = between(line, "[default: ", "]").unwrap_or_default();
+            (flag, env, default)
+        })
+        .collect()
+}
+
+fn between(text: &str, start: &str, end: &str) -> Option<String> {
+    let rest = &text[text.find(start)? + start.len()..];
+    Some(rest[..rest.find(end)?].to_string())
+}
+
+/// (flag, variable, default) for every row of the README's settings tables.
+fn readme_settings() -> Vec<(String, String, String)> {
+    readme()
+        .lines()
+        .filter(|line| line.starts_with("| `--"))
+        .map(|line| {
+            let cells: Vec<String> = line
+                .split('|')
+                .map(|cell| cell.trim().trim_matches('`').to_string())
+                .collect();
+            (cells[1].clone(), cells[2].clone(), cells[3].clone())
+        })
+        .collect()
+}
+
+#[test]
+fn the_readme_settings_tables_match_help() {
+    let mut from_help = help_settings(&["--help"]);
+    from_help.extend(
+        help_settings(&["healthcheck", "--help"])
+            .into_iter()
+            .filter(|(flag, _, _)| flag != "--listen"),
+    );
+    let from_readme = readme_settings();
+
+    for (flag, env, default) in &from_help {
+        let row = from_readme
+            .iter()
+            .find(|(f, _, _)| f == flag)
+            .unwrap_or_else(|| panic!("{flag} is not in the README's tables"));
+        assert_eq!(&row.1, env, "variable of {flag}");
+        if !default.is_empty() {
+            assert_eq!(&row.2, default, "default of {flag}");
+        }
+    }
+    for (flag, _, _) in &from_readme {
+        assert!(
+            from_help.iter().any(|(f, _, _)| f == flag),
+            "the README documents {flag}, which --help does not know"
+        );
+    }
+}
+
+/// Numbers are random and trace ids differ per process: compare shapes.
+fn normalise(line: &str) -> String {
+    if !line.is_empty() && line.chars().all(|c| c.is_ascii_digit()) {
+        let n: u32 = line.parse().unwrap();
+        assert!(n < 100, "{n} is not from 0 to 99");
+        return "<number>".into();
+    }
+    match line.find("\"traceId\":\"|") {
+        Some(at) => format!("{}<traceId>", &line[..at]),
+        None => line.to_string(),
+    }
+}
+
+#[test]
+fn the_readme_curl_transcript_is_what_the_server_prints() {
+    let readme = readme();
+    let section = between(&readme, "## Try it", "\n## ").expect("a Try it section");
+    let block = between(&section, "```console\n", "```").expect("a console block");
+    let server = Server::start(numbers_api());
+    let mut steps = 0;
+
+    let mut lines = block.lines().peekable();
+    while let Some(line) = lines.next() {
+        let command = line.strip_prefix("$ ").expect("a command line");
+        let mut expected = Vec::new();
+        while let Some(next) = lines.next_if(|l| !l.starts_with("$ ")) {
+            expected.push(normalise(next));
+        }
+        let args: Vec<String> = command
+            .split_whitespace()
+            .skip(1)
+            .map(|a| a.replace("http://localhost:8080", &server.url("")))
+            .collect();
+        assert!(command.starts_with("curl "), "only curl here: {command}");
+
+        let output = Command::new("curl")
+            .arg("-sS")
+            .args(&args)
+            .output()
+            .expect("curl is installed");
+
+        let mut printed = String::from_utf8_lossy(&output.stdout).to_string();
+        printed.push_str(&String::from_utf8_lossy(&output.stderr));
+        let actual: Vec<String> = printed.lines().map(normalise).collect();
+        assert_eq!(actual, expected, "output of `{command}`");
+        steps += 1;
+    }
+    assert!(steps >= 7, "the transcript shrank to {steps} steps");
+}

@@ -1,0 +1,37 @@
+use std::io::Write;
+use std::net::TcpStream;
+use std::time::Duration;
+
+use crate::helpers::{numbers_api, Server};
+
+/// `docker stop` kills after 10 s; the bound is 2 s.
+const BOUND: Duration = Duration::from_secs(2);
+
+fn stops_cleanly_on(signal: i32) {
+    let mut server = Server::start(numbers_api());
+    assert_eq!(server.get("/health").0, 200);
+    // An idle keep-alive connection must not hold the shutdown up.
+    let mut idle = TcpStream::connect(server.address).unwrap();
+    idle.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+
+    server.signal(signal);
+    let status = server.wait_exit(BOUND);
+
+    let status = status.unwrap_or_else(|| panic!("still running {BOUND:?} after the signal"));
+    assert_eq!(status.code(), Some(0), "{:?}", server.logs());
+    assert!(
+        TcpStream::connect(server.address).is_err(),
+        "still accepting after exit"
+    );
+}
+
+#[test]
+fn sigterm_exits_0_promptly() {
+    stops_cleanly_on(libc::SIGTERM);
+}
+
+#[test]
+fn sigint_exits_0_promptly() {
+    stops_cleanly_on(libc::SIGINT);
+}
