@@ -50,26 +50,49 @@ fi
 # confuse the liveness check.
 DOCKER=/usr/bin/docker
 engine_up() { "$DOCKER" info >/dev/null 2>&1; }
+drop_stale_pidfile() { # $1 = pid file, $2 = expected process name
+  local pid state
+  [ -f "$1" ] || return 0
+  pid="$(cat "$1" 2>/dev/null || true)"
+  state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)"
+  if [ -z "$pid" ] || [ -z "$state" ] || [ "$state" = Z ] ||
+     [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != "$2" ]; then
+    log "removing stale $1 (pid ${pid:-?} is not a live $2)"
+    rm -f "$1"
+  fi
+}
 
 if engine_up; then
   log "docker engine already answers"
 else
   # No systemd here, so start dockerd ourselves, detached (setsid) so it
   # outlives this script and the shell that called it.
-  # --mtu: the default bridge otherwise uses 1500 while the uplink may be
-  # smaller (1400 on these VMs); big packets from containers then get lost
-  # and downloads inside builds/containers hang.
+  # --mtu: the default bridge (also used by builds) otherwise uses 1500 while
+  # the uplink may be smaller (1400 on these VMs). Downloads worked here even
+  # with 1500, but matching the uplink avoids PMTU black holes elsewhere.
   uplink="$(ip -o route show default 2>/dev/null | awk '{for(i=1;i<NF;i++) if($i=="dev"){print $(i+1); exit}}')"
   mtu_args=()
   if [ -n "$uplink" ] && [ -r "/sys/class/net/$uplink/mtu" ]; then
     mtu="$(cat "/sys/class/net/$uplink/mtu")"
     [ "$mtu" -lt 1500 ] && mtu_args=(--mtu "$mtu")
   fi
+  # A dockerd/containerd killed from outside (e.g. at the end of a previous
+  # session) leaves pid files behind, and PID 1 here may not reap them at once:
+  # dockerd refuses to start while the pid in its file still exists, even as a
+  # zombie. Drop pid files whose process is gone, a zombie, or something else.
+  drop_stale_pidfile /var/run/docker.pid dockerd
+  drop_stale_pidfile /var/run/docker/containerd/containerd.pid containerd
   log "starting dockerd ${mtu_args[*]:-} (log: $DOCKERD_LOG)"
   mkdir -p "$(dirname "$DOCKERD_LOG")"
   setsid dockerd "${mtu_args[@]}" >>"$DOCKERD_LOG" 2>&1 </dev/null &
+  dockerd_pid=$!
   deadline=$((SECONDS + DOCKERD_TIMEOUT))
   until engine_up; do
+    # (a dead child stays a zombie until we wait for it, so look at its state)
+    if [ "$(awk '{print $3}' "/proc/$dockerd_pid/stat" 2>/dev/null || echo Z)" = Z ]; then
+      tail -n 30 "$DOCKERD_LOG" >&2 || true
+      die "dockerd exited during startup (see $DOCKERD_LOG)"
+    fi
     if [ "$SECONDS" -ge "$deadline" ]; then
       tail -n 30 "$DOCKERD_LOG" >&2 || true
       die "dockerd did not answer within ${DOCKERD_TIMEOUT}s (see $DOCKERD_LOG)"

@@ -27,7 +27,7 @@ for arg in "$@"; do
     --force) FORCE=1 ;;
     --verify) VERIFY=1 ;;
     --no-verify) VERIFY=0 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -281,7 +281,7 @@ log "check: apt-get install curl in a build FROM $DEBIAN_IMAGE"
 mkdir -p "$WORK/curl"
 printf 'FROM %s\nRUN apt-get update && apt-get install -y --no-install-recommends curl && curl --version\n' \
   "$DEBIAN_IMAGE" >"$WORK/curl/Dockerfile"
-DOCKER_BUILDKIT=0 "$DOCKER" build -q -t "$TAG_PREFIX:curl" "$WORK/curl" >/dev/null \
+DOCKER_BUILDKIT=0 "$DOCKER" build --no-cache -q -t "$TAG_PREFIX:curl" "$WORK/curl" >/dev/null \
   || die "apt-get install curl failed inside a build"
 
 # A throwaway crate with one crates.io dependency; stage 1 also links it
@@ -316,7 +316,7 @@ CMD ["/hello"]
 EOF
 check_build() { # $1 = tag suffix, rest = env + docker client
   local tag="$TAG_PREFIX:$1" out; shift
-  env "$@" build -q -t "$tag" "$proj" >/dev/null || die "cargo build in docker build ($tag) failed"
+  env "$@" build --no-cache -q -t "$tag" "$proj" >/dev/null || die "cargo build in docker build ($tag) failed"
   out="$("$DOCKER" run --rm "$tag")"
   [ "$out" = "hello from 4242" ] || die "static binary FROM scratch ($tag) printed: $out"
 }

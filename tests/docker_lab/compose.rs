@@ -1,0 +1,119 @@
+//! The compose file: healthy after `up`, unhealthy within interval x retries
+//! of the fourth call, and nothing left behind by `down`.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::docker::{
+    docker_ok, engine_or_skip, free_port, image, run_with_deadline, try_get, ROOT,
+    UNHEALTHY_BODY_START,
+};
+
+/// A compose project with its own name and port; `down` runs on drop.
+struct Project {
+    name: String,
+    publish: String,
+}
+
+impl Project {
+    fn new() -> Project {
+        Project {
+            name: format!("numbers-lab-{}", std::process::id()),
+            publish: format!("127.0.0.1:{}", free_port()),
+        }
+    }
+
+    fn compose(&self, args: &[&str]) -> String {
+        let output = run_with_deadline(
+            Command::new("docker")
+                .arg("compose")
+                .args(["-p", &self.name])
+                .args(args)
+                .env("NUMBERS_PUBLISH", &self.publish)
+                .current_dir(ROOT),
+            Duration::from_secs(600),
+        );
+        assert!(
+            output.status.success(),
+            "docker compose {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).trim().to_string()
+    }
+
+    fn container(&self) -> String {
+        self.compose(&["ps", "-q", "numbers-api"])
+    }
+
+    fn health(&self) -> String {
+        docker_ok(&[
+            "inspect",
+            "--format",
+            "{{.State.Health.Status}}",
+            &self.container(),
+        ])
+    }
+
+    fn wait_for_health(&self, wanted: &str, deadline: Duration) -> Duration {
+        let started = Instant::now();
+        loop {
+            let health = self.health();
+            if health == wanted {
+                return started.elapsed();
+            }
+            assert!(
+                started.elapsed() < deadline,
+                "still {health} after {deadline:?}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn port(&self) -> u16 {
+        self.publish.rsplit(':').next().unwrap().parse().unwrap()
+    }
+
+    fn leftovers(&self) -> String {
+        let label = format!("label=com.docker.compose.project={}", self.name);
+        let containers = docker_ok(&["ps", "-a", "-q", "--filter", &label]);
+        let networks = docker_ok(&["network", "ls", "-q", "--filter", &label]);
+        format!("{containers}{networks}")
+    }
+}
+
+impl Drop for Project {
+    fn drop(&mut self) {
+        let _ = Command::new("docker")
+            .args(["compose", "-p", &self.name, "down", "--remove-orphans"])
+            .current_dir(ROOT)
+            .output();
+    }
+}
+
+#[test]
+fn compose_up_turns_healthy_then_unhealthy_within_interval_times_retries() {
+    if !engine_or_skip("compose") {
+        return;
+    }
+    // Built by the image tests' helper, so `up` finds it and need not build.
+    image("v3");
+    let project = Project::new();
+
+    project.compose(&["up", "-d"]);
+    project.wait_for_health("healthy", Duration::from_secs(30));
+    for _ in 0..3 {
+        assert_eq!(try_get(project.port(), "/rng").unwrap().0, 200);
+    }
+    let (status, body) = try_get(project.port(), "/rng").unwrap();
+    let took = project.wait_for_health("unhealthy", Duration::from_secs(30));
+
+    assert_eq!(status, 500);
+    assert!(body.starts_with(UNHEALTHY_BODY_START), "{body}");
+    println!("compose: unhealthy {took:?} after the fourth call");
+    // interval 5 s x retries 2 = 10 s, plus the last probe's own run time
+    // (timeout 1 s) and this test's polling.
+    assert!(took <= Duration::from_secs(12), "took {took:?}");
+
+    project.compose(&["down"]);
+    assert_eq!(project.leftovers(), "", "down left things behind");
+}

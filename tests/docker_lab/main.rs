@@ -1,0 +1,9 @@
+//! The lab, on a real Docker engine: each test follows the steps a student
+//! takes (build, run, curl, `docker ps`, `docker inspect`) with our images.
+//!
+//! They run when an engine answers and say plainly when they skip; with
+//! `CI=true` a missing engine is a failure.
+
+mod compose;
+mod docker;
+mod images;
