@@ -1,10 +1,12 @@
 //! The README's lab, run command by command as written, with the image's own
 //! health-check timing (probes 30 s apart, unhealthy after the third failure).
 //!
-//! A test binary of its own, so no other Docker test runs beside it: the
-//! README's `docker container ls --last 1` must find this walk-through's
-//! container. Ports 8080-8082 are swapped for free ones, so a student's own
-//! lab containers are neither in the way nor touched.
+//! Ports 8080-8082 are swapped for free ones, so a student's own lab
+//! containers are neither in the way nor touched. The README's
+//! `$(docker container ls --last 1 --format '{{.ID}}')` means "the container
+//! just started"; on an engine that other work shares, the last container
+//! may be someone else's, so the test substitutes the id it got from its own
+//! `docker run`.
 
 #[allow(dead_code)]
 #[path = "docker_lab/docker.rs"]
@@ -68,6 +70,20 @@ fn sh(command: &str, deadline: Duration) -> Output {
         Command::new("sh").args(["-c", command]).current_dir(ROOT),
         deadline,
     )
+}
+
+/// What a terminal shows: curl draws its progress meter only when its
+/// output is not a terminal, so of stderr keep just curl's error lines.
+fn terminal_text(command: &str, output: &Output) -> String {
+    if !command.starts_with("curl ") {
+        return text(output);
+    }
+    let errors: String = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter(|line| line.starts_with("curl: "))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    format!("{}{errors}", String::from_utf8_lossy(&output.stdout))
 }
 
 fn text(output: &Output) -> String {
@@ -136,11 +152,17 @@ fn the_readme_lab_works_as_written_with_the_images_own_timing() {
     let steps = lab_steps();
     assert!(steps.len() >= 20, "the lab shrank to {} steps", steps.len());
     let mut last_failure: Option<Instant> = None;
+    let last_container = "$(docker container ls --last 1 --format '{{.ID}}')";
 
     for step in steps {
         let mut command = step.command.clone();
         for (from, to) in &ports {
-            command = command.replace(&format!("{from}:"), &format!("{to}:"));
+            command = command
+                .replace(&format!(" {from}:"), &format!(" {to}:"))
+                .replace(&format!(":{from}/"), &format!(":{to}/"));
+        }
+        if let Some(id) = cleanup.0.last() {
+            command = command.replace(last_container, id);
         }
         let started = Instant::now();
 
@@ -203,7 +225,10 @@ fn the_readme_lab_works_as_written_with_the_images_own_timing() {
             let expected: Vec<String> = step.expected.iter().map(|l| normalise(l)).collect();
             let actual = loop {
                 let output = sh(&command, Duration::from_secs(60));
-                let actual: Vec<String> = text(&output).lines().map(normalise).collect();
+                let actual: Vec<String> = terminal_text(&command, &output)
+                    .lines()
+                    .map(normalise)
+                    .collect();
                 let not_up_yet = matches!(output.status.code(), Some(7 | 52 | 56))
                     || (command.starts_with("docker exec") && actual != expected);
                 if !not_up_yet || started.elapsed() > Duration::from_secs(20) {
