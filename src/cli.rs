@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use crate::config::{self, ConfigError, Invocation, Settings};
 use crate::startup::Application;
-use crate::{healthcheck, shutdown, telemetry};
+use crate::{duration, healthcheck, shutdown, telemetry, watch};
 
 /// Runs the program with the process's arguments and environment.
 pub fn run() -> ExitCode {
@@ -14,6 +14,14 @@ pub fn run() -> ExitCode {
             let report = healthcheck::probe(&settings);
             println!("{report}");
             ExitCode::from(report.exit_code())
+        }
+        Ok(Invocation::Watch(settings)) => {
+            let mut out = std::io::stdout();
+            match watch::run(&settings, &mut out) {
+                Ok(health) => ExitCode::from(watch::exit_code(&settings, &health)),
+                // stdout closed (piped into `head`, say): nothing left to do.
+                Err(_) => ExitCode::SUCCESS,
+            }
         }
         Err(ConfigError::Display(message)) => {
             // --help and --version; printing to a closed pipe is not an error
@@ -32,29 +40,46 @@ pub fn run() -> ExitCode {
 fn serve(settings: &Settings) -> ExitCode {
     telemetry::init();
     let result = actix_web::rt::System::new().block_on(async {
-        let signals =
-            shutdown::signals().map_err(|e| format!("cannot install signal handlers: {e}"))?;
+        let mut signals = Box::pin(
+            shutdown::signals().map_err(|e| format!("cannot install signal handlers: {e}"))?,
+        );
+        if !settings.startup_delay.is_zero() {
+            log::info!(
+                "numbers-api {} starting: the port opens in {} (--startup-delay)",
+                env!("CARGO_PKG_VERSION"),
+                duration::format(settings.startup_delay)
+            );
+            tokio::select! {
+                _ = actix_web::rt::time::sleep(settings.startup_delay) => {}
+                signal = &mut signals => {
+                    log::info!("{signal} received during the start-up delay: exiting");
+                    return Ok(None);
+                }
+            }
+        }
         let app = Application::build(settings).map_err(|e| e.to_string())?;
         log::info!(
-            "numbers-api {} listening on {} (fail-after {}{}, workers {})",
+            "numbers-api {} listening on {} (fail-after {}{}, workers {}, health mode {}, control API {})",
             env!("CARGO_PKG_VERSION"),
             app.local_addr(),
             settings.fail_after,
-            if settings.fail_after == 0 {
-                " (never fail)"
-            } else {
-                ""
-            },
+            if settings.fail_after == 0 { " = never fail" } else { "" },
             settings.workers,
+            settings.health_mode,
+            if settings.control { "on" } else { "off" },
         );
         app.run_until_stopped(signals)
             .await
             .map_err(|e| format!("server error: {e}"))
     });
     match result {
-        Ok(()) => {
+        Ok(None) => {
             log::info!("stopped");
             ExitCode::SUCCESS
+        }
+        Ok(Some(code)) => {
+            log::info!("stopped, exit code {code}");
+            ExitCode::from(code)
         }
         Err(message) => {
             eprintln!("numbers-api: {message}");

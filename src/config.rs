@@ -11,9 +11,13 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::num::NonZeroUsize;
 use std::time::Duration;
 
+use clap::builder::BoolishValueParser;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::parser::ValueSource;
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use crate::docker_health::{Rules, Status};
+use crate::mode::HealthMode;
 
 /// The fail-after of the lab: three good calls, then failure.
 pub const DEFAULT_FAIL_AFTER: u64 = 3;
@@ -37,6 +41,9 @@ pub enum Command {
     /// Probe /health once, as a Docker HEALTHCHECK: exit 0 for HTTP 200
     /// within the timeout, 1 otherwise
     Healthcheck(HealthcheckArgs),
+    /// Probe a URL with Docker's health-check rules and print each change of
+    /// status as it happens
+    Watch(WatchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -77,6 +84,64 @@ pub struct ServeArgs {
     /// Worker threads serving requests [default: one per CPU core]
     #[arg(long, env = "NUMBERS_WORKERS", value_name = "N", value_parser = parse_workers)]
     pub workers: Option<NonZeroUsize>,
+
+    /// How /health behaves: ok (the lab), fail, hang, slow=<ms>,
+    /// fail-next=<k> or flap[=<n>]; also changeable at run time through the
+    /// control API
+    #[arg(
+        long,
+        env = "NUMBERS_HEALTH_MODE",
+        default_value = "ok",
+        value_name = "MODE",
+        value_parser = parse_mode
+    )]
+    pub health_mode: HealthMode,
+
+    /// Wait this long before opening the port, like an app that is slow to
+    /// start (teaches start_period)
+    #[arg(
+        long,
+        env = "NUMBERS_STARTUP_DELAY",
+        default_value = "0s",
+        value_name = "DURATION",
+        value_parser = parse_delay
+    )]
+    pub startup_delay: Duration,
+
+    /// After SIGTERM, keep serving this long with /readyz answering 503
+    /// before the port closes, so load balancers stop sending traffic first
+    #[arg(
+        long,
+        env = "NUMBERS_SHUTDOWN_DELAY",
+        default_value = "0s",
+        value_name = "DURATION",
+        value_parser = parse_delay
+    )]
+    pub shutdown_delay: Duration,
+
+    /// Exit with CODE (1 if none is given) as soon as the service answers
+    /// unhealthy, so a restart policy can bring it back
+    #[arg(
+        long,
+        env = "NUMBERS_EXIT_ON_UNHEALTHY",
+        value_name = "CODE",
+        num_args = 0..=1,
+        default_missing_value = "1",
+        value_parser = parse_exit_code
+    )]
+    pub exit_on_unhealthy: Option<u8>,
+
+    /// Serve the control API (/control/health) that changes the health mode
+    /// at run time
+    #[arg(
+        long,
+        env = "NUMBERS_CONTROL",
+        default_value = "true",
+        value_name = "BOOL",
+        action = ArgAction::Set,
+        value_parser = BoolishValueParser::new()
+    )]
+    pub control: bool,
 }
 
 #[derive(Debug, Args)]
@@ -96,11 +161,68 @@ pub struct HealthcheckArgs {
     pub timeout_ms: u64,
 }
 
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// URL to probe, such as http://127.0.0.1:8080/health
+    #[arg(value_name = "URL", value_parser = parse_url)]
+    pub url: String,
+
+    /// Time between probes (HEALTHCHECK --interval)
+    #[arg(long, env = "NUMBERS_WATCH_INTERVAL", default_value = "30s", value_name = "DURATION", value_parser = parse_probe_duration)]
+    pub interval: Duration,
+
+    /// A probe that takes longer fails with exit code -1 (HEALTHCHECK --timeout)
+    #[arg(long, env = "NUMBERS_WATCH_TIMEOUT", default_value = "30s", value_name = "DURATION", value_parser = parse_probe_duration)]
+    pub timeout: Duration,
+
+    /// Failures in a row that make the status unhealthy (HEALTHCHECK --retries)
+    #[arg(long, env = "NUMBERS_WATCH_RETRIES", default_value_t = 3, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub retries: u32,
+
+    /// Failures this soon after the start do not count while starting
+    /// (HEALTHCHECK --start-period)
+    #[arg(long, env = "NUMBERS_WATCH_START_PERIOD", default_value = "0s", value_name = "DURATION", value_parser = parse_delay)]
+    pub start_period: Duration,
+
+    /// Time between probes during the start period (HEALTHCHECK
+    /// --start-interval, Docker 25 and newer)
+    #[arg(long, env = "NUMBERS_WATCH_START_INTERVAL", default_value = "5s", value_name = "DURATION", value_parser = parse_probe_duration)]
+    pub start_interval: Duration,
+
+    /// Print State.Health as `docker inspect` shows it at each change
+    #[arg(long, env = "NUMBERS_WATCH_INSPECT", default_value = "false", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
+    pub inspect: bool,
+
+    /// Print every probe, not only changes of status
+    #[arg(long, env = "NUMBERS_WATCH_VERBOSE", default_value = "false", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
+    pub verbose: bool,
+
+    /// Stop once the status is this: starting, healthy or unhealthy
+    #[arg(long, env = "NUMBERS_WATCH_UNTIL", value_name = "STATUS", value_parser = parse_status)]
+    pub until: Option<Status>,
+
+    /// Stop after this many probes
+    #[arg(long, env = "NUMBERS_WATCH_PROBES", value_name = "N")]
+    pub probes: Option<u32>,
+}
+
 /// What the command line asked for, with every setting resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Invocation {
     Serve(Settings),
     Healthcheck(HealthcheckSettings),
+    Watch(WatchSettings),
+}
+
+/// The watcher's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WatchSettings {
+    pub url: String,
+    pub rules: Rules,
+    pub inspect: bool,
+    pub verbose: bool,
+    pub until: Option<Status>,
+    pub probes: Option<u32>,
 }
 
 /// The server's settings.
@@ -109,6 +231,11 @@ pub struct Settings {
     pub listen: SocketAddr,
     pub fail_after: u64,
     pub workers: usize,
+    pub health_mode: HealthMode,
+    pub startup_delay: Duration,
+    pub shutdown_delay: Duration,
+    pub exit_on_unhealthy: Option<u8>,
+    pub control: bool,
 }
 
 /// The probe's settings.
@@ -134,6 +261,11 @@ impl Settings {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             fail_after,
             workers: 2,
+            health_mode: HealthMode::Ok,
+            startup_delay: Duration::ZERO,
+            shutdown_delay: Duration::ZERO,
+            exit_on_unhealthy: None,
+            control: true,
         }
     }
 }
@@ -155,6 +287,20 @@ where
             url: args.url.unwrap_or_else(|| default_health_url(serve.listen)),
             timeout: Duration::from_millis(args.timeout_ms),
         }),
+        Some(Command::Watch(args)) => Invocation::Watch(WatchSettings {
+            url: args.url,
+            rules: Rules {
+                interval: args.interval,
+                timeout: args.timeout,
+                retries: args.retries,
+                start_period: args.start_period,
+                start_interval: args.start_interval,
+            },
+            inspect: args.inspect,
+            verbose: args.verbose,
+            until: args.until,
+            probes: args.probes,
+        }),
         None => {
             // The alias only counts when the project's own setting is absent.
             let fail_after = match matches.value_source("fail_after") {
@@ -169,6 +315,11 @@ where
                 workers: serve
                     .workers
                     .map_or_else(default_workers, NonZeroUsize::get),
+                health_mode: serve.health_mode,
+                startup_delay: serve.startup_delay,
+                shutdown_delay: serve.shutdown_delay,
+                exit_on_unhealthy: serve.exit_on_unhealthy,
+                control: serve.control,
             })
         }
     })
@@ -212,6 +363,46 @@ fn parse_workers(value: &str) -> Result<NonZeroUsize, String> {
     match value.trim().parse::<usize>() {
         Ok(n) if (1..=1024).contains(&n) => Ok(NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN)),
         _ => Err("expected a number of threads from 1 to 1024".into()),
+    }
+}
+
+fn parse_mode(value: &str) -> Result<HealthMode, String> {
+    value.parse()
+}
+
+/// Delays up to an hour: longer is a typo, not a lesson.
+fn parse_delay(value: &str) -> Result<Duration, String> {
+    let delay = crate::duration::parse(value)?;
+    if delay > Duration::from_secs(3600) {
+        return Err("expected at most 1h".into());
+    }
+    Ok(delay)
+}
+
+/// Probe intervals and timeouts: Docker refuses anything under 1ms; we ask
+/// for at least 10ms so a typo cannot flood the service.
+fn parse_probe_duration(value: &str) -> Result<Duration, String> {
+    let delay = parse_delay(value)?;
+    if delay < Duration::from_millis(10) {
+        return Err("expected at least 10ms".into());
+    }
+    Ok(delay)
+}
+
+fn parse_status(value: &str) -> Result<Status, String> {
+    match value.trim() {
+        "starting" => Ok(Status::Starting),
+        "healthy" => Ok(Status::Healthy),
+        "unhealthy" => Ok(Status::Unhealthy),
+        _ => Err("expected starting, healthy or unhealthy".into()),
+    }
+}
+
+fn parse_exit_code(value: &str) -> Result<u8, String> {
+    match value.trim().parse::<u8>() {
+        // 0 would look like success: `restart: on-failure` would not act.
+        Ok(code) if code > 0 => Ok(code),
+        _ => Err("expected an exit code from 1 to 255".into()),
     }
 }
 

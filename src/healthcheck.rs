@@ -19,6 +19,9 @@ use crate::config::HealthcheckSettings;
 /// from curl and from a kubelet.
 pub const USER_AGENT: &str = concat!("numbers-api-healthcheck/", env!("CARGO_PKG_VERSION"));
 
+/// The product part of [`USER_AGENT`], which the service recognises.
+pub const USER_AGENT_NAME: &str = "numbers-api-healthcheck/";
+
 /// What one probe saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {

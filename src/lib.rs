@@ -6,6 +6,14 @@
 //!
 //! - [`config`] — every setting, as a flag with an environment variable;
 //! - [`health`] — the call counter that decides when the service turns unhealthy;
+//! - [`mode`] — the health modes a teacher switches on (fail, hang, slow...);
+//! - [`control`] — the API that switches them at run time;
+//! - [`lifecycle`] — readiness, and exiting on request;
+//! - [`probes`] — who probed `/health` and what they were told;
+//! - [`metrics`] — `/metrics` for Prometheus;
+//! - [`duration`] — durations written as Docker writes them;
+//! - [`docker_health`] — Docker's health-check rules, without Docker;
+//! - [`watch`] — `numbers-api watch`, which applies them to a URL;
 //! - [`trace_id`] — the ASP.NET-style `traceId` printed in error bodies;
 //! - [`problem`] — the `application/problem+json` errors;
 //! - [`routes`] — the HTTP endpoints;
@@ -17,8 +25,15 @@
 
 pub mod cli;
 pub mod config;
+pub mod control;
+pub mod docker_health;
+pub mod duration;
 pub mod health;
 pub mod healthcheck;
+pub mod lifecycle;
+pub mod metrics;
+pub mod mode;
+pub mod probes;
 pub mod problem;
 pub mod routes;
 pub mod shutdown;
@@ -26,3 +41,4 @@ pub mod startup;
 pub mod state;
 pub mod telemetry;
 pub mod trace_id;
+pub mod watch;

@@ -23,6 +23,15 @@ pub enum ApiError {
         allow: &'static str,
         trace_id: TraceId,
     },
+    /// A request the service cannot use, such as an unknown health mode.
+    #[error("bad request: {detail}")]
+    BadRequest { detail: String, trace_id: TraceId },
+    /// `/readyz` while starting or shutting down.
+    #[error("not ready: {detail}")]
+    NotReady {
+        detail: &'static str,
+        trace_id: TraceId,
+    },
 }
 
 /// The body, fields in the order ASP.NET Core writes them.
@@ -32,6 +41,8 @@ struct ProblemDetails {
     kind: &'static str,
     title: &'static str,
     status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
     #[serde(rename = "traceId")]
     trace_id: String,
 }
@@ -53,6 +64,14 @@ impl ApiError {
                 "https://tools.ietf.org/html/rfc7231#section-6.5.5",
                 "Method Not Allowed",
             ),
+            ApiError::BadRequest { .. } => (
+                "https://tools.ietf.org/html/rfc7231#section-6.5.1",
+                "Bad Request",
+            ),
+            ApiError::NotReady { .. } => (
+                "https://tools.ietf.org/html/rfc7231#section-6.6.4",
+                "Service Unavailable",
+            ),
         }
     }
 
@@ -60,7 +79,17 @@ impl ApiError {
         match self {
             ApiError::Unhealthy { trace_id }
             | ApiError::NotFound { trace_id }
-            | ApiError::MethodNotAllowed { trace_id, .. } => *trace_id,
+            | ApiError::MethodNotAllowed { trace_id, .. }
+            | ApiError::BadRequest { trace_id, .. }
+            | ApiError::NotReady { trace_id, .. } => *trace_id,
+        }
+    }
+
+    fn detail(&self) -> Option<String> {
+        match self {
+            ApiError::BadRequest { detail, .. } => Some(detail.clone()),
+            ApiError::NotReady { detail, .. } => Some((*detail).to_string()),
+            _ => None,
         }
     }
 
@@ -71,6 +100,7 @@ impl ApiError {
             kind,
             title,
             status: self.status_code().as_u16(),
+            detail: self.detail(),
             trace_id: self.trace_id().to_string(),
         };
         // Serialising a struct of strings and a number cannot fail.
@@ -84,6 +114,8 @@ impl ResponseError for ApiError {
             ApiError::Unhealthy { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::NotReady { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 

@@ -1,5 +1,5 @@
 //! Server start-up: bind the listener, build the app, run until a shutdown
-//! future resolves.
+//! future resolves or the app asks to exit.
 //!
 //! Binding is separate from serving so tests can bind port 0, read the real
 //! port back and talk to exactly the server the binary runs.
@@ -13,8 +13,8 @@ use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
 
 use crate::config::Settings;
-use crate::routes;
 use crate::state::AppState;
+use crate::{control, duration, routes};
 
 /// How long requests in flight may take to finish after a signal. Docker
 /// waits 10 s before it kills; we stay far below that.
@@ -27,12 +27,16 @@ pub enum StartupError {
     Bind { addr: SocketAddr, source: io::Error },
     #[error("cannot start the server: {0}")]
     Server(#[from] io::Error),
+    #[error("cannot set up metrics: {0}")]
+    Metrics(#[from] prometheus::Error),
 }
 
 /// A bound, configured server that is not yet running.
 pub struct Application {
     server: Server,
     local_addr: SocketAddr,
+    state: web::Data<AppState>,
+    shutdown_delay: Duration,
 }
 
 impl Application {
@@ -51,10 +55,17 @@ impl Application {
     /// as the returned value is awaited.
     pub fn from_listener(listener: TcpListener, settings: &Settings) -> Result<Self, StartupError> {
         let local_addr = listener.local_addr()?;
-        let state = web::Data::new(AppState::new(settings.fail_after));
+        let state = web::Data::new(AppState::new(settings)?);
+        let control = settings.control;
+        let shared = state.clone();
         let server = HttpServer::new(move || {
             App::new()
-                .app_data(state.clone())
+                .app_data(shared.clone())
+                .configure(|cfg| {
+                    if control {
+                        control::configure(cfg);
+                    }
+                })
                 .configure(routes::configure)
         })
         .workers(settings.workers)
@@ -64,7 +75,12 @@ impl Application {
         .shutdown_timeout(DRAIN.as_secs())
         .listen(listener)?
         .run();
-        Ok(Self { server, local_addr })
+        Ok(Self {
+            server,
+            local_addr,
+            state,
+            shutdown_delay: settings.shutdown_delay,
+        })
     }
 
     /// The address actually bound (the real port when port 0 was asked for).
@@ -72,18 +88,38 @@ impl Application {
         self.local_addr
     }
 
-    /// Serves until `shutdown` resolves, then stops accepting, lets requests
-    /// in flight finish (for at most one second) and returns.
-    pub async fn run_until_stopped<F>(self, shutdown: F) -> io::Result<()>
+    /// Serves until `shutdown` resolves (a signal) or the app asks to exit
+    /// (`--exit-on-unhealthy`). Then `/readyz` turns 503, the server keeps
+    /// serving for the shutdown delay, stops accepting, lets requests in
+    /// flight finish (for at most one second) and returns the exit code the
+    /// app asked for, if any.
+    pub async fn run_until_stopped<F>(self, shutdown: F) -> io::Result<Option<u8>>
     where
         F: Future<Output = &'static str> + 'static,
     {
         let handle = self.server.handle();
+        let state = self.state.clone();
+        let delay = self.shutdown_delay;
         actix_web::rt::spawn(async move {
-            let signal = shutdown.await;
-            log::info!("{signal} received: draining requests in flight, then exiting");
+            let reason = tokio::select! {
+                signal = shutdown => format!("{signal} received"),
+                code = state.lifecycle.exit_requested() => {
+                    format!("Unhealthy with --exit-on-unhealthy (exit code {code})")
+                }
+            };
+            state.lifecycle.start_draining();
+            if !delay.is_zero() {
+                log::info!(
+                    "{reason}: /readyz answers 503 for {} before the port closes (--shutdown-delay)",
+                    duration::format(delay)
+                );
+                actix_web::rt::time::sleep(delay).await;
+            }
+            log::info!("{reason}: draining requests in flight, then exiting");
             handle.stop(true).await;
         });
-        self.server.await
+        self.state.lifecycle.mark_ready();
+        self.server.await?;
+        Ok(self.state.lifecycle.exit_code())
     }
 }

@@ -1,19 +1,44 @@
-//! What every worker shares: the health counter and the trace-id generator.
+//! What every worker shares: the health state, the trace ids, the probe log,
+//! the metrics and the process's lifecycle.
 
+use crate::config::Settings;
 use crate::health::Health;
+use crate::lifecycle::Lifecycle;
+use crate::metrics::Metrics;
+use crate::probes::ProbeLog;
 use crate::trace_id::TraceIds;
 
 #[derive(Debug)]
 pub struct AppState {
     pub health: Health,
     pub trace_ids: TraceIds,
+    pub probes: ProbeLog,
+    pub metrics: Metrics,
+    pub lifecycle: Lifecycle,
+    /// `--exit-on-unhealthy`: the code to exit with once unhealthy.
+    pub exit_on_unhealthy: Option<u8>,
 }
 
 impl AppState {
-    pub fn new(fail_after: u64) -> Self {
-        Self {
-            health: Health::new(fail_after),
+    pub fn new(settings: &Settings) -> prometheus::Result<Self> {
+        Ok(Self {
+            health: Health::with_mode(settings.fail_after, settings.health_mode),
             trace_ids: TraceIds::new(),
+            probes: ProbeLog::default(),
+            metrics: Metrics::new(settings.fail_after)?,
+            lifecycle: Lifecycle::default(),
+            exit_on_unhealthy: settings.exit_on_unhealthy,
+        })
+    }
+
+    /// Called with every unhealthy answer: with `--exit-on-unhealthy` the
+    /// process stops, so a restart policy has something to act on.
+    pub fn answered_unhealthy(&self) {
+        if let Some(code) = self.exit_on_unhealthy {
+            if self.lifecycle.exit_code().is_none() {
+                log::warn!("unhealthy: exiting with code {code} (--exit-on-unhealthy)");
+            }
+            self.lifecycle.request_exit(code);
         }
     }
 }

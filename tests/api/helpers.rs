@@ -25,9 +25,14 @@ pub struct Reply {
 
 /// Starts a server that fails after `fail_after` calls of `/rng`.
 pub fn spawn_app(fail_after: u64) -> TestApp {
+    spawn_app_with(Settings::for_tests(fail_after))
+}
+
+/// Starts a server with the given settings (the listen address is ignored:
+/// the server gets a free loopback port).
+pub fn spawn_app_with(settings: Settings) -> TestApp {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
     let address = listener.local_addr().expect("local address");
-    let settings = Settings::for_tests(fail_after);
     let (stop, stopped) = oneshot::channel::<()>();
     std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
@@ -70,6 +75,35 @@ impl TestApp {
 
     pub fn post(&self, path: &str) -> Reply {
         reply(self.agent.post(&self.url(path)).send_empty())
+    }
+
+    /// POST with a body (the control API).
+    pub fn post_body(&self, path: &str, body: &str) -> Reply {
+        reply(self.agent.post(&self.url(path)).send(body))
+    }
+
+    /// GET with a User-Agent, as a given prober sends it.
+    pub fn get_as(&self, path: &str, user_agent: &str) -> Reply {
+        reply(
+            self.agent
+                .get(&self.url(path))
+                .header("User-Agent", user_agent)
+                .call(),
+        )
+    }
+
+    /// GET that gives up after `timeout`: `None` when no answer came.
+    pub fn get_within(&self, path: &str, timeout: Duration) -> Option<Reply> {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(timeout))
+            .proxy(None)
+            .build()
+            .into();
+        match agent.get(&self.url(path)).call() {
+            Err(ureq::Error::Timeout(_)) => None,
+            other => Some(reply(other)),
+        }
     }
 
     pub fn request(&self, method: &str, path: &str) -> Reply {

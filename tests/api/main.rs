@@ -4,4 +4,7 @@ mod compat;
 mod errors;
 mod health;
 mod helpers;
+mod metrics;
+mod modes;
+mod readiness;
 mod rng;

@@ -15,6 +15,13 @@ fn a_bad_value_stops_the_program_with_one_line_naming_the_setting_and_value() {
         ("NUMBERS_LISTEN", "0.0.0.0:99999"),
         ("NUMBERS_WORKERS", "0"),
         ("NUMBERS_WORKERS", "two"),
+        ("NUMBERS_HEALTH_MODE", "explode"),
+        ("NUMBERS_HEALTH_MODE", "slow"),
+        ("NUMBERS_STARTUP_DELAY", "5"),
+        ("NUMBERS_SHUTDOWN_DELAY", "2 days"),
+        ("NUMBERS_EXIT_ON_UNHEALTHY", "0"),
+        ("NUMBERS_EXIT_ON_UNHEALTHY", "300"),
+        ("NUMBERS_CONTROL", "maybe"),
     ];
 
     for (variable, value) in cases {

@@ -3,5 +3,7 @@
 mod config;
 mod healthcheck;
 mod helpers;
+mod lifecycle;
 mod readme;
 mod shutdown;
+mod watch;

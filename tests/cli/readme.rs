@@ -49,11 +49,13 @@ fn readme_settings() -> Vec<(String, String, String)> {
 #[test]
 fn the_readme_settings_tables_match_help() {
     let mut from_help = help_settings(&["--help"]);
-    from_help.extend(
-        help_settings(&["healthcheck", "--help"])
-            .into_iter()
-            .filter(|(flag, _, _)| flag != "--listen"),
-    );
+    for subcommand in ["healthcheck", "watch"] {
+        from_help.extend(
+            help_settings(&[subcommand, "--help"])
+                .into_iter()
+                .filter(|(flag, _, _)| flag != "--listen"),
+        );
+    }
     let from_readme = readme_settings();
 
     for (flag, env, default) in &from_help {

@@ -15,10 +15,17 @@ struct Project {
     publish: String,
 }
 
+/// Projects of one test run need distinct names: tests run in parallel.
+fn next_id() -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
 impl Project {
     fn new() -> Project {
         Project {
-            name: format!("numbers-lab-{}", std::process::id()),
+            name: format!("numbers-lab-{}-{}", std::process::id(), next_id()),
             publish: format!("127.0.0.1:{}", free_port()),
         }
     }
@@ -84,7 +91,15 @@ impl Project {
 impl Drop for Project {
     fn drop(&mut self) {
         let _ = Command::new("docker")
-            .args(["compose", "-p", &self.name, "down", "--remove-orphans"])
+            .args([
+                "compose",
+                "-p",
+                &self.name,
+                "--profile",
+                "restart",
+                "down",
+                "--remove-orphans",
+            ])
             .current_dir(ROOT)
             .output();
     }
@@ -116,4 +131,73 @@ fn compose_up_turns_healthy_then_unhealthy_within_interval_times_retries() {
 
     project.compose(&["down"]);
     assert_eq!(project.leftovers(), "", "down left things behind");
+}
+
+#[test]
+fn the_restart_profile_exits_on_unhealthy_and_docker_restarts_it() {
+    if !engine_or_skip("compose restart profile") {
+        return;
+    }
+    image("v3");
+    let project = Project::new();
+    let publish = format!("127.0.0.1:{}", free_port());
+    let port: u16 = publish.rsplit(':').next().unwrap().parse().unwrap();
+    let compose = |args: &[&str]| {
+        let output = run_with_deadline(
+            Command::new("docker")
+                .arg("compose")
+                .args(["-p", &project.name, "--profile", "restart"])
+                .args(args)
+                .env("NUMBERS_RESTART_PUBLISH", &publish)
+                .env("NUMBERS_PUBLISH", &project.publish)
+                .current_dir(ROOT),
+            Duration::from_secs(600),
+        );
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).trim().to_string()
+    };
+    compose(&["up", "-d", "numbers-api-restart"]);
+    let id = compose(&["ps", "-q", "numbers-api-restart"]);
+    wait_for_answer(port, "/readyz");
+
+    let calls: Vec<u16> = (0..4)
+        .map(|_| try_get(port, "/rng").map_or(0, |r| r.0))
+        .collect();
+    let started = Instant::now();
+    while docker_ok(&["inspect", "--format", "{{.RestartCount}}", &id]) == "0" {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "never restarted"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let restarted_after = started.elapsed();
+    wait_for_answer(port, "/readyz");
+    let after = try_get(port, "/rng").unwrap();
+
+    println!("restarted {restarted_after:?} after the failing call");
+    assert_eq!(calls, [200, 200, 200, 500]);
+    assert_eq!(
+        docker_ok(&["inspect", "--format", "{{.State.Running}}", &id]),
+        "true"
+    );
+    assert_eq!(after.0, 200, "a fresh count after the restart: {}", after.1);
+    compose(&["down"]);
+    assert_eq!(project.leftovers(), "");
+}
+
+/// Polls a path until it answers 200.
+fn wait_for_answer(port: u16, path: &str) {
+    let started = Instant::now();
+    while !matches!(try_get(port, path), Ok((200, _))) {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{path} never answered"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }

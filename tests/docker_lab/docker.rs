@@ -167,24 +167,31 @@ pub struct Container {
 }
 
 impl Container {
-    /// `docker run -d -p 127.0.0.1:<free port>:80 <extra args> <image>`
+    /// `docker run -d -p 127.0.0.1:<free port>:80 <extra args> <image>`,
+    /// then waits until the service answers.
     pub fn run(image: &str, extra: &[&str]) -> Container {
+        let container = Container::start(image, extra);
+        container.wait_until_serving();
+        container
+    }
+
+    /// Like [`Container::run`], without waiting for the service.
+    pub fn start(image: &str, extra: &[&str]) -> Container {
         let port = free_port();
         let publish = format!("127.0.0.1:{port}:80");
         let mut args = vec!["run", "-d", "-p", publish.as_str()];
         args.extend_from_slice(extra);
         args.push(image);
         let id = docker_ok(&args);
-        let container = Container { id, port };
-        container.wait_until_serving();
-        container
+        Container { id, port }
     }
 
-    /// Polls `/health` (which never counts as a call) until the server answers.
-    fn wait_until_serving(&self) {
+    /// Polls `/readyz` (which no health mode touches and which never counts
+    /// as a call) until the server answers.
+    pub fn wait_until_serving(&self) {
         let started = Instant::now();
         while started.elapsed() < Duration::from_secs(30) {
-            if let Ok((_, _)) = try_get(self.port, "/health") {
+            if let Ok((200, _)) = try_get(self.port, "/readyz") {
                 return;
             }
             std::thread::sleep(Duration::from_millis(100));
@@ -252,6 +259,22 @@ impl Drop for Container {
     fn drop(&mut self) {
         let _ = docker(&["rm", "-f", &self.id]);
     }
+}
+
+/// A POST with a body on loopback (the control API): status and body.
+pub fn post(port: u16, path: &str, body: &str) -> (u16, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(5)))
+        .proxy(None)
+        .build()
+        .into();
+    let mut response = agent
+        .post(&format!("http://127.0.0.1:{port}{path}"))
+        .send(body)
+        .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+    let text = response.body_mut().read_to_string().unwrap_or_default();
+    (response.status().as_u16(), text)
 }
 
 /// A plain GET on loopback: status and body.

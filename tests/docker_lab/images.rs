@@ -127,7 +127,10 @@ fn v3_is_a_small_non_root_image_without_a_shell() {
     println!("v3 image size: {size} bytes");
     assert!(size <= 10 * 1000 * 1000, "{size} bytes is over 10 MB");
     assert_eq!(user, "10001:10001");
-    let uid = top.lines().nth(1).and_then(|row| row.split_whitespace().nth(1));
+    let uid = top
+        .lines()
+        .nth(1)
+        .and_then(|row| row.split_whitespace().nth(1));
     assert_eq!(uid, Some("10001"), "{top}");
     assert!(!shell.status.success(), "the image has a /bin/sh");
 }

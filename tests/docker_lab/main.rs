@@ -7,3 +7,5 @@
 mod compose;
 mod docker;
 mod images;
+mod lessons;
+mod watch;

@@ -1,0 +1,105 @@
+//! `/metrics`: calls by outcome, probes by result and prober, the gauges.
+
+use crate::helpers::spawn_app;
+
+fn sample(metrics: &str, series: &str) -> Option<f64> {
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
+#[test]
+fn metrics_count_calls_probes_and_probers() {
+    let app = spawn_app(2);
+    for _ in 0..3 {
+        app.get("/rng");
+    }
+    app.get_as("/health", "curl/7.88.1");
+    app.get_as("/healthz", "kube-probe/1.30");
+    app.get_as("/health", "numbers-api-healthcheck/0.1.0");
+    app.get_as("/health", "Wget/1.21");
+
+    let reply = app.get("/metrics");
+    let m = reply.body.as_str();
+
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        reply.content_type,
+        "text/plain; version=0.0.4; charset=utf-8"
+    );
+    assert_eq!(
+        sample(m, r#"numbers_rng_calls_total{outcome="ok"}"#),
+        Some(2.0)
+    );
+    assert_eq!(
+        sample(m, r#"numbers_rng_calls_total{outcome="unhealthy"}"#),
+        Some(1.0)
+    );
+    for prober in ["curl", "kube-probe", "numbers-api-healthcheck", "other"] {
+        let series = format!(r#"numbers_health_probes_total{{prober="{prober}",result="fail"}}"#);
+        assert_eq!(sample(m, &series), Some(1.0), "{prober}\n{m}");
+    }
+    assert_eq!(sample(m, "numbers_healthy"), Some(0.0));
+    assert_eq!(sample(m, "numbers_ready"), Some(1.0));
+    assert_eq!(sample(m, "numbers_fail_after"), Some(2.0));
+    assert!(sample(m, "numbers_uptime_seconds").is_some_and(|s| s >= 0.0));
+}
+
+#[test]
+fn a_hung_probe_is_counted_as_hang() {
+    let app = spawn_app(3);
+    app.post_body("/control/health", "hang");
+
+    let answer = app.get_within("/health", std::time::Duration::from_millis(200));
+    let m = app.get("/metrics").body;
+
+    assert!(answer.is_none());
+    assert_eq!(
+        sample(
+            &m,
+            r#"numbers_health_probes_total{prober="other",result="hang"}"#
+        ),
+        Some(1.0),
+        "{m}"
+    );
+}
+
+/// Prometheus' own linter, where it is installed (CI installs it).
+#[test]
+fn promtool_accepts_the_exposition() {
+    let app = spawn_app(1);
+    app.get("/rng");
+    app.get("/rng");
+    app.get("/health");
+    let body = app.get("/metrics").body;
+
+    let child = std::process::Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(e) if std::env::var("CI").as_deref() != Ok("true") => {
+            eprintln!("SKIPPED promtool check: promtool is not installed ({e})");
+            return;
+        }
+        Err(e) => panic!("CI=true but promtool cannot run: {e}"),
+    };
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(body.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+
+    assert!(
+        output.status.success(),
+        "promtool: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
