@@ -144,7 +144,7 @@ impl Health {
 
 /// Flap: probes 0..run pass, run..2*run fail, and so on.
 fn flap_passes(probe: u64, run: u32) -> bool {
-    (probe / u64::from(run.max(1))) % 2 == 0
+    (probe / u64::from(run.max(1))).is_multiple_of(2)
 }
 
 #[cfg(test)]
