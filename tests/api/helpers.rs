@@ -20,6 +20,7 @@ pub struct Reply {
     pub status: u16,
     pub content_type: String,
     pub allow: Option<String>,
+    pub location: Option<String>,
     pub body: String,
 }
 
@@ -47,17 +48,15 @@ pub fn spawn_app_with(settings: Settings) -> TestApp {
     });
     // The listener is bound already, so connections queue until the server
     // accepts them: no readiness polling needed.
-    TestApp {
-        address,
-        agent: agent(),
-        stop: Some(stop),
-    }
+    TestApp::new(address, stop)
 }
 
-/// A client that reports every status instead of failing on 4xx/5xx.
+/// A client that reports every status instead of failing on 4xx/5xx, and
+/// does not follow redirects, so the lab page's 303s can be checked.
 pub fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
+        .max_redirects(0)
         .timeout_global(Some(Duration::from_secs(10)))
         .proxy(None)
         .build()
@@ -65,6 +64,14 @@ pub fn agent() -> ureq::Agent {
 }
 
 impl TestApp {
+    fn new(address: SocketAddr, stop: oneshot::Sender<()>) -> TestApp {
+        TestApp {
+            address,
+            agent: agent(),
+            stop: Some(stop),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.address, path)
     }
@@ -106,6 +113,11 @@ impl TestApp {
         }
     }
 
+    /// GET with a Host header of the caller's choosing.
+    pub fn request_with_host(&self, path: &str, host: &str) -> Reply {
+        reply(self.agent.get(&self.url(path)).header("Host", host).call())
+    }
+
     pub fn request(&self, method: &str, path: &str) -> Reply {
         let request = ureq::http::Request::builder()
             .method(method)
@@ -134,12 +146,14 @@ pub fn reply(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> R
     };
     let content_type = header("content-type").unwrap_or_default();
     let allow = header("allow");
+    let location = header("location");
     let status = response.status().as_u16();
     let body = response.body_mut().read_to_string().expect("a text body");
     Reply {
         status,
         content_type,
         allow,
+        location,
         body,
     }
 }
