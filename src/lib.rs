@@ -19,6 +19,7 @@
 //! - [`routes`] — the HTTP endpoints;
 //! - [`page`] — the lab page at `/`, with its live timeline of probes;
 //! - [`html`] — escaping and filling the pages' templates;
+//! - [`web`] — `numbers-api web`, the book's second service (numbers-web);
 //! - [`startup`] — binding the listener and running the server;
 //! - [`state`] — what the workers share: the counter and the trace ids;
 //! - [`shutdown`] — SIGTERM / SIGINT handling;
@@ -46,3 +47,4 @@ pub mod state;
 pub mod telemetry;
 pub mod trace_id;
 pub mod watch;
+pub mod web;

@@ -3,8 +3,9 @@
 use std::net::{SocketAddr, TcpListener};
 use std::time::Duration;
 
-use numbers_api::config::Settings;
+use numbers_api::config::{Settings, WebSettings};
 use numbers_api::startup::Application;
+use numbers_api::web::WebApp;
 use tokio::sync::oneshot;
 
 /// A running server; dropping it stops the server.
@@ -48,6 +49,26 @@ pub fn spawn_app_with(settings: Settings) -> TestApp {
     });
     // The listener is bound already, so connections queue until the server
     // accepts them: no readiness polling needed.
+    TestApp::new(address, stop)
+}
+
+/// Starts numbers-web (`numbers-api web`) with the given settings, on a free
+/// loopback port.
+pub fn spawn_web(settings: WebSettings) -> TestApp {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
+    let address = listener.local_addr().expect("local address");
+    let (stop, stopped) = oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let app = WebApp::from_listener(listener, &settings).expect("web app starts");
+            app.run_until_stopped(async move {
+                let _ = stopped.await;
+                "test end"
+            })
+            .await
+            .expect("web app runs");
+        })
+    });
     TestApp::new(address, stop)
 }
 

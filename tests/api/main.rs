@@ -9,3 +9,4 @@ mod modes;
 mod page;
 mod readiness;
 mod rng;
+mod web;
