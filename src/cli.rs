@@ -2,8 +2,9 @@
 
 use std::process::ExitCode;
 
-use crate::config::{self, ConfigError, Invocation, Settings};
+use crate::config::{self, ConfigError, Invocation, Settings, WebSettings};
 use crate::startup::Application;
+use crate::web::WebApp;
 use crate::{duration, healthcheck, shutdown, telemetry, watch};
 
 /// Runs the program with the process's arguments and environment.
@@ -23,6 +24,7 @@ pub fn run() -> ExitCode {
                 Err(_) => ExitCode::SUCCESS,
             }
         }
+        Ok(Invocation::Web(settings)) => serve_web(&settings),
         Err(ConfigError::Display(message)) => {
             // --help and --version; printing to a closed pipe is not an error
             // worth a non-zero exit.
@@ -80,6 +82,36 @@ fn serve(settings: &Settings) -> ExitCode {
         Ok(Some(code)) => {
             log::info!("stopped, exit code {code}");
             ExitCode::from(code)
+        }
+        Err(message) => {
+            eprintln!("numbers-api: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `numbers-api web`: numbers-web, stopped by SIGTERM / SIGINT like the API.
+fn serve_web(settings: &WebSettings) -> ExitCode {
+    telemetry::init();
+    let result = actix_web::rt::System::new().block_on(async {
+        let signals =
+            shutdown::signals().map_err(|e| format!("cannot install signal handlers: {e}"))?;
+        let app = WebApp::build(settings).map_err(|e| e.to_string())?;
+        log::info!(
+            "numbers-web {} listening on {} (API {}, timeout {})",
+            env!("CARGO_PKG_VERSION"),
+            app.local_addr(),
+            settings.api_url,
+            duration::format(settings.api_timeout),
+        );
+        app.run_until_stopped(signals)
+            .await
+            .map_err(|e| format!("server error: {e}"))
+    });
+    match result {
+        Ok(()) => {
+            log::info!("stopped");
+            ExitCode::SUCCESS
         }
         Err(message) => {
             eprintln!("numbers-api: {message}");

@@ -44,6 +44,9 @@ pub enum Command {
     /// Probe a URL with Docker's health-check rules and print each change of
     /// status as it happens
     Watch(WatchArgs),
+    /// Serve numbers-web, the book's web app: a page whose button asks the
+    /// API for a random number over the network
+    Web(WebArgs),
 }
 
 #[derive(Debug, Args)]
@@ -206,12 +209,57 @@ pub struct WatchArgs {
     pub probes: Option<u32>,
 }
 
+#[derive(Debug, Args)]
+pub struct WebArgs {
+    /// URL of the API's /rng, called each time the page's button is pressed
+    #[arg(
+        long,
+        env = "NUMBERS_WEB_API_URL",
+        default_value = "http://127.0.0.1:8080/rng",
+        value_name = "URL",
+        value_parser = parse_url
+    )]
+    pub api_url: String,
+
+    /// Give up on the API after this long and show "RNG service unavailable!"
+    #[arg(
+        long,
+        env = "NUMBERS_WEB_API_TIMEOUT",
+        default_value = "2s",
+        value_name = "DURATION",
+        value_parser = parse_probe_duration
+    )]
+    pub api_timeout: Duration,
+}
+
 /// What the command line asked for, with every setting resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Invocation {
     Serve(Settings),
     Healthcheck(HealthcheckSettings),
     Watch(WatchSettings),
+    Web(WebSettings),
+}
+
+/// numbers-web's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebSettings {
+    pub listen: SocketAddr,
+    pub api_url: String,
+    pub api_timeout: Duration,
+    pub workers: usize,
+}
+
+impl WebSettings {
+    /// Settings for an in-process web app (tests): port 0 picks a free port.
+    pub fn for_tests(api_url: &str) -> Self {
+        Self {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            api_url: api_url.to_string(),
+            api_timeout: Duration::from_secs(2),
+            workers: 2,
+        }
+    }
 }
 
 /// The watcher's settings.
@@ -300,6 +348,12 @@ where
             verbose: args.verbose,
             until: args.until,
             probes: args.probes,
+        }),
+        Some(Command::Web(args)) => Invocation::Web(WebSettings {
+            listen: serve.listen,
+            api_url: args.api_url,
+            api_timeout: args.api_timeout,
+            workers: default_workers(),
         }),
         None => {
             // The alias only counts when the project's own setting is absent.

@@ -75,7 +75,7 @@ impl ApiError {
         }
     }
 
-    fn trace_id(&self) -> TraceId {
+    pub fn trace_id(&self) -> TraceId {
         match self {
             ApiError::Unhealthy { trace_id }
             | ApiError::NotFound { trace_id }

@@ -58,6 +58,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// A random number from 0 to 99 while the call budget lasts, then 500s.
 async fn rng(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let number = call_rng(&state)?;
+    // A bare integer with no newline: what ASP.NET Core wrote for an `int`.
+    Ok(HttpResponse::Ok()
+        .content_type(JSON)
+        .body(number.to_string()))
+}
+
+/// One call of `/rng`, whoever makes it: counted, logged and measured the
+/// same for curl and for the lab page's form, so the page cannot make the
+/// service fail sooner or later than the lab says.
+pub(crate) fn call_rng(state: &AppState) -> Result<u8, ApiError> {
     let trace_id = state.trace_ids.next_id();
     let ok = state.health.record_call();
     state.metrics.rng_call(ok);
@@ -68,10 +79,7 @@ async fn rng(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     }
     let number: u8 = rand::rng().random_range(0..100);
     log::debug!("Returning random number: {number}");
-    // A bare integer with no newline: what ASP.NET Core wrote for an `int`.
-    Ok(HttpResponse::Ok()
-        .content_type(JSON)
-        .body(number.to_string()))
+    Ok(number)
 }
 
 /// `Ok` while healthy; the same 500 as `/rng` once unhealthy, or whatever
@@ -130,10 +138,15 @@ async fn health(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
 
 /// Makes the service healthy again and restarts the count.
 async fn reset(state: web::Data<AppState>) -> HttpResponse {
+    reset_state(&state);
+    HttpResponse::Ok().content_type(TEXT).body("Ok")
+}
+
+/// What `/reset` does, shared with the lab page's reset button.
+pub(crate) fn reset_state(state: &AppState) {
     state.trace_ids.next_id();
     state.health.reset();
     log::info!("Reset: healthy again, call count restarted");
-    HttpResponse::Ok().content_type(TEXT).body("Ok")
 }
 
 /// Readiness, apart from liveness: 503 while starting and from SIGTERM on.

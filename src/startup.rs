@@ -14,7 +14,7 @@ use actix_web::{web, App, HttpServer};
 
 use crate::config::Settings;
 use crate::state::AppState;
-use crate::{control, duration, routes};
+use crate::{control, duration, page, routes};
 
 /// How long requests in flight may take to finish after a signal. Docker
 /// waits 10 s before it kills; we stay far below that.
@@ -66,6 +66,7 @@ impl Application {
                         control::configure(cfg);
                     }
                 })
+                .configure(page::configure)
                 .configure(routes::configure)
         })
         .workers(settings.workers)

@@ -28,6 +28,10 @@ fn a_wrong_method_is_a_405_problem_that_lists_the_allowed_ones() {
         ("DELETE", "/health", "GET"),
         ("PUT", "/healthz", "GET"),
         ("PUT", "/reset", "GET, POST"),
+        ("POST", "/", "GET"),
+        ("POST", "/page/state", "GET"),
+        ("GET", "/page/rng", "POST"),
+        ("GET", "/page/reset", "POST"),
     ];
 
     for (method, path, allow) in cases {

@@ -3,8 +3,9 @@
 use std::net::{SocketAddr, TcpListener};
 use std::time::Duration;
 
-use numbers_api::config::Settings;
+use numbers_api::config::{Settings, WebSettings};
 use numbers_api::startup::Application;
+use numbers_api::web::WebApp;
 use tokio::sync::oneshot;
 
 /// A running server; dropping it stops the server.
@@ -20,6 +21,7 @@ pub struct Reply {
     pub status: u16,
     pub content_type: String,
     pub allow: Option<String>,
+    pub location: Option<String>,
     pub body: String,
 }
 
@@ -47,17 +49,35 @@ pub fn spawn_app_with(settings: Settings) -> TestApp {
     });
     // The listener is bound already, so connections queue until the server
     // accepts them: no readiness polling needed.
-    TestApp {
-        address,
-        agent: agent(),
-        stop: Some(stop),
-    }
+    TestApp::new(address, stop)
 }
 
-/// A client that reports every status instead of failing on 4xx/5xx.
+/// Starts numbers-web (`numbers-api web`) with the given settings, on a free
+/// loopback port.
+pub fn spawn_web(settings: WebSettings) -> TestApp {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
+    let address = listener.local_addr().expect("local address");
+    let (stop, stopped) = oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let app = WebApp::from_listener(listener, &settings).expect("web app starts");
+            app.run_until_stopped(async move {
+                let _ = stopped.await;
+                "test end"
+            })
+            .await
+            .expect("web app runs");
+        })
+    });
+    TestApp::new(address, stop)
+}
+
+/// A client that reports every status instead of failing on 4xx/5xx, and
+/// does not follow redirects, so the lab page's 303s can be checked.
 pub fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
+        .max_redirects(0)
         .timeout_global(Some(Duration::from_secs(10)))
         .proxy(None)
         .build()
@@ -65,6 +85,14 @@ pub fn agent() -> ureq::Agent {
 }
 
 impl TestApp {
+    fn new(address: SocketAddr, stop: oneshot::Sender<()>) -> TestApp {
+        TestApp {
+            address,
+            agent: agent(),
+            stop: Some(stop),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.address, path)
     }
@@ -106,6 +134,11 @@ impl TestApp {
         }
     }
 
+    /// GET with a Host header of the caller's choosing.
+    pub fn request_with_host(&self, path: &str, host: &str) -> Reply {
+        reply(self.agent.get(&self.url(path)).header("Host", host).call())
+    }
+
     pub fn request(&self, method: &str, path: &str) -> Reply {
         let request = ureq::http::Request::builder()
             .method(method)
@@ -134,12 +167,14 @@ pub fn reply(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> R
     };
     let content_type = header("content-type").unwrap_or_default();
     let allow = header("allow");
+    let location = header("location");
     let status = response.status().as_u16();
     let body = response.body_mut().read_to_string().expect("a text body");
     Reply {
         status,
         content_type,
         allow,
+        location,
         body,
     }
 }

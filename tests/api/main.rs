@@ -6,5 +6,7 @@ mod health;
 mod helpers;
 mod metrics;
 mod modes;
+mod page;
 mod readiness;
 mod rng;
+mod web;

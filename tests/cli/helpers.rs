@@ -12,13 +12,15 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_numbers-api");
 
 /// Every variable the program reads, cleared so the test's own environment
 /// cannot leak in.
-const SETTINGS: [&str; 7] = [
+const SETTINGS: [&str; 9] = [
     "NUMBERS_LISTEN",
     "NUMBERS_FAIL_AFTER",
     "NUMBERS_WORKERS",
     "FailAfterCallCount",
     "NUMBERS_HEALTHCHECK_URL",
     "NUMBERS_HEALTHCHECK_TIMEOUT_MS",
+    "NUMBERS_WEB_API_URL",
+    "NUMBERS_WEB_API_TIMEOUT",
     "RUST_LOG",
 ];
 

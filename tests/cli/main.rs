@@ -1,4 +1,4 @@
-//! The compiled binary: settings, signals and the `healthcheck` subcommand.
+//! The compiled binary: settings, signals and the subcommands.
 
 mod config;
 mod healthcheck;
@@ -7,3 +7,4 @@ mod lifecycle;
 mod readme;
 mod shutdown;
 mod watch;
+mod web;

@@ -49,7 +49,7 @@ fn readme_settings() -> Vec<(String, String, String)> {
 #[test]
 fn the_readme_settings_tables_match_help() {
     let mut from_help = help_settings(&["--help"]);
-    for subcommand in ["healthcheck", "watch"] {
+    for subcommand in ["healthcheck", "watch", "web"] {
         from_help.extend(
             help_settings(&[subcommand, "--help"])
                 .into_iter()

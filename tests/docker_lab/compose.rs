@@ -9,10 +9,12 @@ use crate::docker::{
     UNHEALTHY_BODY_START,
 };
 
-/// A compose project with its own name and port; `down` runs on drop.
+/// A compose project with its own name and ports; `down` runs on drop.
 struct Project {
     name: String,
     publish: String,
+    /// numbers-web's port: `up` starts it too, and a fixed one could be taken.
+    web_publish: String,
 }
 
 /// Projects of one test run need distinct names: tests run in parallel.
@@ -27,6 +29,7 @@ impl Project {
         Project {
             name: format!("numbers-lab-{}-{}", std::process::id(), next_id()),
             publish: format!("127.0.0.1:{}", free_port()),
+            web_publish: format!("127.0.0.1:{}", free_port()),
         }
     }
 
@@ -37,6 +40,7 @@ impl Project {
                 .args(["-p", &self.name])
                 .args(args)
                 .env("NUMBERS_PUBLISH", &self.publish)
+                .env("NUMBERS_WEB_PUBLISH", &self.web_publish)
                 .current_dir(ROOT),
             Duration::from_secs(600),
         );
@@ -150,6 +154,7 @@ fn the_restart_profile_exits_on_unhealthy_and_docker_restarts_it() {
                 .args(args)
                 .env("NUMBERS_RESTART_PUBLISH", &publish)
                 .env("NUMBERS_PUBLISH", &project.publish)
+                .env("NUMBERS_WEB_PUBLISH", &project.web_publish)
                 .current_dir(ROOT),
             Duration::from_secs(600),
         );

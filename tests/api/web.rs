@@ -1,0 +1,88 @@
+//! numbers-web (`numbers-api web`): the book's page, calling a real API
+//! over the network, and what it says when the API cannot answer.
+
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+use numbers_api::config::WebSettings;
+
+use crate::helpers::{spawn_app, spawn_web};
+
+fn result_line(page: &str) -> &str {
+    let start = page.find("id=\"result\"").expect("a result line");
+    let text = &page[start..];
+    let text = &text[text.find('>').expect("a tag") + 1..];
+    &text[..text.find('<').expect("a closing tag")]
+}
+
+#[test]
+fn the_page_offers_the_button_and_no_number_yet() {
+    let web = spawn_web(WebSettings::for_tests("http://127.0.0.1:9/rng"));
+
+    let reply = web.get("/");
+
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.content_type, "text/html; charset=utf-8");
+    assert!(reply.body.contains(">Get a random number</button>"));
+    assert_eq!(result_line(&reply.body), "");
+}
+
+#[test]
+fn the_button_shows_a_number_from_the_api_then_the_apis_failure() {
+    let api = spawn_app(1);
+    let web = spawn_web(WebSettings::for_tests(&api.url("/rng")));
+
+    let first = web.post("/");
+    let second = web.post("/");
+
+    let number = result_line(&first.body)
+        .strip_prefix("Here it is: ")
+        .unwrap_or_else(|| panic!("no number: {}", result_line(&first.body)));
+    assert!(number.parse::<u8>().is_ok_and(|n| n < 100), "{number}");
+    assert_eq!(result_line(&second.body), "RNG service unavailable!");
+    assert_eq!(second.status, 200, "the web app itself is fine");
+}
+
+#[test]
+fn an_api_that_is_not_there_is_unavailable() {
+    let closed = TcpListener::bind("127.0.0.1:0").expect("a port");
+    let url = format!("http://{}/rng", closed.local_addr().expect("address"));
+    drop(closed);
+    let web = spawn_web(WebSettings::for_tests(&url));
+
+    let reply = web.post("/");
+
+    assert_eq!(result_line(&reply.body), "RNG service unavailable!");
+}
+
+#[test]
+fn an_api_that_never_answers_is_given_up_on_after_the_timeout() {
+    // Accepts connections (the kernel queues them) and never answers.
+    let silent = TcpListener::bind("127.0.0.1:0").expect("a port");
+    let url = format!("http://{}/rng", silent.local_addr().expect("address"));
+    let web = spawn_web(WebSettings {
+        api_timeout: Duration::from_millis(300),
+        ..WebSettings::for_tests(&url)
+    });
+
+    let started = Instant::now();
+    let reply = web.post("/");
+    let took = started.elapsed();
+
+    assert_eq!(result_line(&reply.body), "RNG service unavailable!");
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+}
+
+#[test]
+fn the_web_apps_health_does_not_depend_on_the_api() {
+    let api = spawn_app(1);
+    api.get("/rng");
+    api.get("/rng");
+    let web = spawn_web(WebSettings::for_tests(&api.url("/rng")));
+
+    let health = web.get("/health");
+
+    assert_eq!(api.get("/health").status, 500);
+    assert_eq!(health.status, 200);
+    assert_eq!(health.body, "Ok");
+}
