@@ -7,3 +7,4 @@
 mod compose;
 mod docker;
 mod images;
+mod swarm;
