@@ -1,27 +1,64 @@
 //! Docker Swarm acts on the health check that plain Docker only reports:
 //! `docker-stack.yml` deployed as written, one replica broken with four calls
 //! of `/rng` and replaced without anyone touching it, and an update to a
-//! release that never turns healthy rolled back on its own.
+//! release that never turns healthy rolled back on its own. The deploy, build
+//! and update commands are the README's, with this run's names.
 //!
 //! Each test deploys its own stack under a unique name. The engine is made a
 //! one-node swarm if it is not one yet, and left again afterwards only if
 //! these tests made it one and no other service runs on it.
 
+use std::process::{Command, Output};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use crate::docker::{
-    docker, docker_ok, engine_or_skip, image, run_with_deadline, try_get, UNHEALTHY_BODY_START,
+    docker, docker_ok, engine_or_skip, image, run_with_deadline, try_get, ROOT,
+    UNHEALTHY_BODY_START,
 };
 
-/// The file the README deploys.
-const STACK_FILE: &str = "docker-stack.yml";
-/// `deploy.replicas` in that file.
+/// The README's names: the stack, its service, and the release that fails.
+const README_STACK: &str = "numbers";
+const README_SERVICE: &str = "numbers_numbers-api";
+const README_RELEASE: &str = "numbers-api:wrong-port";
+/// `deploy.replicas` in `docker-stack.yml`.
 const REPLICAS: usize = 2;
 /// The service `docker stack deploy` makes of `services.numbers-api`.
 const SERVICE: &str = "numbers-api";
+
+/// The command of the README's `$ <start>...` line.
+fn readme_command(start: &str) -> String {
+    let readme = std::fs::read_to_string(format!("{ROOT}/README.md")).expect("README.md");
+    readme
+        .lines()
+        .filter_map(|line| line.strip_prefix("$ "))
+        .find(|command| command.starts_with(start))
+        .unwrap_or_else(|| panic!("no `$ {start}...` in the README"))
+        .to_string()
+}
+
+/// A README command line, run by the shell as a student would, within
+/// `deadline`; it must succeed.
+fn sh(command: &str, deadline: Duration) -> Output {
+    let output = run_with_deadline(
+        Command::new("sh")
+            .args(["-c", command])
+            // The legacy builder: it reads a Dockerfile from stdin on every
+            // Docker release the README supports.
+            .env("DOCKER_BUILDKIT", "0")
+            .current_dir(ROOT),
+        deadline,
+    );
+    assert!(
+        output.status.success(),
+        "`{command}` failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
 
 /// How many tests are using the swarm, and what this run created: the
 /// swarm, and the bridge network `swarm init` adds if there was none.
@@ -117,11 +154,19 @@ impl Task {
             desired: text("/DesiredState").to_string(),
             state: text("/Status/State").to_string(),
             container: text("/Status/ContainerStatus/ContainerID").to_string(),
-            port: task
-                .pointer("/Status/PortStatus/Ports/0/PublishedPort")
-                .and_then(Value::as_u64)
-                .and_then(|port| u16::try_from(port).ok()),
+            port: None,
         }
+    }
+
+    /// The host port of its container's IPv4 binding, as `docker port`
+    /// shows it. The task's own list does not say which of its ports is
+    /// IPv4, and the IPv6 binding may get another port.
+    fn with_host_port(mut self) -> Task {
+        let output = docker(&["port", &self.container, "80/tcp"]);
+        self.port = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .find_map(|line| line.strip_prefix("0.0.0.0:")?.trim().parse().ok());
+        self
     }
 
     fn is_running(&self) -> bool {
@@ -139,7 +184,8 @@ impl Task {
         String::from_utf8_lossy(&output.stdout).trim().to_string()
     }
 
-    /// Whether `/health` on its host port answers 200 `Ok`.
+    /// Whether `/health` on its host port answers 200 `Ok`; false while
+    /// the port is not known.
     fn answers_ok(&self) -> bool {
         self.port
             .is_some_and(|port| matches!(try_get(port, "/health"), Ok((200, body)) if body == "Ok"))
@@ -157,7 +203,8 @@ struct Stack {
 }
 
 impl Stack {
-    /// `docker stack deploy -c docker-stack.yml <name>`, as the README does.
+    /// The README's `docker stack deploy -c docker-stack.yml numbers`,
+    /// under this stack's name.
     fn deploy(purpose: &str) -> Stack {
         let swarm = Swarm::join();
         let name = format!("numbers-{purpose}-{}", std::process::id());
@@ -167,7 +214,12 @@ impl Stack {
             removed: false,
             _swarm: swarm,
         };
-        docker_ok(&["stack", "deploy", "-c", STACK_FILE, &stack.name]);
+        let deploy = readme_command("docker stack deploy");
+        let deploy = deploy
+            .strip_suffix(&format!(" {README_STACK}"))
+            .unwrap_or_else(|| panic!("`{deploy}` does not deploy {README_STACK}"));
+        assert!(deploy.contains("-c docker-stack.yml"), "{deploy}");
+        sh(&format!("{deploy} {}", stack.name), Duration::from_secs(60));
         stack
     }
 
@@ -187,7 +239,11 @@ impl Stack {
     }
 
     fn running(&self) -> Vec<Task> {
-        self.tasks().into_iter().filter(Task::is_running).collect()
+        self.tasks()
+            .into_iter()
+            .filter(Task::is_running)
+            .map(Task::with_host_port)
+            .collect()
     }
 
     /// Polls until every replica runs, its container is healthy and its
@@ -300,35 +356,23 @@ impl Drop for BuiltImage {
     }
 }
 
-/// A release that never turns healthy: the v3 image, told to listen on 8081
-/// while its health check (which reads NUMBERS_LISTEN) still probes port 80.
-/// Built from a two-line Dockerfile in a temporary directory.
+/// A release that never turns healthy: the README's two-line Dockerfile, in
+/// which the v3 image is told to listen on 8081 while its health check
+/// (which reads NUMBERS_LISTEN) still probes port 80.
 fn wrong_port_release() -> BuiltImage {
-    let tag = format!("numbers-api:wrong-port-{}", std::process::id());
-    let dir = std::env::temp_dir().join(format!("numbers-api-wrong-port-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    std::fs::write(
-        dir.join("Dockerfile"),
-        format!(
-            "FROM {}\nCMD [\"--listen\", \"0.0.0.0:8081\"]\n",
-            image("v3")
-        ),
-    )
-    .expect("a Dockerfile");
-    let output = run_with_deadline(
-        std::process::Command::new("docker")
-            .args(["build", "-t", &tag])
-            .arg(&dir)
-            .env("DOCKER_BUILDKIT", "0"),
+    image("v3");
+    let tag = format!("{README_RELEASE}-{}", std::process::id());
+    let build = readme_command("printf 'FROM numbers-api:v3");
+    assert!(
+        build.contains(&format!("docker build -t {README_RELEASE} -")),
+        "{build}"
+    );
+    let release = BuiltImage(tag);
+    sh(
+        &build.replace(README_RELEASE, &release.0),
         Duration::from_secs(300),
     );
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(
-        output.status.success(),
-        "building {tag} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    BuiltImage(tag)
+    release
 }
 
 #[test]
@@ -424,15 +468,14 @@ fn swarm_rolls_back_an_update_whose_replicas_never_turn_healthy() {
     let (_, took) = stack.wait_until_all_healthy(Duration::from_secs(120));
     println!("swarm: {REPLICAS} replicas healthy {took:?} after `docker stack deploy`");
 
+    // The README's command follows the update until it ends; detached, the
+    // test watches the states itself.
+    let update = readme_command("docker service update")
+        .replacen(" update ", " update --detach ", 1)
+        .replace(README_RELEASE, &release.0)
+        .replace(README_SERVICE, &stack.service);
     let started = Instant::now();
-    docker_ok(&[
-        "service",
-        "update",
-        "--detach",
-        "--image",
-        &release.0,
-        &stack.service,
-    ]);
+    sh(&update, Duration::from_secs(60));
     let mut states: Vec<(String, Duration)> = Vec::new();
     let status = loop {
         let status = stack.update_status();
