@@ -8,4 +8,5 @@ mod compose;
 mod docker;
 mod images;
 mod lessons;
+mod swarm;
 mod watch;
