@@ -84,7 +84,9 @@ fn watch_sees_the_same_changes_as_the_engine() {
 
     let watch_changes: Vec<String> = stdout
         .lines()
-        .filter_map(|line| line.split("  ").nth(1))
+        // "   +4.0s  healthy -> unhealthy  (failing streak 2; ...)"
+        .filter_map(|line| line.trim_start().split_once("  "))
+        .filter_map(|(_, rest)| rest.split("  (").next())
         .filter(|change| change.contains(" -> "))
         .map(String::from)
         .collect();
