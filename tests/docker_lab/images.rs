@@ -153,7 +153,7 @@ fn the_kubernetes_books_variable_and_reset_work_in_the_container() {
     }
     let container = Container::run(
         image("v3"),
-        &["-e", "FailAfterCallCount=1", &FAST[0], &FAST[1]],
+        &["-e", "FailAfterCallCount=1", FAST[0], FAST[1]],
     );
     container.wait_for_status("(healthy)", Duration::from_secs(60));
 
