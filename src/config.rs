@@ -487,7 +487,8 @@ fn describe(err: clap::Error) -> ConfigError {
             let reason = std::error::Error::source(&err)
                 .map(|source| format!(": {source}"))
                 .unwrap_or_default();
-            ConfigError::Invalid(format!("invalid value '{value}' for {setting}{reason}"))
+            let shown = printable(&value);
+            ConfigError::Invalid(format!("invalid value '{shown}' for {setting}{reason}"))
         }
         _ => {
             let rendered = err.render().to_string();
@@ -500,6 +501,21 @@ fn describe(err: clap::Error) -> ConfigError {
             ConfigError::Invalid(line)
         }
     }
+}
+
+/// The value with control characters escaped (`\n`, `\u{1b}`), so that a
+/// stray newline in a variable cannot break the message over two lines.
+fn printable(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn context(err: &clap::Error, kind: ContextKind) -> Option<String> {
@@ -571,6 +587,18 @@ mod tests {
             default_health_url("10.1.2.3:81".parse().unwrap()),
             "http://10.1.2.3:81/health"
         );
+    }
+
+    #[test]
+    fn a_bad_value_with_a_newline_is_reported_on_one_line() {
+        let err = parse(["numbers-api", "--listen", "0.0.0.0:80\n"]).unwrap_err();
+        match err {
+            ConfigError::Invalid(message) => {
+                assert!(!message.contains('\n'), "{message}");
+                assert!(message.contains(r"'0.0.0.0:80\n'"), "{message}");
+            }
+            ConfigError::Display(e) => panic!("unexpected display: {e}"),
+        }
     }
 
     #[test]

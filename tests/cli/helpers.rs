@@ -116,6 +116,12 @@ impl Server {
         (response.status().as_u16(), body)
     }
 
+    /// The process id, to read its memory from /proc.
+    #[allow(dead_code)] // only the reliability suite reads memory
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn signal(&self, signal: i32) {
         // SAFETY: kill(2) on our own child's pid has no memory effects.
         let rc = unsafe { libc::kill(self.child.id() as i32, signal) };

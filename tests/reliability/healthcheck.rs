@@ -1,0 +1,47 @@
+//! `numbers-api healthcheck` against a server that accepts and never answers:
+//! Docker runs the probe on a schedule, so it must give up on time, every
+//! time, or probes pile up.
+
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+use crate::helpers::{numbers_api, run_to_exit};
+use crate::whole_machine;
+
+const RUNS: usize = 50;
+const TIMEOUT: Duration = Duration::from_millis(200);
+/// Process start-up and exit on top of the timeout.
+const SLACK: Duration = Duration::from_millis(100);
+
+#[test]
+fn the_healthcheck_gives_up_within_its_timeout_every_time_against_a_silent_server() {
+    // A timing assertion: no other test of this suite runs beside it.
+    let _machine = whole_machine();
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/health", listener.local_addr().unwrap());
+    // Accepts every connection and holds it open without a byte of reply.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let timeout_ms = TIMEOUT.as_millis().to_string();
+    let mut slowest = Duration::ZERO;
+
+    for run in 1..=RUNS {
+        let started = Instant::now();
+        let output = run_to_exit(
+            numbers_api().args(["healthcheck", "--url", &url, "--timeout-ms", &timeout_ms]),
+            Duration::from_secs(10),
+        );
+        let took = started.elapsed();
+
+        let line = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(1), "run {run}: {line}");
+        assert!(line.contains("no response within the timeout"), "{line}");
+        assert!(took < TIMEOUT + SLACK, "run {run} took {took:?}");
+        slowest = slowest.max(took);
+    }
+    eprintln!("slowest of {RUNS} probes: {slowest:?} (timeout {TIMEOUT:?})");
+}
