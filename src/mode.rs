@@ -89,7 +89,12 @@ impl fmt::Display for HealthMode {
             HealthMode::Ok => write!(f, "ok"),
             HealthMode::Fail => write!(f, "fail"),
             HealthMode::Hang => write!(f, "hang"),
-            HealthMode::Slow(delay) => write!(f, "slow={}", delay.as_millis()),
+            // Whole milliseconds as the flag is usually written; anything
+            // finer with its unit, so the text parses back to the same delay.
+            HealthMode::Slow(delay) if delay.subsec_nanos() % 1_000_000 == 0 => {
+                write!(f, "slow={}", delay.as_millis())
+            }
+            HealthMode::Slow(delay) => write!(f, "slow={}", crate::duration::format(*delay)),
             HealthMode::FailNext(k) => write!(f, "fail-next={k}"),
             HealthMode::Flap(1) => write!(f, "flap"),
             HealthMode::Flap(n) => write!(f, "flap={n}"),

@@ -5,3 +5,4 @@
 //! request bodies in a module of its own beside it.
 
 mod config;
+mod control_body;
