@@ -32,8 +32,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(rng))
             .default_service(web::to(method_not_allowed("GET"))),
     )
+    // Two resources rather than one with both paths: a resource with several
+    // paths is matched by a regular expression, one path by a comparison,
+    // and probes are the hottest path after /rng.
     .service(
-        web::resource(["/health", "/healthz"])
+        web::resource("/health")
+            .route(web::get().to(health))
+            .default_service(web::to(method_not_allowed("GET"))),
+    )
+    .service(
+        web::resource("/healthz")
             .route(web::get().to(health))
             .default_service(web::to(method_not_allowed("GET"))),
     )
