@@ -261,15 +261,20 @@ impl Drop for Container {
     }
 }
 
-/// A POST with a body on loopback (the control API): status and body.
-pub fn post(port: u16, path: &str, body: &str) -> (u16, String) {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+/// A client for loopback that reports every status instead of failing on
+/// 4xx/5xx, and never waits long.
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(5)))
         .proxy(None)
         .build()
-        .into();
-    let mut response = agent
+        .into()
+}
+
+/// A POST with a body on loopback (the control API): status and body.
+pub fn post(port: u16, path: &str, body: &str) -> (u16, String) {
+    let mut response = agent()
         .post(&format!("http://127.0.0.1:{port}{path}"))
         .send(body)
         .unwrap_or_else(|e| panic!("POST {path}: {e}"));
@@ -279,13 +284,7 @@ pub fn post(port: u16, path: &str, body: &str) -> (u16, String) {
 
 /// A plain GET on loopback: status and body.
 pub fn try_get(port: u16, path: &str) -> Result<(u16, String), ureq::Error> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(5)))
-        .proxy(None)
-        .build()
-        .into();
-    let mut response = agent
+    let mut response = agent()
         .get(&format!("http://127.0.0.1:{port}{path}"))
         .call()?;
     let body = response.body_mut().read_to_string()?;
