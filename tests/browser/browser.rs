@@ -78,7 +78,7 @@ struct Driver {
 
 impl Driver {
     fn start(chromedriver: &Path) -> Driver {
-        let port = free_port();
+        let port = crate::docker::free_port();
         let child = Command::new(chromedriver)
             .arg(format!("--port={port}"))
             .stdin(Stdio::null())
@@ -128,14 +128,6 @@ impl Drop for Driver {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// A loopback port nobody is using right now.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
 }
 
 /// A headless chromium with one window.

@@ -1,90 +1,15 @@
 //! The compose file in chromium: numbers-web calling numbers-api over the
 //! containers' network, and the API's lab page showing Docker's own probes.
 
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::browser::{browser_or_skip, free_port, Browser, Scripts, WAIT};
-use crate::docker::{build, docker_ok, engine_or_skip, run_with_deadline, try_get, ROOT};
+use crate::browser::{browser_or_skip, Browser, Scripts, WAIT};
+use crate::compose_project::ComposeProject;
+use crate::docker::{build, engine_or_skip, try_get};
 
 /// The v3 image under a tag of the browser tests' own: other builds of
 /// `numbers-api:v3` on the same engine cannot swap it during the test.
 const IMAGE: &str = "numbers-api:v3-browser-tests";
-
-/// A compose project with its own name and ports; `down` runs on drop, even
-/// when the test fails.
-struct Project {
-    name: String,
-    api_port: u16,
-    web_port: u16,
-}
-
-impl Project {
-    fn new() -> Project {
-        Project {
-            name: format!("numbers-browser-{}", std::process::id()),
-            api_port: free_port(),
-            web_port: free_port(),
-        }
-    }
-
-    fn compose(&self, args: &[&str]) -> String {
-        let output = run_with_deadline(
-            Command::new("docker")
-                .arg("compose")
-                .args(["-p", &self.name])
-                .args(args)
-                .env("NUMBERS_IMAGE", IMAGE)
-                .env("NUMBERS_PUBLISH", format!("127.0.0.1:{}", self.api_port))
-                .env(
-                    "NUMBERS_WEB_PUBLISH",
-                    format!("127.0.0.1:{}", self.web_port),
-                )
-                .current_dir(ROOT),
-            Duration::from_secs(600),
-        );
-        assert!(
-            output.status.success(),
-            "docker compose {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).trim().to_string()
-    }
-
-    /// Polls `State.Health.Status` of a service until it reads `wanted`.
-    fn wait_for_health(&self, service: &str, wanted: &str, deadline: Duration) {
-        let id = self.compose(&["ps", "-q", service]);
-        let started = Instant::now();
-        loop {
-            let health = docker_ok(&["inspect", "--format", "{{.State.Health.Status}}", &id]);
-            if health == wanted {
-                return;
-            }
-            assert!(
-                started.elapsed() < deadline,
-                "{service} still {health} after {deadline:?}"
-            );
-            std::thread::sleep(Duration::from_millis(250));
-        }
-    }
-
-    fn leftovers(&self) -> String {
-        let label = format!("label=com.docker.compose.project={}", self.name);
-        let containers = docker_ok(&["ps", "-a", "-q", "--filter", &label]);
-        let networks = docker_ok(&["network", "ls", "-q", "--filter", &label]);
-        format!("{containers}{networks}")
-    }
-}
-
-impl Drop for Project {
-    fn drop(&mut self) {
-        let _ = Command::new("docker")
-            .args(["compose", "-p", &self.name, "down", "--remove-orphans"])
-            .env("NUMBERS_IMAGE", IMAGE)
-            .current_dir(ROOT)
-            .output();
-    }
-}
 
 #[test]
 fn compose_runs_numbers_web_against_the_api_and_the_lab_page_shows_dockers_probes() {
@@ -92,7 +17,7 @@ fn compose_runs_numbers_web_against_the_api_and_the_lab_page_shows_dockers_probe
         return;
     }
     build(IMAGE, "Dockerfile.v3", false);
-    let project = Project::new();
+    let project = ComposeProject::new("numbers-browser", IMAGE);
     let web_url = format!("http://127.0.0.1:{}/", project.web_port);
     let lab_url = format!("http://127.0.0.1:{}/", project.api_port);
 

@@ -18,3 +18,6 @@ mod helpers;
 #[allow(dead_code)]
 #[path = "../docker_lab/docker.rs"]
 mod docker;
+
+#[path = "../docker_lab/compose_project.rs"]
+mod compose_project;

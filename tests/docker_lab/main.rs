@@ -5,6 +5,7 @@
 //! `CI=true` a missing engine is a failure.
 
 mod compose;
+mod compose_project;
 mod docker;
 mod images;
 mod lessons;
