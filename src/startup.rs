@@ -17,8 +17,15 @@ use crate::state::AppState;
 use crate::{control, duration, page, routes};
 
 /// How long requests in flight may take to finish after a signal. Docker
-/// waits 10 s before it kills; we stay far below that.
-const DRAIN: Duration = Duration::from_secs(1);
+/// waits 10 s before it kills; we stay far below that. Both servers of the
+/// binary (the API and numbers-web) use it.
+pub(crate) const DRAIN: Duration = Duration::from_secs(1);
+
+/// Binds a listen address, naming the setting when it fails (a port in use,
+/// an address this machine does not have).
+pub(crate) fn bind(addr: SocketAddr) -> Result<TcpListener, StartupError> {
+    TcpListener::bind(addr).map_err(|source| StartupError::Bind { addr, source })
+}
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -42,11 +49,7 @@ pub struct Application {
 impl Application {
     /// Binds the listen address from the settings.
     pub fn build(settings: &Settings) -> Result<Self, StartupError> {
-        let listener = TcpListener::bind(settings.listen).map_err(|source| StartupError::Bind {
-            addr: settings.listen,
-            source,
-        })?;
-        Self::from_listener(listener, settings)
+        Self::from_listener(bind(settings.listen)?, settings)
     }
 
     /// Serves on a listener the caller already bound (tests bind port 0).

@@ -23,7 +23,7 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 use crate::config::WebSettings;
 use crate::html::{escape, fill};
 use crate::page::HTML;
-use crate::startup::StartupError;
+use crate::startup::{self, StartupError};
 
 const TEMPLATE: &str = include_str!("assets/web.html");
 const STYLE: &str = include_str!("assets/style.css");
@@ -52,11 +52,7 @@ pub struct WebApp {
 impl WebApp {
     /// Binds the listen address from the settings.
     pub fn build(settings: &WebSettings) -> Result<Self, StartupError> {
-        let listener = TcpListener::bind(settings.listen).map_err(|source| StartupError::Bind {
-            addr: settings.listen,
-            source,
-        })?;
-        Self::from_listener(listener, settings)
+        Self::from_listener(startup::bind(settings.listen)?, settings)
     }
 
     /// Serves on a listener the caller already bound (tests bind port 0).
@@ -78,12 +74,13 @@ impl WebApp {
                         .route(web::get().to(page))
                         .route(web::post().to(get_number)),
                 )
-                .service(web::resource(["/health", "/healthz"]).route(web::get().to(health)))
+                .service(web::resource("/health").route(web::get().to(health)))
+                .service(web::resource("/healthz").route(web::get().to(health)))
                 .default_service(web::to(not_found))
         })
         .workers(settings.workers)
         .disable_signals()
-        .shutdown_timeout(1)
+        .shutdown_timeout(startup::DRAIN.as_secs())
         .listen(listener)?
         .run();
         Ok(Self { server, local_addr })
