@@ -6,29 +6,51 @@
 # Dockerfile.v2 adds the health check.
 #
 #   docker build -t numbers-api .
-#   docker run -d -p 8080:80 numbers-api
+#   docker run -d --name numbers-v1 -p 8080:80 numbers-api
+#   docker rm -f numbers-v1
 
 # --- Stage 1: build ----------------------------------------------------------
+# This stage is the same, line for line, in Dockerfile, Dockerfile.v2 and
+# Dockerfile.v3. Docker caches a stage by its instructions and the files they
+# copy, so whichever image is built first compiles the service and the other
+# two reuse its layers: the whole lab compiles once.
+#
 # The full Rust toolchain, pinned to the version the project is tested with.
-# To move to a newer Rust, change this tag and `rust-version` in Cargo.toml
-# together (see "Bumping Rust" in the README).
+# To move to a newer Rust, change this tag in all three Dockerfiles and
+# `rust-version` in Cargo.toml together (docs/development.md).
 FROM rust:1.95-slim-bookworm AS builder
 WORKDIR /src
 
+# One static binary serves all three images. `+crt-static` links the C
+# library into it, so it runs on the slim Debian of v1 and v2 and on the
+# empty `scratch` of v3 alike. The flag needs an explicit --target, or it
+# would also apply to build scripts and proc-macros, which cannot be static.
+# The target is the builder's own (read from `rustc -vV`), so the same file
+# builds natively on amd64 and on arm64 (Apple Silicon).
+ENV RUSTFLAGS="-C target-feature=+crt-static"
+
 # Copy only the manifests first, then build the dependencies against an empty
 # crate: this layer is cached, so editing src/ recompiles only our code.
+# Cargo downloads the dependencies from crates.io here, so the build needs
+# to reach it.
 COPY Cargo.toml Cargo.lock ./
-RUN mkdir src \
+RUN target="$(rustc -vV | sed -n 's/^host: //p')" \
+ && mkdir src \
  && echo 'fn main() {}' > src/main.rs \
  && touch src/lib.rs \
- && cargo build --release --locked \
- && rm -rf src target/release/.fingerprint/numbers-api-* \
-           target/release/deps/numbers_api-* target/release/deps/libnumbers_api-*
+ && cargo build --release --locked --target "$target" \
+ && rm -rf src target/"$target"/release/.fingerprint/numbers-api-* \
+           target/"$target"/release/deps/numbers_api-* \
+           target/"$target"/release/deps/libnumbers_api-*
 
-# Now the real sources; only this layer reruns when the code changes.
+# Now the real sources; only this layer reruns when the code changes. The
+# last line fails the build, not the container, if the binary came out
+# dynamic after all (scratch has no C library to load).
 COPY src ./src
-RUN cargo build --release --locked \
- && cp target/release/numbers-api /usr/local/bin/numbers-api
+RUN target="$(rustc -vV | sed -n 's/^host: //p')" \
+ && cargo build --release --locked --target "$target" \
+ && cp target/"$target"/release/numbers-api /numbers-api \
+ && ! ldd /numbers-api 2>/dev/null | grep -q '=>'
 
 # --- Stage 2: run ------------------------------------------------------------
 # A slim Debian with just the binary: no compiler, no sources, no cargo cache.
@@ -44,7 +66,7 @@ LABEL org.opencontainers.image.title="numbers-api" \
 # 80 still works.
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin numbers
 
-COPY --from=builder /usr/local/bin/numbers-api /usr/local/bin/numbers-api
+COPY --from=builder /numbers-api /usr/local/bin/numbers-api
 
 # Port 80 inside the container, as in the lab: `-p 8080:80` maps it.
 ENV NUMBERS_LISTEN=0.0.0.0:80

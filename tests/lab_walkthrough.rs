@@ -1,114 +1,61 @@
-//! The README's lab, run command by command as written, with the image's own
-//! health-check timing (probes 30 s apart, unhealthy after the third failure).
+//! The student's page (README.md), run as written and in order on a real
+//! engine: the quick start with the image's own health-check timing (probes
+//! 30 s apart, unhealthy after the third failure, the lab's 90 seconds),
+//! then the lab through Compose. Every command is the page's; under CI the
+//! ports are the page's too, elsewhere all of them move by one rule (see
+//! `common::recipe::Ports`), so a port two steps share on the page is shared
+//! here and a step that forgets to remove its container makes the next one
+//! fail with "port is already allocated", as it would for a student.
 //!
-//! Ports 8080-8082 are swapped for free ones, so a student's own lab
-//! containers are neither in the way nor touched. The README's
-//! `$(docker container ls --last 1 --format '{{.ID}}')` means "the container
-//! just started"; on an engine that other work shares, the last container
-//! may be someone else's, so the test substitutes the id it got from its own
-//! `docker run`.
+//! The Korean page must hold the same commands in the same order.
 
-#[allow(dead_code)]
-#[path = "docker_lab/docker.rs"]
-mod docker;
+mod common;
 
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use docker::{docker, engine_or_skip, free_port, run_with_deadline, ROOT};
+use common::docs::{page, Page, Step};
+use common::recipe::{run_and_compare, run_ok, text, Ports, Shell};
 
-/// One `$ command` of the README and the lines printed under it.
-#[derive(Debug)]
-struct Step {
-    command: String,
-    expected: Vec<String>,
-}
-
-/// The console blocks of the lab's v1, v2 and v3 sections, in order.
-fn lab_steps() -> Vec<Step> {
-    let readme = std::fs::read_to_string(format!("{ROOT}/README.md")).expect("README.md");
-    let lab = &readme[readme.find("## The lab").expect("a lab section")..];
-    let mut steps = Vec::new();
-    for section in ["### v1", "### v2", "### v3"] {
-        let start = lab.find(section).unwrap_or_else(|| panic!("no {section}"));
-        let body = &lab[start..];
-        let body = &body[..body[4..].find("\n### ").map_or(body.len(), |end| end + 4)];
-        for block in body.split("```console\n").skip(1) {
-            let block = &block[..block.find("```").expect("closed block")];
-            for line in block.lines() {
-                if let Some(command) = line.strip_prefix("$ ") {
-                    steps.push(Step {
-                        command: command.to_string(),
-                        expected: Vec::new(),
-                    });
-                } else if !line.starts_with("# ") {
-                    steps
-                        .last_mut()
-                        .expect("output after a command")
-                        .expected
-                        .push(line.into());
-                }
-            }
-        }
-    }
-    steps
-}
-
-/// Removes every container the walk-through started, even when it fails.
-struct Cleanup(Vec<String>);
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        for id in &self.0 {
-            let _ = docker(&["rm", "-f", id]);
-        }
+/// The sections a student follows, in order: the quick start and the lab.
+fn student_path() -> Page {
+    let readme = page("README.md");
+    let quick = readme.section("## Quick start");
+    let lab = readme.section("## The lab, step by step");
+    Page {
+        name: "README.md".into(),
+        text: format!("{}{}", quick.text, lab.text),
     }
 }
 
-fn sh(command: &str, deadline: Duration) -> Output {
-    run_with_deadline(
-        Command::new("sh").args(["-c", command]).current_dir(ROOT),
-        deadline,
-    )
-}
-
-/// What a terminal shows: curl draws its progress meter only when its
-/// output is not a terminal, so of stderr keep just curl's error lines.
-fn terminal_text(command: &str, output: &Output) -> String {
-    if !command.starts_with("curl ") {
-        return text(output);
+/// Whether a Docker engine answers; under CI a missing one fails the run.
+fn engine_or_skip(test: &str) -> bool {
+    let ok = Command::new("docker")
+        .args(["info", "--format", "{{.ServerVersion}}"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(!common::is_ci(), "CI is set but no Docker engine answers");
+        eprintln!("SKIPPED {test}: no Docker engine is reachable");
     }
-    let errors: String = String::from_utf8_lossy(&output.stderr)
-        .lines()
-        .filter(|line| line.starts_with("curl: "))
-        .map(|line| format!("{line}\n"))
-        .collect();
-    format!("{}{errors}", String::from_utf8_lossy(&output.stdout))
+    ok
 }
 
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-/// The STATUS cell of the row for `image` in `docker ps` output, located by
-/// the header's column positions.
-fn ps_status(table: &[String], image: &str) -> Option<String> {
+/// The STATUS cell of the row whose `key` column is `value`, located by the
+/// header's column positions (`docker ps` and `docker compose ps` alike).
+fn status_cell(table: &[String], key: &str, value: &str) -> Option<String> {
     let header = table.first()?;
-    let column = |name: &str| header.find(name);
-    let (image_at, command_at) = (column("IMAGE")?, column("COMMAND")?);
-    let (status_at, ports_at) = (column("STATUS")?, column("PORTS")?);
+    let status_at = header.find("STATUS")?;
+    let ports_at = header.find("PORTS")?;
+    let key_at = header.find(key)?;
     table.iter().skip(1).find_map(|row| {
-        let cell = |from: usize, to: usize| row.get(from..to.min(row.len())).map(str::trim);
-        (cell(image_at, command_at)? == image)
-            .then(|| cell(status_at, ports_at).map(String::from))?
+        let rest = row.get(key_at..)?;
+        let cell = rest.split_whitespace().next()?;
+        (cell == value).then(|| row.get(status_at..ports_at.min(row.len())).map(|s| s.trim().to_string()))?
     })
 }
 
-/// "Up 24 seconds (healthy)" and "Up 2 minutes (healthy)" are the same state.
+/// "Up 24 seconds (healthy)" and "Up 2 minutes (healthy)" are one state.
 fn state(status: &str) -> (bool, String) {
     let health = status
         .find('(')
@@ -117,91 +64,70 @@ fn state(status: &str) -> (bool, String) {
     (status.starts_with("Up "), health)
 }
 
-/// Numbers, ids and durations differ on every run; their shape does not.
-fn normalise(line: &str) -> String {
-    if !line.is_empty() && line.chars().all(|c| c.is_ascii_digit()) {
+/// Looks again, as a student does, until the row shows the page's state;
+/// returns how long that took.
+fn wait_for_row(shell: &mut Shell, step: &Step, key: &str, bound: Duration) -> Duration {
+    let command = shell.ports.apply(&step.command);
+    let value = match key {
+        // `docker ps`: the NAMES column, the last on the row.
+        "NAMES" => step.expected[1].split_whitespace().last(),
+        // `docker compose ps <service>`: the service named in the command.
+        _ => command.split_whitespace().last(),
+    }
+    .expect("a row on the page")
+    .to_string();
+    let wanted = state(&status_cell(&step.expected, key, &value).expect("the page's row"));
+    let started = Instant::now();
+    loop {
+        let output = shell.run(&command, Duration::from_secs(60));
+        let table: Vec<String> = text(&output).lines().map(String::from).collect();
+        let seen = status_cell(&table, key, &value).map(|s| state(&s));
+        if seen.as_ref() == Some(&wanted) {
+            return started.elapsed();
+        }
         assert!(
-            line.parse::<u32>().unwrap() < 100,
-            "{line} is not from 0 to 99"
+            started.elapsed() < bound,
+            "`{command}` still shows {seen:?} for {value} after {bound:?}, the page shows {wanted:?}:\n{}",
+            table.join("\n")
         );
-        return "<number>".into();
+        std::thread::sleep(Duration::from_secs(1));
     }
-    if line.len() == 64 && line.chars().all(|c| c.is_ascii_hexdigit()) {
-        return "<container id>".into();
-    }
-    if let Some(at) = line.find("\"traceId\":\"|") {
-        return format!("{}<traceId>", &line[..at]);
-    }
-    if let Some(at) = line.find(", took ") {
-        return format!("{}, took <n>ms", &line[..at]);
-    }
-    line.to_string()
 }
 
 #[test]
-fn the_readme_lab_works_as_written_with_the_images_own_timing() {
-    if !engine_or_skip("lab walk-through") {
+fn the_student_page_runs_as_written_in_order() {
+    if !engine_or_skip("the student's page") {
         return;
     }
-    let ports = [
-        ("8080", free_port().to_string()),
-        ("8081", free_port().to_string()),
-        ("8082", free_port().to_string()),
-    ];
-    let mut cleanup = Cleanup(Vec::new());
-    let steps = lab_steps();
-    assert!(steps.len() >= 20, "the lab shrank to {} steps", steps.len());
+    let path = student_path();
+    let steps = path.steps();
+    assert!(steps.len() >= 25, "the page shrank to {} steps", steps.len());
+    let mut shell = Shell::new(Ports::for_this_run());
     let mut last_failure: Option<Instant> = None;
-    let last_container = "$(docker container ls --last 1 --format '{{.ID}}')";
 
-    for step in steps {
-        let mut command = step.command.clone();
-        for (from, to) in &ports {
-            command = command
-                .replace(&format!(" {from}:"), &format!(" {to}:"))
-                .replace(&format!(":{from}/"), &format!(":{to}/"));
-        }
-        if let Some(id) = cleanup.0.last() {
-            command = command.replace(last_container, id);
-        }
-        let started = Instant::now();
-
+    for step in &steps {
+        let command = step.command.as_str();
         if command.starts_with("docker build") {
-            let output = sh(&command, Duration::from_secs(30 * 60));
-            assert!(output.status.success(), "{command}:\n{}", text(&output));
-        } else if command.starts_with("docker run -d") {
-            let output = sh(&command, Duration::from_secs(60));
-            let id = String::from_utf8_lossy(&output.stdout).trim().to_string();
-            assert!(output.status.success(), "{command}:\n{}", text(&output));
-            cleanup.0.push(id.clone());
-            assert_eq!(normalise(&id), "<container id>");
+            run_ok(&mut shell, step, Duration::from_secs(30 * 60));
+        } else if command.starts_with("docker compose up") || command == "docker compose down" {
+            run_ok(&mut shell, step, Duration::from_secs(5 * 60));
         } else if command == "docker ps" {
-            let image = step.expected[1]
-                .split_whitespace()
-                .nth(1)
-                .unwrap()
-                .to_string();
-            let wanted = state(&ps_status(&step.expected, &image).expect("README row"));
-            // What a student does: look again until it changes (or give up).
-            let seen = loop {
-                let output = sh(&command, Duration::from_secs(60));
-                let table: Vec<String> = text(&output).lines().map(String::from).collect();
-                let seen = ps_status(&table, &image).map(|s| state(&s));
-                if seen.as_ref() == Some(&wanted) || started.elapsed() > Duration::from_secs(180) {
-                    break seen;
-                }
-                std::thread::sleep(Duration::from_secs(1));
-            };
-            assert_eq!(seen, Some(wanted), "`docker ps` for {image}");
-            if step.expected[1].contains("(unhealthy)") {
+            let unhealthy = step.expected[1].contains("(unhealthy)");
+            // The first probe comes 30 s after the start, the third failure
+            // 90 s after the break: 180 s is twice the worst of both.
+            wait_for_row(&mut shell, step, "NAMES", Duration::from_secs(180));
+            if unhealthy {
                 let after = last_failure.expect("a failure before").elapsed();
                 println!("(unhealthy) {after:?} after the failing call, with 30 s probes");
                 // Three probes 30 s apart: never before the second interval.
                 assert!(after >= Duration::from_secs(55), "too soon: {after:?}");
             }
+        } else if command.starts_with("docker compose ps") {
+            // interval x retries = 10 s after the break; twice the worst seen.
+            let took = wait_for_row(&mut shell, step, "SERVICE", Duration::from_secs(40));
+            println!("`{command}` showed the page's state after {took:?}");
         } else if command.starts_with("docker inspect") {
-            let output = sh(&command, Duration::from_secs(60));
-            assert!(output.status.success(), "{command}:\n{}", text(&output));
+            let output = run_ok(&mut shell, step, Duration::from_secs(60));
             let all: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
             let health = &all[0]["State"]["Health"];
             assert_eq!(health["Status"], "unhealthy", "{health}");
@@ -219,27 +145,68 @@ fn the_readme_lab_works_as_written_with_the_images_own_timing() {
                 assert!(output.contains("curl: (22) The requested URL returned error: 500"));
             }
         } else {
-            // curl and docker exec: compare the output's shape. A connection
-            // that fails before the app answers (it is still starting) is
-            // retried, as a student would; an answer is never retried.
-            let expected: Vec<String> = step.expected.iter().map(|l| normalise(l)).collect();
-            let actual = loop {
-                let output = sh(&command, Duration::from_secs(60));
-                let actual: Vec<String> = terminal_text(&command, &output)
-                    .lines()
-                    .map(normalise)
-                    .collect();
-                let not_up_yet = matches!(output.status.code(), Some(7 | 52 | 56))
-                    || (command.starts_with("docker exec") && actual != expected);
-                if !not_up_yet || started.elapsed() > Duration::from_secs(20) {
-                    break actual;
-                }
-                std::thread::sleep(Duration::from_millis(200));
-            };
-            assert_eq!(actual, expected, "output of `{command}`");
+            let actual = run_and_compare(&mut shell, step);
             if actual.first().is_some_and(|l| l.contains("\"status\":500")) {
                 last_failure = Some(Instant::now());
             }
         }
     }
+
+    // The page promises that nothing of the lab is left running.
+    shell.assert_nothing_left();
+}
+
+#[test]
+fn every_container_the_student_page_starts_is_named_and_removed() {
+    let commands = student_path().commands();
+    let mut running: Vec<String> = Vec::new();
+    let mut compose_up = false;
+    for command in &commands {
+        let words: Vec<&str> = command.split_whitespace().collect();
+        if command.starts_with("docker run") {
+            let at = words.iter().position(|w| *w == "--name");
+            let name = at
+                .map(|at| words[at + 1].to_string())
+                .unwrap_or_else(|| panic!("`{command}` starts a container without a name"));
+            running.push(name);
+        }
+        if command.starts_with("docker rm -f ") {
+            for name in &words[3..] {
+                let before = running.len();
+                running.retain(|n| n != name);
+                assert!(running.len() < before, "`{command}` removes {name}, which is not running");
+            }
+        }
+        compose_up |= command.starts_with("docker compose up");
+        if command == "docker compose down" {
+            compose_up = false;
+        }
+    }
+    assert!(running.is_empty(), "the page leaves {running:?} running");
+    assert!(!compose_up, "the page leaves the compose project up");
+}
+
+#[test]
+fn the_korean_page_holds_the_same_commands_in_the_same_order() {
+    let english = page("README.md").commands();
+    let korean = page("README.ko.md").commands();
+    assert!(english.len() >= 25, "the page shrank to {}", english.len());
+    assert_eq!(korean, english, "README.ko.md and README.md differ in their commands");
+}
+
+#[test]
+fn the_page_ports_move_by_one_rule() {
+    let ports = Ports::moved();
+    let p = ports.map(8080);
+    assert_eq!(ports.map(8081), p + 1);
+    assert_eq!(ports.map(8090), p + 10);
+    assert_eq!(
+        ports.apply("docker run -d --name numbers-v2 -p 8081:80 numbers-api:v2"),
+        format!("docker run -d --name numbers-v2 -p {}:80 numbers-api:v2", p + 1)
+    );
+    assert_eq!(
+        ports.apply("curl http://localhost:8080/rng"),
+        format!("curl http://localhost:{p}/rng")
+    );
+    assert_eq!(Ports::as_written().apply("curl http://localhost:8080/rng"), "curl http://localhost:8080/rng");
 }

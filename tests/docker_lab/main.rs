@@ -4,10 +4,13 @@
 //! They run when an engine answers and say plainly when they skip; with
 //! `CI=true` a missing engine is a failure.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod compose;
 mod compose_project;
 mod docker;
 mod images;
 mod lessons;
+mod recipes;
 mod swarm;
 mod watch;

@@ -28,15 +28,9 @@ const REPLICAS: usize = 2;
 /// The service `docker stack deploy` makes of `services.numbers-api`.
 const SERVICE: &str = "numbers-api";
 
-/// The command of the README's `$ <start>...` line.
+/// The command of the operators' page's `$ <start>...` line.
 fn readme_command(start: &str) -> String {
-    let readme = std::fs::read_to_string(format!("{ROOT}/README.md")).expect("README.md");
-    readme
-        .lines()
-        .filter_map(|line| line.strip_prefix("$ "))
-        .find(|command| command.starts_with(start))
-        .unwrap_or_else(|| panic!("no `$ {start}...` in the README"))
-        .to_string()
+    crate::common::docs::page("docs/beyond-one-container.md").command(start)
 }
 
 /// A README command line, run by the shell as a student would, within

@@ -1,14 +1,11 @@
-//! The README is what students copy from: its settings tables must match
-//! `--help`, and its curl transcript must be what the server really prints.
+//! The reference page is what people copy from: its settings tables must
+//! match `--help`, and its curl transcript must be what the server prints.
 
 use std::process::Command;
 use std::time::Duration;
 
+use crate::common::docs::page;
 use crate::helpers::{numbers_api, run_to_exit, Server};
-
-fn readme() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README.md")
-}
 
 /// (flag, variable, default) for every option `--help` lists.
 fn help_settings(args: &[&str]) -> Vec<(String, String, String)> {
@@ -31,23 +28,18 @@ fn between(text: &str, start: &str, end: &str) -> Option<String> {
     Some(rest[..rest.find(end)?].to_string())
 }
 
-/// (flag, variable, default) for every row of the README's settings tables.
+/// (flag, variable, default) for every row of the reference's settings tables.
 fn readme_settings() -> Vec<(String, String, String)> {
-    readme()
-        .lines()
-        .filter(|line| line.starts_with("| `--"))
-        .map(|line| {
-            let cells: Vec<String> = line
-                .split('|')
-                .map(|cell| cell.trim().trim_matches('`').to_string())
-                .collect();
-            (cells[1].clone(), cells[2].clone(), cells[3].clone())
-        })
+    page("docs/reference.md")
+        .section("## Settings")
+        .table_rows("--")
+        .into_iter()
+        .map(|cells| (cells[0].clone(), cells[1].clone(), cells[2].clone()))
         .collect()
 }
 
 #[test]
-fn the_readme_settings_tables_match_help() {
+fn the_reference_settings_tables_match_help() {
     let mut from_help = help_settings(&["--help"]);
     for subcommand in ["healthcheck", "watch", "web"] {
         from_help.extend(
@@ -62,7 +54,7 @@ fn the_readme_settings_tables_match_help() {
         let row = from_readme
             .iter()
             .find(|(f, _, _)| f == flag)
-            .unwrap_or_else(|| panic!("{flag} is not in the README's tables"));
+            .unwrap_or_else(|| panic!("{flag} is not in the reference's settings tables"));
         assert_eq!(&row.1, env, "variable of {flag}");
         if !default.is_empty() {
             assert_eq!(&row.2, default, "default of {flag}");
@@ -71,7 +63,7 @@ fn the_readme_settings_tables_match_help() {
     for (flag, _, _) in &from_readme {
         assert!(
             from_help.iter().any(|(f, _, _)| f == flag),
-            "the README documents {flag}, which --help does not know"
+            "the reference documents {flag}, which --help does not know"
         );
     }
 }
@@ -90,20 +82,15 @@ fn normalise(line: &str) -> String {
 }
 
 #[test]
-fn the_readme_curl_transcript_is_what_the_server_prints() {
-    let readme = readme();
-    let section = between(&readme, "## Try it", "\n## ").expect("a Try it section");
-    let block = between(&section, "```console\n", "```").expect("a console block");
+fn the_reference_curl_transcript_is_what_the_server_prints() {
+    let section = page("docs/reference.md").section("## Try it");
     let server = Server::start(numbers_api());
     let mut steps = 0;
 
-    let mut lines = block.lines().peekable();
-    while let Some(line) = lines.next() {
-        let command = line.strip_prefix("$ ").expect("a command line");
-        let mut expected = Vec::new();
-        while let Some(next) = lines.next_if(|l| !l.starts_with("$ ")) {
-            expected.push(normalise(next));
-        }
+    // The curls; the section ends with the same service run from the image.
+    for step in section.steps().iter().filter(|s| s.command.starts_with("curl ")) {
+        let command = &step.command;
+        let expected: Vec<String> = step.expected.iter().map(|l| normalise(l)).collect();
         let args: Vec<String> = command
             .split_whitespace()
             .skip(1)

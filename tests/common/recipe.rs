@@ -1,0 +1,337 @@
+//! Runs a page's commands as a reader would: in order, by the shell, each
+//! compared with what the page shows under it.
+//!
+//! Ports are the page's own, or all moved by one rule (8080 → P, 8081 →
+//! P+1, …, 8090 → P+10), so two steps that share a port on the page share
+//! it here too and a collision between them fails as it would for a reader.
+//! Whatever the commands start is removed when the run ends, even when it
+//! fails.
+
+use std::net::TcpListener;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use super::docs::{Step, ROOT};
+
+/// The pages' ports: 8080 to 8090.
+const PAGE_PORTS: std::ops::RangeInclusive<u16> = 8080..=8090;
+
+/// How the page's ports map onto this run's.
+#[derive(Debug, Clone, Copy)]
+pub struct Ports {
+    base: u16,
+}
+
+impl Ports {
+    /// The page's own ports, as a reader uses them.
+    pub fn as_written() -> Self {
+        Ports { base: 8080 }
+    }
+
+    /// Eleven free ports in a row, found by binding them.
+    pub fn moved() -> Self {
+        for base in (20080..60000).step_by(97) {
+            let all_free = (0..=10).all(|offset| {
+                TcpListener::bind(("0.0.0.0", base + offset)).is_ok()
+                    && TcpListener::bind(("127.0.0.1", base + offset)).is_ok()
+            });
+            if all_free {
+                return Ports { base };
+            }
+        }
+        panic!("no eleven free ports in a row");
+    }
+
+    /// The page's ports in CI, where nothing else owns them; moved ones on a
+    /// developer's machine, where the reader's own lab may be running.
+    pub fn for_this_run() -> Self {
+        if super::is_ci() {
+            Self::as_written()
+        } else {
+            Self::moved()
+        }
+    }
+
+    pub fn is_as_written(&self) -> bool {
+        self.base == 8080
+    }
+
+    /// The port this run uses for the page's `port`.
+    pub fn map(&self, port: u16) -> u16 {
+        assert!(PAGE_PORTS.contains(&port), "{port} is not a page port");
+        self.base + (port - 8080)
+    }
+
+    /// A command with every page port in it replaced.
+    pub fn apply(&self, command: &str) -> String {
+        let mut out = command.to_string();
+        for port in PAGE_PORTS {
+            let to = self.map(port);
+            out = out
+                .replace(&format!(" {port}:"), &format!(" {to}:"))
+                .replace(&format!(":{port}/"), &format!(":{to}/"))
+                .replace(&format!(":{port} "), &format!(":{to} "));
+            if out.ends_with(&format!(":{port}")) {
+                out = format!("{}{to}", &out[..out.len() - port.to_string().len()]);
+            }
+        }
+        out
+    }
+}
+
+/// A shell for a page's commands, with the environment that moves the
+/// compose file's ports along with the rest.
+pub struct Shell {
+    pub ports: Ports,
+    project: Option<String>,
+    names: Vec<String>,
+    networks: Vec<String>,
+    compose_used: bool,
+}
+
+impl Shell {
+    pub fn new(ports: Ports) -> Self {
+        // A moved run also gets a compose project of its own, so it can
+        // neither meet nor remove a reader's `docker compose up`.
+        let project = (!ports.is_as_written()).then(|| format!("numbers-page-{}", std::process::id()));
+        Shell {
+            ports,
+            project,
+            names: Vec::new(),
+            networks: Vec::new(),
+            compose_used: false,
+        }
+    }
+
+    /// Runs one page command (ports already mapped) within `deadline`.
+    pub fn run(&mut self, command: &str, deadline: Duration) -> Output {
+        self.remember(command);
+        let mut sh = Command::new("sh");
+        sh.args(["-c", command])
+            .current_dir(ROOT)
+            .env("NUMBERS_PUBLISH", self.ports.map(8080).to_string())
+            .env("NUMBERS_WEB_PUBLISH", self.ports.map(8090).to_string())
+            .env("NUMBERS_RESTART_PUBLISH", self.ports.map(8081).to_string());
+        if let Some(project) = &self.project {
+            sh.env("COMPOSE_PROJECT_NAME", project);
+        }
+        run_with_deadline(&mut sh, deadline)
+    }
+
+    /// Fails if a container the commands named, or one of the compose
+    /// project's, is still there: a page must remove what it starts.
+    pub fn assert_nothing_left(&mut self) {
+        for name in self.names.clone() {
+            let output = self.run(
+                &format!("docker ps -a -q --filter name=^{name}$"),
+                Duration::from_secs(60),
+            );
+            assert!(
+                String::from_utf8_lossy(&output.stdout).trim().is_empty(),
+                "{name} is still there after the page's last step"
+            );
+        }
+        if self.compose_used {
+            let output = self.run("docker compose --profile restart ps -a -q", Duration::from_secs(60));
+            assert!(
+                String::from_utf8_lossy(&output.stdout).trim().is_empty(),
+                "the compose project is still up after the page's last step: {}",
+                text(&output)
+            );
+        }
+    }
+
+    /// Notes what a command starts, to remove it at the end.
+    fn remember(&mut self, command: &str) {
+        let words: Vec<&str> = command.split_whitespace().collect();
+        for pair in words.windows(2) {
+            if pair[0] == "--name" {
+                self.names.push(pair[1].to_string());
+            }
+        }
+        if let Some(rest) = command.strip_prefix("docker network create ") {
+            self.networks.push(rest.trim().to_string());
+        }
+        if command.starts_with("docker compose") {
+            self.compose_used = true;
+        }
+    }
+}
+
+impl Drop for Shell {
+    fn drop(&mut self) {
+        let quiet = |args: &[&str]| {
+            let _ = Command::new("docker")
+                .args(args)
+                .current_dir(ROOT)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        };
+        for name in &self.names {
+            quiet(&["rm", "-f", name]);
+        }
+        for network in &self.networks {
+            quiet(&["network", "rm", network]);
+        }
+        if self.compose_used {
+            let mut args = vec!["compose"];
+            if let Some(project) = &self.project {
+                args.extend(["-p", project]);
+            }
+            args.extend(["--profile", "restart", "down", "--remove-orphans"]);
+            quiet(&args);
+        }
+    }
+}
+
+/// Runs a command to completion within `deadline`, draining its pipes.
+pub fn run_with_deadline(command: &mut Command, deadline: Duration) -> Output {
+    let described = format!("{command:?}");
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {described}: {e}"));
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let out = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut buf).ok();
+        buf
+    });
+    let err = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut stderr, &mut buf).ok();
+        buf
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if started.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{described} still running after {deadline:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+    }
+}
+
+/// stdout and stderr, as a terminal shows them together.
+pub fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// What a terminal shows: curl draws its progress meter only when its
+/// output is not a terminal, so of its stderr keep just its error lines.
+pub fn terminal_text(command: &str, output: &Output) -> String {
+    if !command.starts_with("curl ") {
+        return text(output);
+    }
+    let errors: String = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter(|line| line.starts_with("curl: "))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    format!("{}{errors}", String::from_utf8_lossy(&output.stdout))
+}
+
+/// Numbers, ids, trace ids, durations and time stamps differ on every run;
+/// their shape does not.
+pub fn normalise(line: &str) -> String {
+    if !line.is_empty() && line.chars().all(|c| c.is_ascii_digit()) {
+        let n: u32 = line.parse().expect("a number");
+        assert!(n < 100, "{line} is not from 0 to 99");
+        return "<number>".into();
+    }
+    if line.len() == 64 && line.chars().all(|c| c.is_ascii_hexdigit()) {
+        return "<container id>".into();
+    }
+    let mut line = line.to_string();
+    if let Some(at) = line.find("\"traceId\":\"|") {
+        line = format!("{}<traceId>", &line[..at]);
+    }
+    if let Some(at) = line.find(", took ") {
+        let rest = &line[at + ", took ".len()..];
+        let end = rest.find("ms").map_or(rest.len(), |e| e + 2);
+        line = format!("{}, took <n>ms{}", &line[..at], &rest[end..]);
+    }
+    // `watch`'s time column: "  +14.1s  healthy -> unhealthy".
+    let trimmed = line.trim_start();
+    if let Some(rest) = trimmed.strip_prefix('+') {
+        if let Some(end) = rest.find("s  ") {
+            if rest[..end].chars().all(|c| c.is_ascii_digit() || c == '.') {
+                line = format!("+<t>s  {}", &rest[end + 3..]);
+            }
+        }
+    }
+    if let Some(at) = line.find("Here it is: ") {
+        let digits = line[at + 12..].chars().take_while(char::is_ascii_digit).count();
+        line.replace_range(at + 12..at + 12 + digits, "<number>");
+    }
+    line
+}
+
+/// Runs `step` the way a reader does: a connection that fails before the
+/// app answers (it is still starting) is tried again, an answer never is.
+/// Returns the normalised lines printed.
+pub fn run_and_compare(shell: &mut Shell, step: &Step) -> Vec<String> {
+    let command = shell.ports.apply(&step.command);
+    let expected: Vec<String> = step.expected.iter().map(|l| normalise(l)).collect();
+    let started = Instant::now();
+    loop {
+        let output = shell.run(&command, Duration::from_secs(120));
+        let actual: Vec<String> = terminal_text(&command, &output)
+            .lines()
+            .map(normalise)
+            .collect();
+        let not_up_yet = command.starts_with("curl ")
+            && matches!(output.status.code(), Some(7 | 52 | 56));
+        // `docker exec` into a service still starting, and `docker inspect`
+        // of a lesson still playing out, are looked at again, as a reader
+        // looks again.
+        let again = (command.starts_with("docker exec") || command.starts_with("docker inspect"))
+            && actual != expected;
+        if (!not_up_yet && !again) || started.elapsed() > Duration::from_secs(60) {
+            assert_eq!(actual, expected, "output of `{command}` (page: `{}`)", step.command);
+            return actual;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// A command that must succeed and whose output the page does not show
+/// (builds and compose print progress that differs on every run).
+pub fn run_ok(shell: &mut Shell, step: &Step, deadline: Duration) -> Output {
+    let command = shell.ports.apply(&step.command);
+    let output = shell.run(&command, deadline);
+    assert!(output.status.success(), "`{command}` failed:\n{}", text(&output));
+    output
+}
+
+/// Runs a page's steps in order: builds and the commands whose output the
+/// page does not show must succeed; every other output must be the page's.
+pub fn run_steps(shell: &mut Shell, steps: &[Step]) {
+    for step in steps {
+        if step.command.starts_with("docker build") {
+            run_ok(shell, step, Duration::from_secs(30 * 60));
+        } else if step.expected.is_empty() {
+            run_ok(shell, step, Duration::from_secs(5 * 60));
+        } else {
+            run_and_compare(shell, step);
+        }
+    }
+    shell.assert_nothing_left();
+}
