@@ -3,8 +3,8 @@
 use std::net::{SocketAddr, TcpListener};
 use std::time::Duration;
 
-use numbers_api::config::{Settings, WebSettings};
-use numbers_api::startup::Application;
+use numbers_api::cli::{Settings, WebSettings};
+use numbers_api::server::Application;
 use numbers_api::web::WebApp;
 use tokio::sync::oneshot;
 

@@ -2,8 +2,8 @@
 
 use std::time::{Duration, Instant};
 
-use numbers_api::config::Settings;
-use numbers_api::mode::HealthMode;
+use numbers_api::cli::Settings;
+use numbers_api::server::mode::HealthMode;
 
 use crate::helpers::{assert_problem, spawn_app, spawn_app_with, UNHEALTHY_TITLE, UNHEALTHY_TYPE};
 

@@ -4,7 +4,7 @@
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use numbers_api::config::WebSettings;
+use numbers_api::cli::WebSettings;
 
 use crate::helpers::{spawn_app, spawn_web};
 

@@ -1,6 +1,6 @@
 //! numbers-web in chromium, against the real API, both in process.
 
-use numbers_api::config::WebSettings;
+use numbers_api::cli::WebSettings;
 
 use crate::browser::{browser_or_skip, Browser, Scripts, WAIT};
 use crate::helpers::{spawn_app, spawn_web};

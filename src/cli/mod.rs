@@ -1,15 +1,29 @@
-//! What the binary does: parse the settings, then serve or probe.
+//! The command line: what clap parses ([`args`]), the settings the program
+//! runs with ([`settings`]), the one-line error messages ([`errors`]), and
+//! [`run`], which parses them and then serves or probes.
 
 use std::process::ExitCode;
 
-use crate::config::{self, ConfigError, Invocation, Settings, WebSettings};
-use crate::startup::Application;
+use crate::server::{shutdown, Application};
+use crate::tools::{healthcheck, watch};
+use crate::util::{duration, telemetry};
 use crate::web::WebApp;
-use crate::{duration, healthcheck, shutdown, telemetry, watch};
+
+mod args;
+mod errors;
+mod parsers;
+mod settings;
+
+pub use args::{Cli, DEFAULT_FAIL_AFTER};
+pub use errors::ConfigError;
+pub use settings::{
+    base_url, default_health_url, parse, HealthcheckSettings, Invocation, Settings, WatchSettings,
+    WebSettings,
+};
 
 /// Runs the program with the process's arguments and environment.
 pub fn run() -> ExitCode {
-    match config::parse(std::env::args_os()) {
+    match parse(std::env::args_os()) {
         Ok(Invocation::Serve(settings)) => serve(&settings),
         Ok(Invocation::Healthcheck(settings)) => {
             let report = healthcheck::probe(&settings);

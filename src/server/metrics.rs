@@ -10,27 +10,25 @@ use prometheus::{
     Encoder, Gauge, IntCounter, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
 };
 
-use crate::probes::Prober;
-
-pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+use super::probes::Prober;
 
 /// What a probe was told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProbeResult {
+pub enum ProbeAnswer {
     Ok,
     Fail,
     /// Held without an answer (`hang` mode).
     Hang,
 }
 
-impl ProbeResult {
-    const ALL: [ProbeResult; 3] = [ProbeResult::Ok, ProbeResult::Fail, ProbeResult::Hang];
+impl ProbeAnswer {
+    const ALL: [ProbeAnswer; 3] = [ProbeAnswer::Ok, ProbeAnswer::Fail, ProbeAnswer::Hang];
 
     fn label(self) -> &'static str {
         match self {
-            ProbeResult::Ok => "ok",
-            ProbeResult::Fail => "fail",
-            ProbeResult::Hang => "hang",
+            ProbeAnswer::Ok => "ok",
+            ProbeAnswer::Fail => "fail",
+            ProbeAnswer::Hang => "hang",
         }
     }
 }
@@ -40,7 +38,7 @@ pub struct Metrics {
     started: Instant,
     rng_ok: IntCounter,
     rng_unhealthy: IntCounter,
-    /// Indexed by [`ProbeResult`] then [`Prober::index`].
+    /// Indexed by [`ProbeAnswer`] then [`Prober::index`].
     probes: Vec<Vec<IntCounter>>,
     healthy: IntGauge,
     ready: IntGauge,
@@ -87,7 +85,7 @@ impl Metrics {
         registry.register(Box::new(uptime.clone()))?;
         fail_after_gauge.set(i64::try_from(fail_after).unwrap_or(i64::MAX));
 
-        let probes = ProbeResult::ALL
+        let probes = ProbeAnswer::ALL
             .iter()
             .map(|result| {
                 Prober::ALL
@@ -116,7 +114,7 @@ impl Metrics {
         }
     }
 
-    pub fn probe(&self, result: ProbeResult, prober: Prober) {
+    pub fn probe(&self, result: ProbeAnswer, prober: Prober) {
         self.probes[result as usize][prober.index()].inc();
     }
 
@@ -142,7 +140,7 @@ mod tests {
         metrics.rng_call(true);
         metrics.rng_call(true);
         metrics.rng_call(false);
-        metrics.probe(ProbeResult::Fail, Prober::KubeProbe);
+        metrics.probe(ProbeAnswer::Fail, Prober::KubeProbe);
 
         let text = metrics.render(false, true);
 

@@ -11,14 +11,14 @@
 use std::io::Write;
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::config::{HealthcheckSettings, WatchSettings};
-use crate::docker_health::{Health, ProbeResult, Status};
-use crate::duration;
-use crate::healthcheck::{self, Outcome};
+use super::engine::{ContainerHealth, ProbeResult, Status};
+use super::healthcheck::{self, Outcome};
+use crate::cli::{HealthcheckSettings, WatchSettings};
+use crate::util::duration;
 
 /// Runs until `--until` or `--probes` says to stop (or forever); writes to
 /// `out`. Returns the final state.
-pub fn run(settings: &WatchSettings, out: &mut impl Write) -> std::io::Result<Health> {
+pub fn run(settings: &WatchSettings, out: &mut impl Write) -> std::io::Result<ContainerHealth> {
     let rules = &settings.rules;
     writeln!(
         out,
@@ -31,7 +31,7 @@ pub fn run(settings: &WatchSettings, out: &mut impl Write) -> std::io::Result<He
         duration::format(rules.start_interval),
     )?;
     let started = Instant::now();
-    let mut health = Health::default();
+    let mut health = ContainerHealth::default();
     writeln!(out, "{:>8}  {}", stamp(started.elapsed()), health.status)?;
     let probe = HealthcheckSettings {
         url: settings.url.clone(),
@@ -92,7 +92,7 @@ fn stamp(elapsed: Duration) -> String {
 
 /// The exit code of `watch`: 0, or 1 when it stopped on an unhealthy state
 /// it was not told to wait for.
-pub fn exit_code(settings: &WatchSettings, health: &Health) -> u8 {
+pub fn exit_code(settings: &WatchSettings, health: &ContainerHealth) -> u8 {
     match (settings.until, health.status) {
         (Some(wanted), status) if wanted == status => 0,
         (_, Status::Unhealthy) => 1,

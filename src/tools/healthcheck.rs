@@ -13,14 +13,8 @@ use std::fmt;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::config::HealthcheckSettings;
-
-/// Sent with each probe, so the service's logs and metrics can tell it apart
-/// from curl and from a kubelet.
-pub const USER_AGENT: &str = concat!("numbers-api-healthcheck/", env!("CARGO_PKG_VERSION"));
-
-/// The product part of [`USER_AGENT`], which the service recognises.
-pub const USER_AGENT_NAME: &str = "numbers-api-healthcheck/";
+use crate::cli::HealthcheckSettings;
+use crate::util::http::{self, HEALTHCHECK_USER_AGENT};
 
 /// What one probe saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,16 +99,7 @@ pub fn probe(settings: &HealthcheckSettings) -> Report {
 }
 
 fn request(url: &str, timeout: Duration) -> Outcome {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
-        // A 500 is an answer to report, not an error to unwrap.
-        .http_status_as_error(false)
-        // The probe talks to loopback: a proxy from the environment would
-        // only get in the way.
-        .proxy(None)
-        .user_agent(USER_AGENT)
-        .build()
-        .into();
+    let agent = http::agent(timeout, HEALTHCHECK_USER_AGENT);
     match agent.get(url).call() {
         Ok(response) => Outcome::Status(response.status().as_u16()),
         Err(ureq::Error::Timeout(_)) => Outcome::TimedOut,

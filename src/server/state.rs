@@ -1,16 +1,16 @@
-//! What every worker shares: the health state, the trace ids, the probe log,
+//! What every worker shares: the call budget, the trace ids, the probe log,
 //! the metrics and the process's lifecycle.
 
-use crate::config::Settings;
-use crate::health::Health;
-use crate::lifecycle::Lifecycle;
-use crate::metrics::Metrics;
-use crate::probes::ProbeLog;
-use crate::trace_id::TraceIds;
+use super::budget::CallBudget;
+use super::lifecycle::Lifecycle;
+use super::metrics::Metrics;
+use super::probes::ProbeLog;
+use super::trace_id::TraceIds;
+use crate::cli::Settings;
 
 #[derive(Debug)]
 pub struct AppState {
-    pub health: Health,
+    pub budget: CallBudget,
     pub trace_ids: TraceIds,
     pub probes: ProbeLog,
     pub metrics: Metrics,
@@ -22,7 +22,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(settings: &Settings) -> prometheus::Result<Self> {
         Ok(Self {
-            health: Health::with_mode(settings.fail_after, settings.health_mode),
+            budget: CallBudget::with_mode(settings.fail_after, settings.health_mode),
             trace_ids: TraceIds::new(),
             probes: ProbeLog::default(),
             metrics: Metrics::new(settings.fail_after)?,

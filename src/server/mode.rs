@@ -66,7 +66,7 @@ impl FromStr for HealthMode {
                 // `slow=500` is milliseconds; `slow=2s` says its unit.
                 let delay = match value.parse::<u64>() {
                     Ok(ms) => Duration::from_millis(ms),
-                    Err(_) => crate::duration::parse(value)?,
+                    Err(_) => crate::util::duration::parse(value)?,
                 };
                 if delay > Duration::from_secs(3600) {
                     return Err(format!("slow={value} is over an hour"));
@@ -94,7 +94,7 @@ impl fmt::Display for HealthMode {
             HealthMode::Slow(delay) if delay.subsec_nanos() % 1_000_000 == 0 => {
                 write!(f, "slow={}", delay.as_millis())
             }
-            HealthMode::Slow(delay) => write!(f, "slow={}", crate::duration::format(*delay)),
+            HealthMode::Slow(delay) => write!(f, "slow={}", crate::util::duration::format(*delay)),
             HealthMode::FailNext(k) => write!(f, "fail-next={k}"),
             HealthMode::Flap(1) => write!(f, "flap"),
             HealthMode::Flap(n) => write!(f, "flap={n}"),

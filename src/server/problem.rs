@@ -6,9 +6,8 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
-use crate::trace_id::TraceId;
-
-pub const PROBLEM_JSON: &str = "application/problem+json; charset=utf-8";
+use super::trace_id::TraceId;
+use crate::util::http::content_type::PROBLEM_JSON;
 
 /// Every way a request can fail; one `match` maps each to its status.
 #[derive(Debug, thiserror::Error)]
@@ -132,7 +131,7 @@ impl ResponseError for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::trace_id::TraceIds;
+    use crate::server::trace_id::TraceIds;
 
     #[test]
     fn the_unhealthy_body_is_the_one_in_the_lab_notes() {

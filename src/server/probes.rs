@@ -38,7 +38,7 @@ impl Prober {
         };
         if agent.starts_with("curl/") {
             Prober::Curl
-        } else if agent.starts_with(crate::healthcheck::USER_AGENT_NAME) {
+        } else if agent.starts_with(crate::util::http::HEALTHCHECK_PRODUCT) {
             Prober::NumbersApiHealthcheck
         } else if agent.starts_with("kube-probe/") {
             Prober::KubeProbe

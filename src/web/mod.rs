@@ -20,16 +20,13 @@ use actix_web::dev::Server;
 use actix_web::http::header;
 use actix_web::{web, App, HttpResponse, HttpServer};
 
-use crate::config::WebSettings;
-use crate::html::{escape, fill};
-use crate::page::HTML;
-use crate::startup::{self, StartupError};
+use crate::cli::WebSettings;
+use crate::server::{self, StartupError};
+use crate::util::html::{escape, fill};
+use crate::util::http::{self, content_type, WEB_USER_AGENT};
 
-const TEMPLATE: &str = include_str!("assets/web.html");
-const STYLE: &str = include_str!("assets/style.css");
-
-/// Sent with every call, so the API's logs can tell the web app from curl.
-pub const USER_AGENT: &str = concat!("numbers-web/", env!("CARGO_PKG_VERSION"));
+const TEMPLATE: &str = include_str!("../assets/web.html");
+const STYLE: &str = include_str!("../assets/style.css");
 
 /// The API answers a bare integer; anything much longer is not a number.
 const MAX_ANSWER: u64 = 1024;
@@ -52,7 +49,7 @@ pub struct WebApp {
 impl WebApp {
     /// Binds the listen address from the settings.
     pub fn build(settings: &WebSettings) -> Result<Self, StartupError> {
-        Self::from_listener(startup::bind(settings.listen)?, settings)
+        Self::from_listener(server::bind(settings.listen)?, settings)
     }
 
     /// Serves on a listener the caller already bound (tests bind port 0).
@@ -80,7 +77,7 @@ impl WebApp {
         })
         .workers(settings.workers)
         .disable_signals()
-        .shutdown_timeout(startup::DRAIN.as_secs())
+        .shutdown_timeout(server::DRAIN.as_secs())
         .listen(listener)?
         .run();
         Ok(Self { server, local_addr })
@@ -108,18 +105,10 @@ impl WebApp {
 }
 
 /// The HTTP client for the API: every call is bounded by `timeout`, so a
-/// hung API costs the page a few seconds, never a stuck worker.
+/// hung API costs the page a few seconds, never a stuck worker; a 500 is the
+/// API's answer to show.
 fn api_client(timeout: Duration) -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
-        // A 500 is the API's answer to show, not an error to unwrap.
-        .http_status_as_error(false)
-        // Containers reach each other by name on their own network; a proxy
-        // from the environment would not know these names.
-        .proxy(None)
-        .user_agent(USER_AGENT)
-        .build()
-        .into()
+    http::agent(timeout, WEB_USER_AGENT)
 }
 
 /// `GET /`: the page, before any number.
@@ -170,19 +159,19 @@ fn call_api(agent: &ureq::Agent, url: &str) -> Result<i64, String> {
 /// the API (see the module's comment).
 async fn health() -> HttpResponse {
     HttpResponse::Ok()
-        .content_type("text/plain; charset=utf-8")
+        .content_type(content_type::TEXT)
         .body("Ok")
 }
 
 async fn not_found() -> HttpResponse {
     HttpResponse::NotFound()
-        .content_type("text/plain; charset=utf-8")
+        .content_type(content_type::TEXT)
         .body("Not Found")
 }
 
 fn html(page: String) -> HttpResponse {
     HttpResponse::Ok()
-        .content_type(HTML)
+        .content_type(content_type::HTML)
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(page)
 }

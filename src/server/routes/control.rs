@@ -12,21 +12,17 @@
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use crate::mode::HealthMode;
-use crate::problem::ApiError;
-use crate::routes::method_not_allowed;
-use crate::state::AppState;
+use super::endpoint;
+use crate::server::context::Context;
+use crate::server::mode::HealthMode;
+use crate::server::problem::ApiError;
+use crate::server::state::AppState;
 
 /// Bodies are one short mode; anything longer is a mistake.
 pub const MAX_BODY: usize = 1024;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/control/health")
-            .route(web::get().to(show))
-            .route(web::post().to(change))
-            .default_service(web::to(method_not_allowed("GET, POST"))),
-    );
+    cfg.service(endpoint("/control/health").get(show).post(change));
 }
 
 /// What `GET /control/health` reports.
@@ -68,25 +64,26 @@ pub fn parse_body(body: &[u8]) -> Result<HealthMode, String> {
 
 fn current(state: &AppState) -> HttpResponse {
     HttpResponse::Ok().json(HealthState {
-        mode: state.health.mode().to_string(),
-        healthy: state.health.is_healthy(),
+        mode: state.budget.mode().to_string(),
+        healthy: state.budget.is_healthy(),
         ready: state.lifecycle.is_ready(),
-        calls: state.health.calls(),
-        fail_after: state.health.fail_after(),
+        calls: state.budget.calls(),
+        fail_after: state.budget.fail_after(),
     })
 }
 
-async fn show(state: web::Data<AppState>) -> HttpResponse {
-    state.trace_ids.next_id();
-    current(&state)
+async fn show(call: Context) -> HttpResponse {
+    current(&call)
 }
 
-async fn change(state: web::Data<AppState>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
-    let trace_id = state.trace_ids.next_id();
-    let mode = parse_body(&body).map_err(|detail| ApiError::BadRequest { detail, trace_id })?;
-    state.health.set_mode(mode);
+async fn change(call: Context, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let mode = parse_body(&body).map_err(|detail| ApiError::BadRequest {
+        detail,
+        trace_id: call.trace_id,
+    })?;
+    call.budget.set_mode(mode);
     log::info!("Health mode set to {mode} (control API)");
-    Ok(current(&state))
+    Ok(current(&call))
 }
 
 #[cfg(test)]

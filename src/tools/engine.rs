@@ -16,9 +16,11 @@
 
 use std::collections::VecDeque;
 use std::fmt;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
+
+use crate::util::time::rfc3339_nano;
 
 /// Results the engine keeps.
 pub const KEPT_RESULTS: usize = 5;
@@ -93,7 +95,7 @@ impl ProbeResult {
     pub fn timed_out(start: SystemTime, end: SystemTime, timeout: Duration) -> Self {
         let output = format!(
             "Health check exceeded timeout ({})",
-            crate::duration::format(timeout)
+            crate::util::duration::format(timeout)
         );
         Self::new(start, end, -1, &output)
     }
@@ -101,7 +103,7 @@ impl ProbeResult {
 
 /// `State.Health`, fields in the engine's order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Health {
+pub struct ContainerHealth {
     #[serde(rename = "Status")]
     pub status: Status,
     #[serde(rename = "FailingStreak")]
@@ -110,7 +112,7 @@ pub struct Health {
     pub log: VecDeque<ProbeResult>,
 }
 
-impl Default for Health {
+impl Default for ContainerHealth {
     fn default() -> Self {
         Self {
             status: Status::Starting,
@@ -120,7 +122,7 @@ impl Default for Health {
     }
 }
 
-impl Health {
+impl ContainerHealth {
     /// Applies one result; `since_start` is how long after the container
     /// started the probe began. Returns the change of status, if any.
     pub fn record(
@@ -187,45 +189,10 @@ fn as_rfc3339<S: serde::Serializer>(time: &SystemTime, serializer: S) -> Result<
     serializer.serialize_str(&rfc3339_nano(*time))
 }
 
-/// UTC in Go's RFC3339Nano: `2026-11-25T12:16:14.357113569Z`, trailing
-/// zeros of the fraction dropped.
-pub fn rfc3339_nano(time: SystemTime) -> String {
-    let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = since.as_secs();
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    let (year, month, day) = civil_from_days(days as i64);
-    let nanos = since.subsec_nanos();
-    let fraction = if nanos == 0 {
-        String::new()
-    } else {
-        format!(".{nanos:09}").trim_end_matches('0').to_string()
-    };
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{fraction}Z",
-        rest / 3600,
-        (rest / 60) % 60,
-        rest % 60
-    )
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
-/// algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::UNIX_EPOCH;
 
     fn result(code: i32) -> ProbeResult {
         ProbeResult::new(UNIX_EPOCH, UNIX_EPOCH, code, "out\n")
@@ -242,7 +209,7 @@ mod tests {
     #[test]
     fn retries_failures_in_a_row_make_it_unhealthy() {
         let rules = rules(3, 0);
-        let mut health = Health::default();
+        let mut health = ContainerHealth::default();
         let t = Duration::from_secs(100);
 
         assert_eq!(
@@ -261,7 +228,7 @@ mod tests {
     #[test]
     fn one_success_resets_the_streak() {
         let rules = rules(3, 0);
-        let mut health = Health::default();
+        let mut health = ContainerHealth::default();
         let t = Duration::from_secs(100);
         for code in [0, 1, 1, 0, 1, 1] {
             health.record(result(code), t, &rules);
@@ -273,7 +240,7 @@ mod tests {
     #[test]
     fn failures_inside_the_start_period_do_not_count_while_starting() {
         let rules = rules(1, 10);
-        let mut health = Health::default();
+        let mut health = ContainerHealth::default();
 
         health.record(result(1), Duration::from_secs(3), &rules);
         assert_eq!(
@@ -290,7 +257,7 @@ mod tests {
     #[test]
     fn after_a_success_the_start_period_no_longer_protects() {
         let rules = rules(1, 60);
-        let mut health = Health::default();
+        let mut health = ContainerHealth::default();
         health.record(result(0), Duration::from_secs(1), &rules);
         health.record(result(1), Duration::from_secs(2), &rules);
         assert_eq!(health.status, Status::Unhealthy);
@@ -304,7 +271,7 @@ mod tests {
             start_period: Duration::from_secs(10),
             ..Rules::default()
         };
-        let mut health = Health::default();
+        let mut health = ContainerHealth::default();
         assert_eq!(
             health.next_interval(Duration::from_secs(1), &rules),
             Duration::from_secs(2)
@@ -322,7 +289,7 @@ mod tests {
 
     #[test]
     fn the_log_keeps_five_results_and_caps_output() {
-        let mut health = Health::default();
+        let mut health = ContainerHealth::default();
         for code in 0..7 {
             health.record(result(code), Duration::ZERO, &Rules::default());
         }
@@ -343,7 +310,7 @@ mod tests {
 
     #[test]
     fn the_json_has_the_engines_shape() {
-        let mut health = Health::default();
+        let mut health = ContainerHealth::default();
         let start = UNIX_EPOCH + Duration::new(1_790_000_000, 357_113_569);
         let end = UNIX_EPOCH + Duration::new(1_790_000_000, 402_236_800);
         health.record(
@@ -356,12 +323,5 @@ mod tests {
             health.to_inspect_json(),
             "{\n    \"Status\": \"unhealthy\",\n    \"FailingStreak\": 1,\n    \"Log\": [\n        {\n            \"Start\": \"2026-09-21T14:13:20.357113569Z\",\n            \"End\": \"2026-09-21T14:13:20.4022368Z\",\n            \"ExitCode\": 22,\n            \"Output\": \"x\\n\"\n        }\n    ]\n}"
         );
-    }
-
-    #[test]
-    fn dates_convert_across_leap_years() {
-        assert_eq!(rfc3339_nano(UNIX_EPOCH), "1970-01-01T00:00:00Z");
-        let leap = UNIX_EPOCH + Duration::from_secs(951_782_400); // 2000-02-29
-        assert_eq!(rfc3339_nano(leap), "2000-02-29T00:00:00Z");
     }
 }

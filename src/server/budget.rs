@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::mode::HealthMode;
+use super::mode::HealthMode;
 
 /// What a probe of `/health` is to be told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +30,7 @@ struct ModeState {
 
 /// Shared by every worker thread; one atomic add per `/rng` call.
 #[derive(Debug)]
-pub struct Health {
+pub struct CallBudget {
     /// How many `/rng` calls succeed before the service turns unhealthy;
     /// 0 means it never does.
     fail_after: u64,
@@ -41,7 +41,7 @@ pub struct Health {
     mode: Mutex<ModeState>,
 }
 
-impl Health {
+impl CallBudget {
     pub fn new(fail_after: u64) -> Self {
         Self::with_mode(fail_after, HealthMode::Ok)
     }
@@ -153,7 +153,7 @@ mod tests {
 
     #[test]
     fn the_call_after_fail_after_is_the_first_to_fail() {
-        let health = Health::new(3);
+        let health = CallBudget::new(3);
         assert!(health.record_call());
         assert!(health.record_call());
         assert!(health.record_call());
@@ -165,14 +165,14 @@ mod tests {
 
     #[test]
     fn zero_means_never_fail() {
-        let health = Health::new(0);
+        let health = CallBudget::new(0);
         for _ in 0..10_000 {
             assert!(health.record_call());
         }
         assert!(health.is_healthy());
     }
 
-    fn probes(health: &Health, n: usize) -> Vec<bool> {
+    fn probes(health: &CallBudget, n: usize) -> Vec<bool> {
         (0..n)
             .map(|_| match health.probe() {
                 Verdict::Answer { healthy, .. } => healthy,
@@ -183,7 +183,7 @@ mod tests {
 
     #[test]
     fn fail_next_fails_k_probes_then_recovers() {
-        let health = Health::with_mode(0, HealthMode::FailNext(2));
+        let health = CallBudget::with_mode(0, HealthMode::FailNext(2));
         assert!(!health.is_healthy());
         assert_eq!(probes(&health, 4), [false, false, true, true]);
         assert_eq!(health.mode(), HealthMode::Ok);
@@ -191,13 +191,13 @@ mod tests {
 
     #[test]
     fn flap_alternates_runs_of_n() {
-        let health = Health::with_mode(0, HealthMode::Flap(2));
+        let health = CallBudget::with_mode(0, HealthMode::Flap(2));
         assert_eq!(probes(&health, 6), [true, true, false, false, true, true]);
     }
 
     #[test]
     fn fail_and_hang_ignore_the_budget_while_slow_keeps_it() {
-        let health = Health::with_mode(1, HealthMode::Fail);
+        let health = CallBudget::with_mode(1, HealthMode::Fail);
         assert_eq!(probes(&health, 1), [false]);
         health.set_mode(HealthMode::Hang);
         assert_eq!(health.probe(), Verdict::Hang);
@@ -216,7 +216,7 @@ mod tests {
 
     #[test]
     fn the_lab_mode_follows_the_count_and_probes_do_not_count() {
-        let health = Health::new(1);
+        let health = CallBudget::new(1);
         assert_eq!(probes(&health, 10), [true; 10]);
         assert!(health.record_call());
         assert!(!health.record_call());
@@ -225,7 +225,7 @@ mod tests {
 
     #[test]
     fn reset_restores_health_and_restarts_the_count() {
-        let health = Health::new(1);
+        let health = CallBudget::new(1);
         assert!(health.record_call());
         assert!(!health.record_call());
         health.set_mode(HealthMode::Fail);

@@ -1,5 +1,8 @@
-//! Server start-up: bind the listener, build the app, run until a shutdown
-//! future resolves or the app asks to exit.
+//! The API server: the lab's numbers-api. This module starts it (bind the
+//! listener, build the app, run until a shutdown future resolves or the app
+//! asks to exit); its children are the state the workers share, the routes,
+//! the call budget and health modes, problem responses, metrics, lifecycle
+//! and shutdown, and the lab page.
 //!
 //! Binding is separate from serving so tests can bind port 0, read the real
 //! port back and talk to exactly the server the binary runs.
@@ -12,9 +15,22 @@ use std::time::Duration;
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
 
-use crate::config::Settings;
-use crate::state::AppState;
-use crate::{control, duration, page, routes};
+use crate::cli::Settings;
+use crate::util::duration;
+use state::AppState;
+
+pub mod budget;
+pub mod context;
+pub mod lifecycle;
+pub mod metrics;
+pub mod mode;
+pub mod page;
+pub mod probes;
+pub mod problem;
+pub mod routes;
+pub mod shutdown;
+pub mod state;
+pub mod trace_id;
 
 /// How long requests in flight may take to finish after a signal. Docker
 /// waits 10 s before it kills; we stay far below that. Both servers of the
@@ -66,7 +82,7 @@ impl Application {
                 .app_data(shared.clone())
                 .configure(|cfg| {
                     if control {
-                        control::configure(cfg);
+                        routes::control::configure(cfg);
                     }
                 })
                 .configure(page::configure)
