@@ -13,7 +13,7 @@ engine answers. The figures are medians; each ratio is the median of the
 ratios of back-to-back runs, which saw much the same neighbours on a shared
 machine. Each target is marked PASS or MISS.
 
-Usage: bench/run [--rounds N] [--slices N] [--duration SECONDS] [--connections N]
+Usage: bench/run.py [--rounds N] [--slices N] [--duration SECONDS] [--connections N]
 
 Needs: cargo, wrk, hyperfine, curl and taskset (Debian: apt-get install wrk
 hyperfine curl util-linux). Installs nothing; says what is missing.
@@ -65,7 +65,7 @@ V3_IMAGE_MAX_MB = 10.0
 
 
 def fail(message):
-    print(f"bench/run: {message}", file=sys.stderr)
+    print(f"bench/run.py: {message}", file=sys.stderr)
     sys.exit(2)
 
 
