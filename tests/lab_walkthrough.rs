@@ -8,14 +8,13 @@
 //! may be someone else's, so the test substitutes the id it got from its own
 //! `docker run`.
 
-#[allow(dead_code)]
-#[path = "docker_lab/docker.rs"]
-mod docker;
+pub mod common;
 
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use docker::{docker, engine_or_skip, free_port, run_with_deadline, ROOT};
+use common::docker::{docker, engine_or_skip, free_port, ROOT};
+use common::process::run_with_deadline;
 
 /// One `$ command` of the README and the lines printed under it.
 #[derive(Debug)]

@@ -78,7 +78,7 @@ struct Driver {
 
 impl Driver {
     fn start(chromedriver: &Path) -> Driver {
-        let port = crate::docker::free_port();
+        let port = crate::common::docker::free_port();
         let child = Command::new(chromedriver)
             .arg(format!("--port={port}"))
             .stdin(Stdio::null())

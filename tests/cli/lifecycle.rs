@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::helpers::{numbers_api, Server};
+use crate::common::process::{numbers_api, Server};
 
 const DEADLINE: Duration = Duration::from_secs(10);
 

@@ -4,7 +4,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use crate::helpers::{numbers_api, run_to_exit, Server};
+use crate::common::process::{numbers_api, run_with_deadline, Server};
 
 fn readme() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README.md")
@@ -12,7 +12,7 @@ fn readme() -> String {
 
 /// (flag, variable, default) for every option `--help` lists.
 fn help_settings(args: &[&str]) -> Vec<(String, String, String)> {
-    let output = run_to_exit(numbers_api().args(args), Duration::from_secs(10));
+    let output = run_with_deadline(numbers_api().args(args), Duration::from_secs(10));
     let help = String::from_utf8_lossy(&output.stdout).to_string();
     help.lines()
         .map(str::trim)

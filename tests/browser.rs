@@ -6,18 +6,11 @@
 //! also needs a Docker engine, and skips the same way without one. Each test
 //! writes a screenshot of the page it ends on to `target/screenshots/`.
 
-mod browser;
-mod compose;
-mod lab_page;
-mod web_app;
+pub mod common;
 
-#[allow(dead_code)]
-#[path = "../api/helpers.rs"]
-mod helpers;
-
-#[allow(dead_code)]
-#[path = "../docker_lab/docker.rs"]
-mod docker;
-
-#[path = "../docker_lab/compose_project.rs"]
-mod compose_project;
+mod browser {
+    mod browser;
+    mod compose;
+    mod lab_page;
+    mod web_app;
+}

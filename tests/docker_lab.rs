@@ -4,10 +4,12 @@
 //! They run when an engine answers and say plainly when they skip; with
 //! `CI=true` a missing engine is a failure.
 
-mod compose;
-mod compose_project;
-mod docker;
-mod images;
-mod lessons;
-mod swarm;
-mod watch;
+pub mod common;
+
+mod docker_lab {
+    mod compose;
+    mod images;
+    mod lessons;
+    mod swarm;
+    mod watch;
+}

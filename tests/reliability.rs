@@ -4,17 +4,16 @@
 //! Every server here is the real binary on a free loopback port. Randomised
 //! tests use a fixed, printed seed, so a failure replays exactly.
 
-mod counting;
-mod fuzz;
-mod healthcheck;
-mod hostile;
-mod http;
-mod shutdown;
+pub mod common;
 
-#[allow(dead_code)]
-#[path = "../cli/helpers.rs"]
-mod helpers;
-
+mod reliability {
+    mod counting;
+    mod fuzz;
+    mod healthcheck;
+    mod hostile;
+    mod http;
+    mod shutdown;
+}
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// Load tests share the machine with each other; the one timing assertion

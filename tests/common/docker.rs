@@ -2,9 +2,11 @@
 //! command and cleanup of every container a test starts.
 
 use std::net::TcpListener;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
+
+use super::process::run_with_deadline;
 
 /// Where the Dockerfiles and the compose file live.
 pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -33,47 +35,6 @@ pub fn engine_or_skip(test: &str) -> bool {
             eprintln!("SKIPPED {test}: no Docker engine is reachable ({reason})");
             false
         }
-    }
-}
-
-/// Runs a command to completion within `deadline`.
-pub fn run_with_deadline(command: &mut Command, deadline: Duration) -> Output {
-    let described = format!("{command:?}");
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {described}: {e}"));
-    // Drain the pipes on threads so a chatty build cannot block on them.
-    let mut stdout = child.stdout.take().expect("stdout");
-    let mut stderr = child.stderr.take().expect("stderr");
-    let out = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut stdout, &mut buf).ok();
-        buf
-    });
-    let err = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut stderr, &mut buf).ok();
-        buf
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if started.elapsed() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{described} still running after {deadline:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        status,
-        stdout: out.join().unwrap_or_default(),
-        stderr: err.join().unwrap_or_default(),
     }
 }
 

@@ -6,7 +6,8 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::docker::{docker_ok, free_port, run_with_deadline, ROOT};
+use super::docker::{docker_ok, free_port, ROOT};
+use super::process::run_with_deadline;
 
 pub struct ComposeProject {
     pub name: String,

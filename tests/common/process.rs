@@ -33,28 +33,45 @@ pub fn numbers_api() -> Command {
     command
 }
 
-/// Runs to completion, killing it (and failing the test) past the deadline.
-pub fn run_to_exit(command: &mut Command, deadline: Duration) -> Output {
+/// Runs a command to completion within `deadline`, draining its output as
+/// it runs so a chatty child cannot block on a full pipe.
+pub fn run_with_deadline(command: &mut Command, deadline: Duration) -> Output {
+    let described = format!("{command:?}");
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("spawn numbers-api");
+        .unwrap_or_else(|e| panic!("cannot run {described}: {e}"));
+    // Drain the pipes on threads so a chatty build cannot block on them.
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let out = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut buf).ok();
+        buf
+    });
+    let err = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut stderr, &mut buf).ok();
+        buf
+    });
     let started = Instant::now();
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            return child.wait_with_output().expect("output");
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
         }
         if started.elapsed() > deadline {
             let _ = child.kill();
-            let output = child.wait_with_output().expect("output");
-            panic!(
-                "still running after {deadline:?}; stderr: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
+            let _ = child.wait();
+            panic!("{described} still running after {deadline:?}");
         }
-        std::thread::sleep(Duration::from_millis(10));
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
     }
 }
 
@@ -117,7 +134,6 @@ impl Server {
     }
 
     /// The process id, to read its memory from /proc.
-    #[allow(dead_code)] // only the reliability suite reads memory
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
