@@ -9,8 +9,8 @@
 pub mod common;
 
 mod browser {
-    mod browser;
     mod compose;
+    mod driver;
     mod lab_page;
     mod web_app;
 }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::browser::browser::{browser_or_skip, Browser, Scripts, WAIT};
+use crate::browser::driver::{browser_or_skip, Browser, Scripts, WAIT};
 use crate::common::compose_project::ComposeProject;
 use crate::common::docker::{build, engine_or_skip, try_get};
 

@@ -1,6 +1,6 @@
 //! The lab page at `/`, on the real server in process, in chromium.
 
-use crate::browser::browser::{browser_or_skip, Browser, Scripts, WAIT};
+use crate::browser::driver::{browser_or_skip, Browser, Scripts, WAIT};
 use crate::common::server::{spawn_app, TestApp};
 
 fn is_number_line(text: &str) -> bool {

@@ -2,7 +2,7 @@
 
 use numbers_api::cli::WebSettings;
 
-use crate::browser::browser::{browser_or_skip, Browser, Scripts, WAIT};
+use crate::browser::driver::{browser_or_skip, Browser, Scripts, WAIT};
 use crate::common::server::{spawn_app, spawn_web};
 
 #[test]

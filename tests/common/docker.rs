@@ -225,12 +225,7 @@ impl Drop for Container {
 /// A client for loopback that reports every status instead of failing on
 /// 4xx/5xx, and never waits long.
 fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(5)))
-        .proxy(None)
-        .build()
-        .into()
+    super::http::agent(Some(Duration::from_secs(5)))
 }
 
 /// A POST with a body on loopback (the control API): status and body.

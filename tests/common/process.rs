@@ -122,12 +122,7 @@ impl Server {
 
     /// Status and body of a GET.
     pub fn get(&self, path: &str) -> (u16, String) {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(10)))
-            .proxy(None)
-            .build()
-            .into();
+        let agent = super::http::agent(Some(Duration::from_secs(10)));
         let mut response = agent.get(&self.url(path)).call().expect("an answer");
         let body = response.body_mut().read_to_string().expect("body");
         (response.status().as_u16(), body)

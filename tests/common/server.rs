@@ -75,11 +75,8 @@ pub fn spawn_web(settings: WebSettings) -> TestApp {
 /// A client that reports every status instead of failing on 4xx/5xx, and
 /// does not follow redirects, so the lab page's 303s can be checked.
 pub fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
+    super::http::agent_config(Some(Duration::from_secs(10)))
         .max_redirects(0)
-        .timeout_global(Some(Duration::from_secs(10)))
-        .proxy(None)
         .build()
         .into()
 }
@@ -122,12 +119,7 @@ impl TestApp {
 
     /// GET that gives up after `timeout`: `None` when no answer came.
     pub fn get_within(&self, path: &str, timeout: Duration) -> Option<Reply> {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(timeout))
-            .proxy(None)
-            .build()
-            .into();
+        let agent = super::http::agent(Some(timeout));
         match agent.get(&self.url(path)).call() {
             Err(ureq::Error::Timeout(_)) => None,
             other => Some(reply(other)),
