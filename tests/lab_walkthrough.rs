@@ -9,11 +9,11 @@
 //!
 //! The Korean page must hold the same commands in the same order.
 
-mod common;
+pub mod common;
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::docker::engine_or_skip;
 use common::docs::{page, Page, Step};
 use common::recipe::{run_and_compare, run_ok, text, Ports, Shell};
 
@@ -28,19 +28,6 @@ fn student_path() -> Page {
     }
 }
 
-/// Whether a Docker engine answers; under CI a missing one fails the run.
-fn engine_or_skip(test: &str) -> bool {
-    let ok = Command::new("docker")
-        .args(["info", "--format", "{{.ServerVersion}}"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(!common::is_ci(), "CI is set but no Docker engine answers");
-        eprintln!("SKIPPED {test}: no Docker engine is reachable");
-    }
-    ok
-}
-
 /// The STATUS cell of the row whose `key` column is `value`, located by the
 /// header's column positions (`docker ps` and `docker compose ps` alike).
 fn status_cell(table: &[String], key: &str, value: &str) -> Option<String> {
@@ -51,7 +38,10 @@ fn status_cell(table: &[String], key: &str, value: &str) -> Option<String> {
     table.iter().skip(1).find_map(|row| {
         let rest = row.get(key_at..)?;
         let cell = rest.split_whitespace().next()?;
-        (cell == value).then(|| row.get(status_at..ports_at.min(row.len())).map(|s| s.trim().to_string()))?
+        (cell == value).then(|| {
+            row.get(status_at..ports_at.min(row.len()))
+                .map(|s| s.trim().to_string())
+        })?
     })
 }
 
@@ -101,7 +91,11 @@ fn the_student_page_runs_as_written_in_order() {
     }
     let path = student_path();
     let steps = path.steps();
-    assert!(steps.len() >= 25, "the page shrank to {} steps", steps.len());
+    assert!(
+        steps.len() >= 25,
+        "the page shrank to {} steps",
+        steps.len()
+    );
     let mut shell = Shell::new(Ports::for_this_run());
     let mut last_failure: Option<Instant> = None;
 
@@ -174,7 +168,10 @@ fn every_container_the_student_page_starts_is_named_and_removed() {
             for name in &words[3..] {
                 let before = running.len();
                 running.retain(|n| n != name);
-                assert!(running.len() < before, "`{command}` removes {name}, which is not running");
+                assert!(
+                    running.len() < before,
+                    "`{command}` removes {name}, which is not running"
+                );
             }
         }
         compose_up |= command.starts_with("docker compose up");
@@ -191,7 +188,10 @@ fn the_korean_page_holds_the_same_commands_in_the_same_order() {
     let english = page("README.md").commands();
     let korean = page("README.ko.md").commands();
     assert!(english.len() >= 25, "the page shrank to {}", english.len());
-    assert_eq!(korean, english, "README.ko.md and README.md differ in their commands");
+    assert_eq!(
+        korean, english,
+        "README.ko.md and README.md differ in their commands"
+    );
 }
 
 #[test]
@@ -202,11 +202,17 @@ fn the_page_ports_move_by_one_rule() {
     assert_eq!(ports.map(8090), p + 10);
     assert_eq!(
         ports.apply("docker run -d --name numbers-v2 -p 8081:80 numbers-api:v2"),
-        format!("docker run -d --name numbers-v2 -p {}:80 numbers-api:v2", p + 1)
+        format!(
+            "docker run -d --name numbers-v2 -p {}:80 numbers-api:v2",
+            p + 1
+        )
     );
     assert_eq!(
         ports.apply("curl http://localhost:8080/rng"),
         format!("curl http://localhost:{p}/rng")
     );
-    assert_eq!(Ports::as_written().apply("curl http://localhost:8080/rng"), "curl http://localhost:8080/rng");
+    assert_eq!(
+        Ports::as_written().apply("curl http://localhost:8080/rng"),
+        "curl http://localhost:8080/rng"
+    );
 }

@@ -1,6 +1,6 @@
 //! The Kubernetes book's variant: `/healthz` and `/reset`.
 
-use crate::helpers::spawn_app;
+use crate::common::server::spawn_app;
 
 #[test]
 fn healthz_is_health() {

@@ -4,7 +4,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use crate::helpers::{assert_problem, spawn_app};
+use crate::common::server::{assert_problem, spawn_app};
 
 #[test]
 fn an_unknown_path_is_a_404_problem() {

@@ -1,4 +1,4 @@
-use crate::helpers::{assert_problem, spawn_app, UNHEALTHY_TITLE, UNHEALTHY_TYPE};
+use crate::common::server::{assert_problem, spawn_app, UNHEALTHY_TITLE, UNHEALTHY_TYPE};
 
 #[test]
 fn health_says_ok_in_plain_text_while_healthy() {

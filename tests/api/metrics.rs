@@ -1,6 +1,6 @@
 //! `/metrics`: calls by outcome, probes by result and prober, the gauges.
 
-use crate::helpers::spawn_app;
+use crate::common::server::spawn_app;
 
 fn sample(metrics: &str, series: &str) -> Option<f64> {
     metrics

@@ -2,10 +2,12 @@
 
 use std::time::{Duration, Instant};
 
-use numbers_api::config::Settings;
-use numbers_api::mode::HealthMode;
+use numbers_api::cli::Settings;
+use numbers_api::server::mode::HealthMode;
 
-use crate::helpers::{assert_problem, spawn_app, spawn_app_with, UNHEALTHY_TITLE, UNHEALTHY_TYPE};
+use crate::common::server::{
+    assert_problem, spawn_app, spawn_app_with, UNHEALTHY_TITLE, UNHEALTHY_TYPE,
+};
 
 fn with_mode(mode: HealthMode) -> Settings {
     Settings {
@@ -14,7 +16,7 @@ fn with_mode(mode: HealthMode) -> Settings {
     }
 }
 
-fn health_statuses(app: &crate::helpers::TestApp, n: usize) -> Vec<u16> {
+fn health_statuses(app: &crate::common::server::TestApp, n: usize) -> Vec<u16> {
     (0..n).map(|_| app.get("/health").status).collect()
 }
 

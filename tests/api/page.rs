@@ -1,7 +1,7 @@
 //! The lab page at `/` without a browser: what it renders, what its forms
 //! do, and that looking at it changes nothing.
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::common::server::{spawn_app, TestApp};
 
 fn state(app: &TestApp) -> serde_json::Value {
     let reply = app.get("/page/state");

@@ -1,6 +1,6 @@
 //! `/readyz`: readiness apart from liveness.
 
-use crate::helpers::spawn_app;
+use crate::common::server::spawn_app;
 
 #[test]
 fn readyz_is_ok_while_serving_even_when_unhealthy() {

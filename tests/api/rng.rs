@@ -1,7 +1,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use crate::helpers::{assert_problem, spawn_app, UNHEALTHY_TITLE, UNHEALTHY_TYPE};
+use crate::common::server::{assert_problem, spawn_app, UNHEALTHY_TITLE, UNHEALTHY_TYPE};
 
 #[test]
 fn rng_returns_a_bare_integer_from_0_to_99_as_json() {

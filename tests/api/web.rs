@@ -4,9 +4,9 @@
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use numbers_api::config::WebSettings;
+use numbers_api::cli::WebSettings;
 
-use crate::helpers::{spawn_app, spawn_web};
+use crate::common::server::{spawn_app, spawn_web};
 
 fn result_line(page: &str) -> &str {
     let start = page.find("id=\"result\"").expect("a result line");

@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use crate::browser::{browser_or_skip, Browser, Scripts, WAIT};
-use crate::compose_project::ComposeProject;
-use crate::docker::{build, engine_or_skip, try_get};
+use crate::browser::driver::{browser_or_skip, Browser, Scripts, WAIT};
+use crate::common::compose_project::ComposeProject;
+use crate::common::docker::{build, engine_or_skip, try_get};
 
 /// The v3 image under a tag of the browser tests' own: other builds of
 /// `numbers-api:v3` on the same engine cannot swap it during the test.

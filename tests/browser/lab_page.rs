@@ -1,7 +1,7 @@
 //! The lab page at `/`, on the real server in process, in chromium.
 
-use crate::browser::{browser_or_skip, Browser, Scripts, WAIT};
-use crate::helpers::{spawn_app, TestApp};
+use crate::browser::driver::{browser_or_skip, Browser, Scripts, WAIT};
+use crate::common::server::{spawn_app, TestApp};
 
 fn is_number_line(text: &str) -> bool {
     text.strip_prefix("Here it is: ")

@@ -1,9 +1,9 @@
 //! numbers-web in chromium, against the real API, both in process.
 
-use numbers_api::config::WebSettings;
+use numbers_api::cli::WebSettings;
 
-use crate::browser::{browser_or_skip, Browser, Scripts, WAIT};
-use crate::helpers::{spawn_app, spawn_web};
+use crate::browser::driver::{browser_or_skip, Browser, Scripts, WAIT};
+use crate::common::server::{spawn_app, spawn_web};
 
 #[test]
 fn the_web_app_shows_numbers_then_rng_service_unavailable() {

@@ -1,7 +1,7 @@
 use std::net::TcpListener;
 use std::time::Duration;
 
-use crate::helpers::{numbers_api, run_to_exit, Server};
+use crate::common::process::{numbers_api, run_with_deadline, Server};
 
 const DEADLINE: Duration = Duration::from_secs(10);
 
@@ -25,7 +25,7 @@ fn a_bad_value_stops_the_program_with_one_line_naming_the_setting_and_value() {
     ];
 
     for (variable, value) in cases {
-        let output = run_to_exit(numbers_api().env(variable, value), DEADLINE);
+        let output = run_with_deadline(numbers_api().env(variable, value), DEADLINE);
 
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(!output.status.success(), "{variable}={value} was accepted");
@@ -40,7 +40,7 @@ fn a_bad_value_stops_the_program_with_one_line_naming_the_setting_and_value() {
 
 #[test]
 fn a_bad_flag_value_names_the_flag() {
-    let output = run_to_exit(numbers_api().args(["--fail-after", "x"]), DEADLINE);
+    let output = run_with_deadline(numbers_api().args(["--fail-after", "x"]), DEADLINE);
 
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1));
@@ -55,7 +55,7 @@ fn a_port_in_use_stops_the_program_naming_the_address() {
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let address = taken.local_addr().unwrap().to_string();
 
-    let output = run_to_exit(numbers_api().env("NUMBERS_LISTEN", &address), DEADLINE);
+    let output = run_with_deadline(numbers_api().env("NUMBERS_LISTEN", &address), DEADLINE);
 
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1));
@@ -66,7 +66,7 @@ fn a_port_in_use_stops_the_program_naming_the_address() {
 
 #[test]
 fn version_prints_the_name_and_version() {
-    let output = run_to_exit(numbers_api().arg("--version"), DEADLINE);
+    let output = run_with_deadline(numbers_api().arg("--version"), DEADLINE);
 
     assert!(output.status.success());
     assert_eq!(
@@ -77,7 +77,7 @@ fn version_prints_the_name_and_version() {
 
 #[test]
 fn help_documents_every_setting_with_its_variable() {
-    let output = run_to_exit(numbers_api().arg("--help"), DEADLINE);
+    let output = run_with_deadline(numbers_api().arg("--help"), DEADLINE);
     let help = String::from_utf8_lossy(&output.stdout);
 
     assert!(output.status.success());

@@ -1,12 +1,12 @@
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use crate::helpers::{numbers_api, run_to_exit, Server};
+use crate::common::process::{numbers_api, run_with_deadline, Server};
 
 const DEADLINE: Duration = Duration::from_secs(10);
 
 fn healthcheck(args: &[&str]) -> (Option<i32>, String) {
-    let output = run_to_exit(numbers_api().arg("healthcheck").args(args), DEADLINE);
+    let output = run_with_deadline(numbers_api().arg("healthcheck").args(args), DEADLINE);
     (
         output.status.code(),
         String::from_utf8_lossy(&output.stdout)
@@ -32,7 +32,7 @@ fn a_healthy_service_passes_with_one_line() {
 fn the_default_url_follows_numbers_listen() {
     let server = Server::start(numbers_api());
 
-    let output = run_to_exit(
+    let output = run_with_deadline(
         numbers_api()
             .arg("healthcheck")
             .env("NUMBERS_LISTEN", server.address.to_string()),
@@ -107,7 +107,7 @@ fn a_bad_setting_fails_with_1_never_dockers_reserved_2() {
         &["--timeout-ms", "0"],
         &["--url", "ftp://x"],
     ] {
-        let output = run_to_exit(numbers_api().arg("healthcheck").args(args), DEADLINE);
+        let output = run_with_deadline(numbers_api().arg("healthcheck").args(args), DEADLINE);
 
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");

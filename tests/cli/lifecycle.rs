@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::helpers::{numbers_api, Server};
+use crate::common::process::{numbers_api, Server};
 
 const DEADLINE: Duration = Duration::from_secs(10);
 
@@ -39,11 +39,7 @@ fn a_request_in_flight_at_sigterm_gets_its_whole_answer() {
     let mut server = server(&[("NUMBERS_HEALTH_MODE", "slow=700"), ("RUST_LOG", "debug")]);
     let url = server.url("/health");
     let in_flight = std::thread::spawn(move || {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .proxy(None)
-            .build()
-            .into();
+        let agent = crate::common::http::agent(None);
         let mut response = agent.get(&url).call().expect("an answer");
         let body = response.body_mut().read_to_string().expect("a whole body");
         (response.status().as_u16(), body)

@@ -5,11 +5,11 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::common::docs::page;
-use crate::helpers::{numbers_api, run_to_exit, Server};
+use crate::common::process::{numbers_api, run_with_deadline, Server};
 
 /// (flag, variable, default) for every option `--help` lists.
 fn help_settings(args: &[&str]) -> Vec<(String, String, String)> {
-    let output = run_to_exit(numbers_api().args(args), Duration::from_secs(10));
+    let output = run_with_deadline(numbers_api().args(args), Duration::from_secs(10));
     let help = String::from_utf8_lossy(&output.stdout).to_string();
     help.lines()
         .map(str::trim)
@@ -88,7 +88,11 @@ fn the_reference_curl_transcript_is_what_the_server_prints() {
     let mut steps = 0;
 
     // The curls; the section ends with the same service run from the image.
-    for step in section.steps().iter().filter(|s| s.command.starts_with("curl ")) {
+    for step in section
+        .steps()
+        .iter()
+        .filter(|s| s.command.starts_with("curl "))
+    {
         let command = &step.command;
         let expected: Vec<String> = step.expected.iter().map(|l| normalise(l)).collect();
         let args: Vec<String> = command

@@ -2,7 +2,7 @@ use std::io::Write;
 use std::net::TcpStream;
 use std::time::Duration;
 
-use crate::helpers::{numbers_api, Server};
+use crate::common::process::{numbers_api, Server};
 
 /// `docker stop` kills after 10 s; the bound is 2 s.
 const BOUND: Duration = Duration::from_secs(2);

@@ -5,7 +5,7 @@ use std::net::TcpListener;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::helpers::{numbers_api, run_to_exit, Server};
+use crate::common::process::{numbers_api, run_with_deadline, Server};
 
 fn watch(args: &[&str]) -> Command {
     let mut command = numbers_api();
@@ -41,7 +41,7 @@ fn watch_reports_starting_healthy_then_unhealthy() {
         })
     };
 
-    let output = run_to_exit(&mut command, Duration::from_secs(20));
+    let output = run_with_deadline(&mut command, Duration::from_secs(20));
     breaker.join().unwrap();
 
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -65,7 +65,7 @@ fn a_probe_past_the_timeout_is_exit_code_minus_1_as_in_docker() {
     });
     let url = server.url("/health");
 
-    let output = run_to_exit(
+    let output = run_with_deadline(
         &mut watch(&[
             &url,
             "--interval",
@@ -100,7 +100,7 @@ fn failures_inside_the_start_period_do_not_count() {
         .port();
     let url = format!("http://127.0.0.1:{port}/health");
 
-    let output = run_to_exit(
+    let output = run_with_deadline(
         &mut watch(&[
             &url,
             "--interval",
@@ -138,7 +138,7 @@ fn watch_can_stop_after_a_number_of_probes_and_print_the_state() {
     let server = Server::start(numbers_api());
     let url = server.url("/health");
 
-    let output = run_to_exit(
+    let output = run_with_deadline(
         &mut watch(&[&url, "--interval", "50ms", "--probes", "7", "--inspect"]),
         Duration::from_secs(20),
     );

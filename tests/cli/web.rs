@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::helpers::{numbers_api, run_to_exit, Server};
+use crate::common::process::{numbers_api, run_with_deadline, Server};
 
 /// POST / on numbers-web: the line the page shows after the button.
 fn press_the_button(web: &Server) -> String {
@@ -53,7 +53,7 @@ fn web_settings_come_from_flags_or_variables_and_bad_ones_are_named() {
     ];
 
     for (variable, value) in cases {
-        let output = run_to_exit(
+        let output = run_with_deadline(
             numbers_api().arg("web").env(variable, value),
             Duration::from_secs(10),
         );

@@ -3,8 +3,7 @@
 //! `$ ` commands of their console blocks with the lines printed under each,
 //! and the rows of their tables.
 
-/// Where the pages live.
-pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+pub use super::docker::ROOT;
 
 /// One page, or one section of it.
 #[derive(Debug, Clone)]

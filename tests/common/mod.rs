@@ -1,7 +1,17 @@
-//! What the test binaries that read the pages share.
+//! What the test suites share: a server in process ([`server`]), the
+//! compiled binary as a child process ([`process`]), a Docker engine
+//! ([`docker`], [`compose_project`]), one HTTP client ([`http`]), and the
+//! pages people copy commands from ([`docs`]), run as written
+//! ([`recipe`]). Each suite declares `pub mod common;`, so what one suite
+//! does not use is not reported as dead code.
 
+pub mod compose_project;
+pub mod docker;
 pub mod docs;
+pub mod http;
+pub mod process;
 pub mod recipe;
+pub mod server;
 
 /// CI is any `CI` value but empty, `0` or `false`: there a test that cannot
 /// run fails instead of skipping.

@@ -12,6 +12,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use super::docs::{Step, ROOT};
+use super::process::run_with_deadline;
 
 /// The pages' ports: 8080 to 8090.
 const PAGE_PORTS: std::ops::RangeInclusive<u16> = 8080..=8090;
@@ -93,7 +94,8 @@ impl Shell {
     pub fn new(ports: Ports) -> Self {
         // A moved run also gets a compose project of its own, so it can
         // neither meet nor remove a reader's `docker compose up`.
-        let project = (!ports.is_as_written()).then(|| format!("numbers-page-{}", std::process::id()));
+        let project =
+            (!ports.is_as_written()).then(|| format!("numbers-page-{}", std::process::id()));
         Shell {
             ports,
             project,
@@ -132,7 +134,10 @@ impl Shell {
             );
         }
         if self.compose_used {
-            let output = self.run("docker compose --profile restart ps -a -q", Duration::from_secs(60));
+            let output = self.run(
+                "docker compose --profile restart ps -a -q",
+                Duration::from_secs(60),
+            );
             assert!(
                 String::from_utf8_lossy(&output.stdout).trim().is_empty(),
                 "the compose project is still up after the page's last step: {}",
@@ -182,46 +187,6 @@ impl Drop for Shell {
             args.extend(["--profile", "restart", "down", "--remove-orphans"]);
             quiet(&args);
         }
-    }
-}
-
-/// Runs a command to completion within `deadline`, draining its pipes.
-pub fn run_with_deadline(command: &mut Command, deadline: Duration) -> Output {
-    let described = format!("{command:?}");
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {described}: {e}"));
-    let mut stdout = child.stdout.take().expect("stdout");
-    let mut stderr = child.stderr.take().expect("stderr");
-    let out = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut stdout, &mut buf).ok();
-        buf
-    });
-    let err = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut stderr, &mut buf).ok();
-        buf
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if started.elapsed() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{described} still running after {deadline:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        status,
-        stdout: out.join().unwrap_or_default(),
-        stderr: err.join().unwrap_or_default(),
     }
 }
 
@@ -278,7 +243,10 @@ pub fn normalise(line: &str) -> String {
         }
     }
     if let Some(at) = line.find("Here it is: ") {
-        let digits = line[at + 12..].chars().take_while(char::is_ascii_digit).count();
+        let digits = line[at + 12..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .count();
         line.replace_range(at + 12..at + 12 + digits, "<number>");
     }
     line
@@ -297,15 +265,19 @@ pub fn run_and_compare(shell: &mut Shell, step: &Step) -> Vec<String> {
             .lines()
             .map(normalise)
             .collect();
-        let not_up_yet = command.starts_with("curl ")
-            && matches!(output.status.code(), Some(7 | 52 | 56));
+        let not_up_yet =
+            command.starts_with("curl ") && matches!(output.status.code(), Some(7 | 52 | 56));
         // `docker exec` into a service still starting, and `docker inspect`
         // of a lesson still playing out, are looked at again, as a reader
         // looks again.
         let again = (command.starts_with("docker exec") || command.starts_with("docker inspect"))
             && actual != expected;
         if (!not_up_yet && !again) || started.elapsed() > Duration::from_secs(60) {
-            assert_eq!(actual, expected, "output of `{command}` (page: `{}`)", step.command);
+            assert_eq!(
+                actual, expected,
+                "output of `{command}` (page: `{}`)",
+                step.command
+            );
             return actual;
         }
         std::thread::sleep(Duration::from_millis(200));
@@ -317,7 +289,11 @@ pub fn run_and_compare(shell: &mut Shell, step: &Step) -> Vec<String> {
 pub fn run_ok(shell: &mut Shell, step: &Step, deadline: Duration) -> Output {
     let command = shell.ports.apply(&step.command);
     let output = shell.run(&command, deadline);
-    assert!(output.status.success(), "`{command}` failed:\n{}", text(&output));
+    assert!(
+        output.status.success(),
+        "`{command}` failed:\n{}",
+        text(&output)
+    );
     output
 }
 

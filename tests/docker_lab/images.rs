@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::docker::{
+use crate::common::docker::{
     build, docker, docker_ok, engine_or_skip, image, three_numbers_then_a_500, Container,
 };
 

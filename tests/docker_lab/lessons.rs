@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::docker::{engine_or_skip, image, post, Container};
+use crate::common::docker::{engine_or_skip, image, post, Container};
 
 /// Fast probes, so each lesson takes seconds.
 fn fast(extra: &[&'static str]) -> Vec<&'static str> {

@@ -3,9 +3,9 @@
 //! ports moved by one rule (so they never meet a reader's own lab or the
 //! student's page, which may run on the page's ports at the same time).
 
+use crate::common::docker::{engine_or_skip, image};
 use crate::common::docs::{page, Step};
 use crate::common::recipe::{run_steps, Ports, Shell};
-use crate::docker::{engine_or_skip, image};
 
 /// The steps of every console block in the sections of `page_name` whose
 /// headings start with one of `sections`, leaving out the commands that run
@@ -34,7 +34,11 @@ fn every_teaching_recipe_runs_as_written_and_removes_what_it_starts() {
         .collect();
     let sections: Vec<&str> = headings.iter().map(String::as_str).collect();
     let steps = recipe("docs/teaching.md", &sections);
-    assert!(steps.len() >= 30, "the teaching page shrank to {} steps", steps.len());
+    assert!(
+        steps.len() >= 30,
+        "the teaching page shrank to {} steps",
+        steps.len()
+    );
     let mut shell = Shell::new(Ports::moved());
     run_steps(&mut shell, &steps);
 }

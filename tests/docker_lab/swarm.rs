@@ -14,10 +14,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::docker::{
-    docker, docker_ok, engine_or_skip, image, run_with_deadline, try_get, ROOT,
-    UNHEALTHY_BODY_START,
+use crate::common::docker::{
+    docker, docker_ok, engine_or_skip, image, try_get, ROOT, UNHEALTHY_BODY_START,
 };
+use crate::common::process::run_with_deadline;
 
 /// The README's names: the stack, its service, and the release that fails.
 const README_STACK: &str = "numbers";

@@ -4,7 +4,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::docker::{engine_or_skip, image, Container};
+use crate::common::docker::{engine_or_skip, image, Container};
 
 const BIN: &str = env!("CARGO_BIN_EXE_numbers-api");
 

@@ -4,8 +4,8 @@
 use std::sync::Barrier;
 use std::time::Duration;
 
-use crate::helpers::{numbers_api, Server};
-use crate::http::{Connection, Reply};
+use crate::common::process::{numbers_api, Server};
+use crate::reliability::http::{Connection, Reply};
 use crate::shared_machine;
 
 const FAIL_AFTER: usize = 1000;

@@ -5,7 +5,7 @@
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use crate::helpers::{numbers_api, run_to_exit};
+use crate::common::process::{numbers_api, run_with_deadline};
 use crate::whole_machine;
 
 const RUNS: usize = 50;
@@ -31,7 +31,7 @@ fn the_healthcheck_gives_up_within_its_timeout_every_time_against_a_silent_serve
 
     for run in 1..=RUNS {
         let started = Instant::now();
-        let output = run_to_exit(
+        let output = run_with_deadline(
             numbers_api().args(["healthcheck", "--url", &url, "--timeout-ms", &timeout_ms]),
             Duration::from_secs(10),
         );

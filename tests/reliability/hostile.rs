@@ -14,8 +14,8 @@ use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, RngCore, SeedableRng};
 
-use crate::helpers::{numbers_api, Server};
-use crate::http::{Connection, Reply};
+use crate::common::process::{numbers_api, Server};
+use crate::reliability::http::{Connection, Reply};
 use crate::{rss_kib, shared_machine};
 
 const DEFAULT_SEED: u64 = 0x6e75_6d62;

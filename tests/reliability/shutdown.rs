@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::helpers::{numbers_api, Server};
-use crate::http::{Connection, Reply};
+use crate::common::process::{numbers_api, Server};
+use crate::reliability::http::{Connection, Reply};
 use crate::shared_machine;
 
 const CLIENTS: usize = 8;

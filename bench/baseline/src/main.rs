@@ -1,5 +1,5 @@
 //! A bare actix-web server answering numbers-api's routes with the same
-//! bytes: what the framework costs on its own, for `bench/run` to compare
+//! bytes: what the framework costs on its own, for `bench/run.py` to compare
 //! numbers-api with.
 //!
 //! Usage: numbers-baseline [--listen ADDR:PORT] [--workers N]

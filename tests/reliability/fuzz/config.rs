@@ -1,4 +1,4 @@
-//! `numbers_api::config::parse`, fed arbitrary command lines: it never
+//! `numbers_api::cli::parse`, fed arbitrary command lines: it never
 //! panics, valid values come back as given, and an invalid value is refused
 //! with one line that names the setting.
 //!
@@ -10,7 +10,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::os::unix::ffi::OsStringExt;
 use std::time::Duration;
 
-use numbers_api::config::{self, ConfigError, HealthcheckSettings, Invocation, Settings};
+use numbers_api::cli::{self, ConfigError, HealthcheckSettings, Invocation, Settings};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 
@@ -19,14 +19,14 @@ const CASES: u32 = 1024;
 /// The settings with nothing on the command line: the defaults, or what the
 /// environment running the tests sets.
 fn baseline() -> Settings {
-    match config::parse(["numbers-api"]) {
+    match cli::parse(["numbers-api"]) {
         Ok(Invocation::Serve(settings)) => settings,
         other => panic!("the test environment sets a bad setting: {other:?}"),
     }
 }
 
 fn parse(args: Vec<OsString>) -> Result<Invocation, ConfigError> {
-    config::parse(std::iter::once(OsString::from("numbers-api")).chain(args))
+    cli::parse(std::iter::once(OsString::from("numbers-api")).chain(args))
 }
 
 /// One argument: a flag the program knows, a plausible value, or anything at
@@ -178,7 +178,7 @@ proptest! {
         let parsed = parse(args);
 
         let expected = HealthcheckSettings {
-            url: url.unwrap_or_else(|| config::default_health_url(listen)),
+            url: url.unwrap_or_else(|| cli::default_health_url(listen)),
             timeout: Duration::from_millis(timeout_ms.unwrap_or(2000)),
         };
         prop_assert_eq!(parsed.ok(), Some(Invocation::Healthcheck(expected)));

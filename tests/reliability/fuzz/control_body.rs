@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use numbers_api::control::{parse_body, MAX_BODY};
-use numbers_api::mode::HealthMode;
+use numbers_api::server::mode::HealthMode;
+use numbers_api::server::routes::control::{parse_body, MAX_BODY};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 

@@ -1,0 +1,236 @@
+//! What clap parses: the command line and its environment variables, as
+//! flags. `--help` is the one place the settings are described (the
+//! README's table is checked against it by a test); [`super::settings`]
+//! turns what is parsed here into what the program runs with.
+
+use std::net::SocketAddr;
+use std::num::NonZeroUsize;
+use std::time::Duration;
+
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Args, Parser, Subcommand};
+
+use super::parsers::{
+    parse_delay, parse_exit_code, parse_fail_after, parse_listen, parse_mode, parse_probe_duration,
+    parse_status, parse_url, parse_workers,
+};
+use crate::server::mode::HealthMode;
+use crate::tools::engine::Status;
+
+/// The fail-after of the lab: three good calls, then failure.
+pub const DEFAULT_FAIL_AFTER: u64 = 3;
+
+/// The id of `--fail-after`, by which the settings ask where its value came
+/// from: the `FailAfterCallCount` alias counts only when it is absent.
+pub const FAIL_AFTER_ID: &str = "fail_after";
+
+/// A random-number API that fails on cue, for teaching Docker health checks.
+///
+/// The first N calls of /rng return a number from 0 to 99; every later call
+/// (and /health) answers HTTP 500 until /reset.
+#[derive(Debug, Parser)]
+#[command(name = "numbers-api", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub serve: ServeArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Probe /health once, as a Docker HEALTHCHECK: exit 0 for HTTP 200
+    /// within the timeout, 1 otherwise
+    Healthcheck(HealthcheckArgs),
+    /// Probe a URL with Docker's health-check rules and print each change of
+    /// status as it happens
+    Watch(WatchArgs),
+    /// Serve numbers-web, the book's web app: a page whose button asks the
+    /// API for a random number over the network
+    Web(WebArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on (also sets the port `healthcheck` probes)
+    #[arg(
+        long,
+        env = "NUMBERS_LISTEN",
+        default_value = "0.0.0.0:8080",
+        value_name = "ADDR:PORT",
+        value_parser = parse_listen,
+        global = true
+    )]
+    pub listen: SocketAddr,
+
+    /// Calls of /rng that succeed before the service turns unhealthy; 0 means
+    /// never fail. FailAfterCallCount (the Kubernetes book's name) is read
+    /// when neither this flag nor NUMBERS_FAIL_AFTER is set
+    #[arg(
+        long,
+        id = FAIL_AFTER_ID,
+        env = "NUMBERS_FAIL_AFTER",
+        default_value_t = DEFAULT_FAIL_AFTER,
+        value_name = "N",
+        value_parser = parse_fail_after
+    )]
+    pub fail_after: u64,
+
+    /// The Kubernetes book's name for --fail-after (documented there).
+    #[arg(
+        long = "fail-after-call-count",
+        env = "FailAfterCallCount",
+        value_name = "N",
+        value_parser = parse_fail_after,
+        hide = true
+    )]
+    pub fail_after_call_count: Option<u64>,
+
+    /// Worker threads serving requests [default: one per CPU core]
+    #[arg(long, env = "NUMBERS_WORKERS", value_name = "N", value_parser = parse_workers)]
+    pub workers: Option<NonZeroUsize>,
+
+    /// How /health behaves: ok (the lab), fail, hang, slow=<ms>,
+    /// fail-next=<k> or flap[=<n>]; also changeable at run time through the
+    /// control API
+    #[arg(
+        long,
+        env = "NUMBERS_HEALTH_MODE",
+        default_value = "ok",
+        value_name = "MODE",
+        value_parser = parse_mode
+    )]
+    pub health_mode: HealthMode,
+
+    /// Wait this long before opening the port, like an app that is slow to
+    /// start (teaches start_period)
+    #[arg(
+        long,
+        env = "NUMBERS_STARTUP_DELAY",
+        default_value = "0s",
+        value_name = "DURATION",
+        value_parser = parse_delay
+    )]
+    pub startup_delay: Duration,
+
+    /// After SIGTERM, keep serving this long with /readyz answering 503
+    /// before the port closes, so load balancers stop sending traffic first
+    #[arg(
+        long,
+        env = "NUMBERS_SHUTDOWN_DELAY",
+        default_value = "0s",
+        value_name = "DURATION",
+        value_parser = parse_delay
+    )]
+    pub shutdown_delay: Duration,
+
+    /// Exit with CODE (1 if none is given) as soon as the service answers
+    /// unhealthy, so a restart policy can bring it back
+    #[arg(
+        long,
+        env = "NUMBERS_EXIT_ON_UNHEALTHY",
+        value_name = "CODE",
+        num_args = 0..=1,
+        default_missing_value = "1",
+        value_parser = parse_exit_code
+    )]
+    pub exit_on_unhealthy: Option<u8>,
+
+    /// Serve the control API (/control/health) that changes the health mode
+    /// at run time
+    #[arg(
+        long,
+        env = "NUMBERS_CONTROL",
+        default_value = "true",
+        value_name = "BOOL",
+        action = ArgAction::Set,
+        value_parser = BoolishValueParser::new()
+    )]
+    pub control: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HealthcheckArgs {
+    /// URL to probe [default: http://127.0.0.1:<port of --listen>/health]
+    #[arg(long, env = "NUMBERS_HEALTHCHECK_URL", value_name = "URL", value_parser = parse_url)]
+    pub url: Option<String>,
+
+    /// Give up, and fail, after this many milliseconds
+    #[arg(
+        long,
+        env = "NUMBERS_HEALTHCHECK_TIMEOUT_MS",
+        default_value_t = 2000,
+        value_name = "MS",
+        value_parser = clap::value_parser!(u64).range(1..=3_600_000)
+    )]
+    pub timeout_ms: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// URL to probe, such as http://127.0.0.1:8080/health
+    #[arg(value_name = "URL", value_parser = parse_url)]
+    pub url: String,
+
+    /// Time between probes (HEALTHCHECK --interval)
+    #[arg(long, env = "NUMBERS_WATCH_INTERVAL", default_value = "30s", value_name = "DURATION", value_parser = parse_probe_duration)]
+    pub interval: Duration,
+
+    /// A probe that takes longer fails with exit code -1 (HEALTHCHECK --timeout)
+    #[arg(long, env = "NUMBERS_WATCH_TIMEOUT", default_value = "30s", value_name = "DURATION", value_parser = parse_probe_duration)]
+    pub timeout: Duration,
+
+    /// Failures in a row that make the status unhealthy (HEALTHCHECK --retries)
+    #[arg(long, env = "NUMBERS_WATCH_RETRIES", default_value_t = 3, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub retries: u32,
+
+    /// Failures this soon after the start do not count while starting
+    /// (HEALTHCHECK --start-period)
+    #[arg(long, env = "NUMBERS_WATCH_START_PERIOD", default_value = "0s", value_name = "DURATION", value_parser = parse_delay)]
+    pub start_period: Duration,
+
+    /// Time between probes during the start period (HEALTHCHECK
+    /// --start-interval, Docker 25 and newer)
+    #[arg(long, env = "NUMBERS_WATCH_START_INTERVAL", default_value = "5s", value_name = "DURATION", value_parser = parse_probe_duration)]
+    pub start_interval: Duration,
+
+    /// Print State.Health as `docker inspect` shows it at each change
+    #[arg(long, env = "NUMBERS_WATCH_INSPECT", default_value = "false", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
+    pub inspect: bool,
+
+    /// Print every probe, not only changes of status
+    #[arg(long, env = "NUMBERS_WATCH_VERBOSE", default_value = "false", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
+    pub verbose: bool,
+
+    /// Stop once the status is this: starting, healthy or unhealthy
+    #[arg(long, env = "NUMBERS_WATCH_UNTIL", value_name = "STATUS", value_parser = parse_status)]
+    pub until: Option<Status>,
+
+    /// Stop after this many probes
+    #[arg(long, env = "NUMBERS_WATCH_PROBES", value_name = "N")]
+    pub probes: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct WebArgs {
+    /// URL of the API's /rng, called each time the page's button is pressed
+    #[arg(
+        long,
+        env = "NUMBERS_WEB_API_URL",
+        default_value = "http://127.0.0.1:8080/rng",
+        value_name = "URL",
+        value_parser = parse_url
+    )]
+    pub api_url: String,
+
+    /// Give up on the API after this long and show "RNG service unavailable!"
+    #[arg(
+        long,
+        env = "NUMBERS_WEB_API_TIMEOUT",
+        default_value = "2s",
+        value_name = "DURATION",
+        value_parser = parse_probe_duration
+    )]
+    pub api_timeout: Duration,
+}

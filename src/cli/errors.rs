@@ -1,0 +1,91 @@
+//! Error messages: clap's errors rewritten as one line that names the
+//! setting and the value, so a student who mistypes `NUMBERS_FAIL_AFTER`
+//! reads what went wrong, not wonder why the service never fails.
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::CommandFactory;
+
+use super::args::Cli;
+
+/// Why the command line did not yield settings.
+#[derive(Debug)]
+pub enum ConfigError {
+    /// `--help` or `--version`: print it and exit 0.
+    Display(clap::Error),
+    /// A bad setting: the one-line message names it and its value.
+    Invalid(String),
+}
+
+/// Turns clap's error into a [`ConfigError`] whose message is one line that
+/// names the setting (the variable when the value came from one) and the value.
+pub(super) fn describe(err: clap::Error) -> ConfigError {
+    match err.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => ConfigError::Display(err),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let arg = context(&err, ContextKind::InvalidArg).unwrap_or_default();
+            let value = context(&err, ContextKind::InvalidValue).unwrap_or_default();
+            let flag = arg.split_whitespace().next().unwrap_or(&arg).to_string();
+            let setting = match env_of(&flag) {
+                Some(var) if std::env::var_os(&var).is_some_and(|v| v == value.as_str()) => var,
+                Some(var) => format!("{flag} ({var})"),
+                None => flag,
+            };
+            let reason = std::error::Error::source(&err)
+                .map(|source| format!(": {source}"))
+                .unwrap_or_default();
+            let shown = printable(&value);
+            ConfigError::Invalid(format!("invalid value '{shown}' for {setting}{reason}"))
+        }
+        _ => {
+            let rendered = err.render().to_string();
+            let line = rendered
+                .lines()
+                .find(|line| !line.trim().is_empty())
+                .unwrap_or("invalid command line")
+                .trim_start_matches("error: ")
+                .to_string();
+            ConfigError::Invalid(line)
+        }
+    }
+}
+
+/// The value with control characters escaped (`\n`, `\u{1b}`), so that a
+/// stray newline in a variable cannot break the message over two lines.
+fn printable(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+fn context(err: &clap::Error, kind: ContextKind) -> Option<String> {
+    match err.get(kind)? {
+        ContextValue::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// The environment variable behind a flag such as `--fail-after`.
+fn env_of(flag: &str) -> Option<String> {
+    let command = Cli::command();
+    let args = command.get_arguments().chain(
+        command
+            .get_subcommands()
+            .flat_map(|sub| sub.get_arguments()),
+    );
+    let env = args
+        .filter(|arg| {
+            arg.get_long()
+                .is_some_and(|long| flag == format!("--{long}"))
+        })
+        .find_map(|arg| arg.get_env().map(|env| env.to_string_lossy().into_owned()));
+    env
+}

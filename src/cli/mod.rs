@@ -1,0 +1,135 @@
+//! The command line: what clap parses ([`args`]), the settings the program
+//! runs with ([`settings`]), the one-line error messages ([`errors`]), and
+//! [`run`], which parses them and then serves or probes.
+
+use std::process::ExitCode;
+
+use crate::server::{shutdown, Application};
+use crate::tools::{healthcheck, watch};
+use crate::util::{duration, telemetry};
+use crate::web::WebApp;
+
+mod args;
+mod errors;
+mod parsers;
+mod settings;
+
+pub use args::{Cli, DEFAULT_FAIL_AFTER};
+pub use errors::ConfigError;
+pub use settings::{
+    base_url, default_health_url, parse, HealthcheckSettings, Invocation, Settings, WatchSettings,
+    WebSettings,
+};
+
+/// Runs the program with the process's arguments and environment.
+pub fn run() -> ExitCode {
+    match parse(std::env::args_os()) {
+        Ok(Invocation::Serve(settings)) => serve(&settings),
+        Ok(Invocation::Healthcheck(settings)) => {
+            let report = healthcheck::probe(&settings);
+            println!("{report}");
+            ExitCode::from(report.exit_code())
+        }
+        Ok(Invocation::Watch(settings)) => {
+            let mut out = std::io::stdout();
+            match watch::run(&settings, &mut out) {
+                Ok(health) => ExitCode::from(watch::exit_code(&settings, &health)),
+                // stdout closed (piped into `head`, say): nothing left to do.
+                Err(_) => ExitCode::SUCCESS,
+            }
+        }
+        Ok(Invocation::Web(settings)) => serve_web(&settings),
+        Err(ConfigError::Display(message)) => {
+            // --help and --version; printing to a closed pipe is not an error
+            // worth a non-zero exit.
+            let _ = message.print();
+            ExitCode::SUCCESS
+        }
+        Err(ConfigError::Invalid(message)) => {
+            eprintln!("numbers-api: {message}");
+            // 1 rather than clap's 2: Docker reserves 2 for health checks.
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(settings: &Settings) -> ExitCode {
+    telemetry::init();
+    let result = actix_web::rt::System::new().block_on(async {
+        let mut signals = Box::pin(
+            shutdown::signals().map_err(|e| format!("cannot install signal handlers: {e}"))?,
+        );
+        if !settings.startup_delay.is_zero() {
+            log::info!(
+                "numbers-api {} starting: the port opens in {} (--startup-delay)",
+                env!("CARGO_PKG_VERSION"),
+                duration::format(settings.startup_delay)
+            );
+            tokio::select! {
+                _ = actix_web::rt::time::sleep(settings.startup_delay) => {}
+                signal = &mut signals => {
+                    log::info!("{signal} received during the start-up delay: exiting");
+                    return Ok(None);
+                }
+            }
+        }
+        let app = Application::build(settings).map_err(|e| e.to_string())?;
+        log::info!(
+            "numbers-api {} listening on {} (fail-after {}{}, workers {}, health mode {}, control API {})",
+            env!("CARGO_PKG_VERSION"),
+            app.local_addr(),
+            settings.fail_after,
+            if settings.fail_after == 0 { " = never fail" } else { "" },
+            settings.workers,
+            settings.health_mode,
+            if settings.control { "on" } else { "off" },
+        );
+        app.run_until_stopped(signals)
+            .await
+            .map_err(|e| format!("server error: {e}"))
+    });
+    match result {
+        Ok(None) => {
+            log::info!("stopped");
+            ExitCode::SUCCESS
+        }
+        Ok(Some(code)) => {
+            log::info!("stopped, exit code {code}");
+            ExitCode::from(code)
+        }
+        Err(message) => {
+            eprintln!("numbers-api: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `numbers-api web`: numbers-web, stopped by SIGTERM / SIGINT like the API.
+fn serve_web(settings: &WebSettings) -> ExitCode {
+    telemetry::init();
+    let result = actix_web::rt::System::new().block_on(async {
+        let signals =
+            shutdown::signals().map_err(|e| format!("cannot install signal handlers: {e}"))?;
+        let app = WebApp::build(settings).map_err(|e| e.to_string())?;
+        log::info!(
+            "numbers-web {} listening on {} (API {}, timeout {})",
+            env!("CARGO_PKG_VERSION"),
+            app.local_addr(),
+            settings.api_url,
+            duration::format(settings.api_timeout),
+        );
+        app.run_until_stopped(signals)
+            .await
+            .map_err(|e| format!("server error: {e}"))
+    });
+    match result {
+        Ok(()) => {
+            log::info!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("numbers-api: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

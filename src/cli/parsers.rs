@@ -1,0 +1,78 @@
+//! The value parsers behind the flags: each accepts one kind of value and
+//! says, in a few words, what it expected instead.
+
+use std::net::SocketAddr;
+use std::num::NonZeroUsize;
+use std::time::Duration;
+
+use crate::server::mode::HealthMode;
+use crate::tools::engine::Status;
+use crate::util::duration;
+
+pub(super) fn parse_listen(value: &str) -> Result<SocketAddr, String> {
+    value
+        .parse()
+        .map_err(|_| "expected an IP address and port, such as 0.0.0.0:8080 or [::]:8080".into())
+}
+
+pub(super) fn parse_fail_after(value: &str) -> Result<u64, String> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| "expected a whole number of calls, 0 or more (0 = never fail)".into())
+}
+
+pub(super) fn parse_workers(value: &str) -> Result<NonZeroUsize, String> {
+    match value.trim().parse::<usize>() {
+        Ok(n) if (1..=1024).contains(&n) => Ok(NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN)),
+        _ => Err("expected a number of threads from 1 to 1024".into()),
+    }
+}
+
+pub(super) fn parse_mode(value: &str) -> Result<HealthMode, String> {
+    value.parse()
+}
+
+/// Delays up to an hour: longer is a typo, not a lesson.
+pub(super) fn parse_delay(value: &str) -> Result<Duration, String> {
+    let delay = duration::parse(value)?;
+    if delay > Duration::from_secs(3600) {
+        return Err("expected at most 1h".into());
+    }
+    Ok(delay)
+}
+
+/// Probe intervals and timeouts: Docker refuses anything under 1ms; we ask
+/// for at least 10ms so a typo cannot flood the service.
+pub(super) fn parse_probe_duration(value: &str) -> Result<Duration, String> {
+    let delay = parse_delay(value)?;
+    if delay < Duration::from_millis(10) {
+        return Err("expected at least 10ms".into());
+    }
+    Ok(delay)
+}
+
+pub(super) fn parse_status(value: &str) -> Result<Status, String> {
+    match value.trim() {
+        "starting" => Ok(Status::Starting),
+        "healthy" => Ok(Status::Healthy),
+        "unhealthy" => Ok(Status::Unhealthy),
+        _ => Err("expected starting, healthy or unhealthy".into()),
+    }
+}
+
+pub(super) fn parse_exit_code(value: &str) -> Result<u8, String> {
+    match value.trim().parse::<u8>() {
+        // 0 would look like success: `restart: on-failure` would not act.
+        Ok(code) if code > 0 => Ok(code),
+        _ => Err("expected an exit code from 1 to 255".into()),
+    }
+}
+
+pub(super) fn parse_url(value: &str) -> Result<String, String> {
+    if value.starts_with("http://") && value.len() > "http://".len() {
+        Ok(value.to_string())
+    } else {
+        Err("expected an http:// URL, such as http://127.0.0.1:8080/health".into())
+    }
+}

@@ -1,0 +1,160 @@
+//! `GET /metrics` in Prometheus' text format: what the service answered, who
+//! probed it, and its state.
+//!
+//! Counters are resolved to their label values once, at start, so counting
+//! a request is one atomic add and never a lookup.
+
+use std::time::Instant;
+
+use prometheus::{
+    Encoder, Gauge, IntCounter, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+};
+
+use super::probes::Prober;
+
+/// What a probe was told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProbeAnswer {
+    Ok,
+    Fail,
+    /// Held without an answer (`hang` mode).
+    Hang,
+}
+
+impl ProbeAnswer {
+    const ALL: [ProbeAnswer; 3] = [ProbeAnswer::Ok, ProbeAnswer::Fail, ProbeAnswer::Hang];
+
+    fn label(self) -> &'static str {
+        match self {
+            ProbeAnswer::Ok => "ok",
+            ProbeAnswer::Fail => "fail",
+            ProbeAnswer::Hang => "hang",
+        }
+    }
+}
+
+pub struct Metrics {
+    registry: Registry,
+    started: Instant,
+    rng_ok: IntCounter,
+    rng_unhealthy: IntCounter,
+    /// Indexed by [`ProbeAnswer`] then [`Prober::index`].
+    probes: Vec<Vec<IntCounter>>,
+    healthy: IntGauge,
+    ready: IntGauge,
+    uptime: Gauge,
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Metrics").finish_non_exhaustive()
+    }
+}
+
+impl Metrics {
+    /// Registers every metric. Fails only on a programming error (a bad or
+    /// duplicate name), which the tests would catch.
+    pub fn new(fail_after: u64) -> prometheus::Result<Self> {
+        let registry = Registry::new();
+        let rng = IntCounterVec::new(
+            Opts::new("numbers_rng_calls_total", "Calls of /rng by outcome"),
+            &["outcome"],
+        )?;
+        let probes = IntCounterVec::new(
+            Opts::new(
+                "numbers_health_probes_total",
+                "Health probes (/health, /healthz) by result and by prober, from the User-Agent",
+            ),
+            &["result", "prober"],
+        )?;
+        let healthy = IntGauge::new("numbers_healthy", "1 while /health would answer 200")?;
+        let ready = IntGauge::new("numbers_ready", "1 while /readyz answers 200")?;
+        let fail_after_gauge = IntGauge::new(
+            "numbers_fail_after",
+            "Calls of /rng that succeed before the service turns unhealthy (0 = never)",
+        )?;
+        let uptime = Gauge::new(
+            "numbers_uptime_seconds",
+            "Seconds since the service started",
+        )?;
+        registry.register(Box::new(rng.clone()))?;
+        registry.register(Box::new(probes.clone()))?;
+        registry.register(Box::new(healthy.clone()))?;
+        registry.register(Box::new(ready.clone()))?;
+        registry.register(Box::new(fail_after_gauge.clone()))?;
+        registry.register(Box::new(uptime.clone()))?;
+        fail_after_gauge.set(i64::try_from(fail_after).unwrap_or(i64::MAX));
+
+        let probes = ProbeAnswer::ALL
+            .iter()
+            .map(|result| {
+                Prober::ALL
+                    .iter()
+                    .map(|prober| probes.with_label_values(&[result.label(), prober.label()]))
+                    .collect()
+            })
+            .collect();
+        Ok(Self {
+            registry,
+            started: Instant::now(),
+            rng_ok: rng.with_label_values(&["ok"]),
+            rng_unhealthy: rng.with_label_values(&["unhealthy"]),
+            probes,
+            healthy,
+            ready,
+            uptime,
+        })
+    }
+
+    pub fn rng_call(&self, ok: bool) {
+        if ok {
+            self.rng_ok.inc();
+        } else {
+            self.rng_unhealthy.inc();
+        }
+    }
+
+    pub fn probe(&self, result: ProbeAnswer, prober: Prober) {
+        self.probes[result as usize][prober.index()].inc();
+    }
+
+    /// The exposition, with the gauges read at this moment.
+    pub fn render(&self, healthy: bool, ready: bool) -> String {
+        self.healthy.set(i64::from(healthy));
+        self.ready.set(i64::from(ready));
+        self.uptime.set(self.started.elapsed().as_secs_f64());
+        let mut buffer = Vec::new();
+        // Encoding our own well-formed families into memory cannot fail.
+        let _ = TextEncoder::new().encode(&self.registry.gather(), &mut buffer);
+        String::from_utf8(buffer).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_by_outcome_result_and_prober() {
+        let metrics = Metrics::new(3).unwrap();
+        metrics.rng_call(true);
+        metrics.rng_call(true);
+        metrics.rng_call(false);
+        metrics.probe(ProbeAnswer::Fail, Prober::KubeProbe);
+
+        let text = metrics.render(false, true);
+
+        assert!(
+            text.contains("numbers_rng_calls_total{outcome=\"ok\"} 2"),
+            "{text}"
+        );
+        assert!(text.contains("numbers_rng_calls_total{outcome=\"unhealthy\"} 1"));
+        assert!(
+            text.contains("numbers_health_probes_total{prober=\"kube-probe\",result=\"fail\"} 1")
+        );
+        assert!(text.contains("numbers_healthy 0"));
+        assert!(text.contains("numbers_ready 1"));
+        assert!(text.contains("numbers_fail_after 3"));
+        assert!(text.contains("numbers_uptime_seconds "));
+    }
+}

@@ -1,0 +1,153 @@
+//! Health modes: the failures a teacher can switch on, one per lesson.
+//!
+//! The lab teaches one failure, a 500 after three calls. Each of Docker's
+//! health settings teaches a different one, so each has a mode here:
+//!
+//! | mode          | `/health` answers                    | teaches            |
+//! |---------------|--------------------------------------|--------------------|
+//! | `ok`          | as the call counter says (the lab)   | the lab itself     |
+//! | `fail`        | 500, always                          | `retries`          |
+//! | `hang`        | nothing: the request never completes | `timeout`          |
+//! | `slow=<ms>`   | as `ok`, after a delay               | `timeout`          |
+//! | `fail-next=k` | 500 for the next k probes, then `ok` | one success resets the streak |
+//! | `flap[=n]`    | n probes ok, n probes 500, and so on | the streak, again  |
+//!
+//! The same text is accepted by `--health-mode` and by the control API.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// How `/health` behaves, on top of the lab's call counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HealthMode {
+    /// The lab: healthy until the call budget is spent.
+    #[default]
+    Ok,
+    /// Every probe fails with 500.
+    Fail,
+    /// Probes are accepted and never answered.
+    Hang,
+    /// Probes are answered as in `Ok`, after this delay.
+    Slow(Duration),
+    /// The next k probes fail; then the mode returns to `Ok`.
+    FailNext(u32),
+    /// Runs of n passing probes and n failing ones, alternately.
+    Flap(u32),
+}
+
+impl HealthMode {
+    /// Every mode's syntax, for error messages and help.
+    pub const SYNTAX: &'static str = "ok, fail, hang, slow=<ms>, fail-next=<k> or flap[=<n>]";
+}
+
+impl FromStr for HealthMode {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        let (name, value) = match text.split_once('=') {
+            Some((name, value)) => (name.trim(), Some(value.trim())),
+            None => (text, None),
+        };
+        let count = |value: &str, what: &str| -> Result<u32, String> {
+            match value.parse::<u32>() {
+                Ok(n) if n > 0 => Ok(n),
+                _ => Err(format!(
+                    "{what} must be a whole number from 1 up, not {value:?}"
+                )),
+            }
+        };
+        match (name, value) {
+            ("ok", None) => Ok(HealthMode::Ok),
+            ("fail", None) => Ok(HealthMode::Fail),
+            ("hang", None) => Ok(HealthMode::Hang),
+            ("slow", Some(value)) => {
+                // `slow=500` is milliseconds; `slow=2s` says its unit.
+                let delay = match value.parse::<u64>() {
+                    Ok(ms) => Duration::from_millis(ms),
+                    Err(_) => crate::util::duration::parse(value)?,
+                };
+                if delay > Duration::from_secs(3600) {
+                    return Err(format!("slow={value} is over an hour"));
+                }
+                Ok(HealthMode::Slow(delay))
+            }
+            ("fail-next", Some(value)) => Ok(HealthMode::FailNext(count(value, "fail-next")?)),
+            ("flap", None) => Ok(HealthMode::Flap(1)),
+            ("flap", Some(value)) => Ok(HealthMode::Flap(count(value, "flap")?)),
+            ("slow" | "fail-next", None) => Err(format!("{name} needs a value: {}", Self::SYNTAX)),
+            ("ok" | "fail" | "hang", Some(_)) => Err(format!("{name} takes no value")),
+            _ => Err(format!("unknown mode {text:?}: expected {}", Self::SYNTAX)),
+        }
+    }
+}
+
+impl fmt::Display for HealthMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HealthMode::Ok => write!(f, "ok"),
+            HealthMode::Fail => write!(f, "fail"),
+            HealthMode::Hang => write!(f, "hang"),
+            // Whole milliseconds as the flag is usually written; anything
+            // finer with its unit, so the text parses back to the same delay.
+            HealthMode::Slow(delay) if delay.subsec_nanos() % 1_000_000 == 0 => {
+                write!(f, "slow={}", delay.as_millis())
+            }
+            HealthMode::Slow(delay) => write!(f, "slow={}", crate::util::duration::format(*delay)),
+            HealthMode::FailNext(k) => write!(f, "fail-next={k}"),
+            HealthMode::Flap(1) => write!(f, "flap"),
+            HealthMode::Flap(n) => write!(f, "flap={n}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_mode_parses_and_prints_back() {
+        for text in [
+            "ok",
+            "fail",
+            "hang",
+            "slow=1500",
+            "fail-next=2",
+            "flap",
+            "flap=3",
+        ] {
+            let mode: HealthMode = text.parse().unwrap();
+            assert_eq!(mode.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn slow_takes_milliseconds_or_a_duration() {
+        assert_eq!(
+            "slow=250".parse(),
+            Ok(HealthMode::Slow(Duration::from_millis(250)))
+        );
+        assert_eq!(
+            "slow=2s".parse(),
+            Ok(HealthMode::Slow(Duration::from_secs(2)))
+        );
+    }
+
+    #[test]
+    fn bad_modes_say_what_is_expected() {
+        for bad in [
+            "",
+            "broken",
+            "slow",
+            "slow=x",
+            "fail-next=0",
+            "fail-next=-1",
+            "ok=1",
+            "flap=0",
+        ] {
+            let err = bad.parse::<HealthMode>().unwrap_err();
+            assert!(!err.is_empty() && !err.contains('\n'), "{bad:?}: {err}");
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Errors as `application/problem+json` (RFC 7807), with the exact bodies
+//! ASP.NET Core 3.x writes, so a transcript from the lab matches ours byte
+//! for byte, down to the title's spelling ("occured").
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+use super::trace_id::TraceId;
+use crate::util::http::content_type::PROBLEM_JSON;
+
+/// Every way a request can fail; one `match` maps each to its status.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The lab's failure: the call budget is spent.
+    #[error("the service is unhealthy")]
+    Unhealthy { trace_id: TraceId },
+    #[error("no such endpoint")]
+    NotFound { trace_id: TraceId },
+    #[error("method not allowed (allowed: {allow})")]
+    MethodNotAllowed {
+        allow: &'static str,
+        trace_id: TraceId,
+    },
+    /// A request the service cannot use, such as an unknown health mode.
+    #[error("bad request: {detail}")]
+    BadRequest { detail: String, trace_id: TraceId },
+    /// `/readyz` while starting or shutting down.
+    #[error("not ready: {detail}")]
+    NotReady {
+        detail: &'static str,
+        trace_id: TraceId,
+    },
+}
+
+/// The body, fields in the order ASP.NET Core writes them.
+#[derive(Debug, Serialize)]
+struct ProblemDetails {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'static str,
+    status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
+    #[serde(rename = "traceId")]
+    trace_id: String,
+}
+
+impl ApiError {
+    /// The RFC 7231 section and title that ASP.NET Core's client-error
+    /// mapping uses for each status.
+    fn type_and_title(&self) -> (&'static str, &'static str) {
+        match self {
+            ApiError::Unhealthy { .. } => (
+                "https://tools.ietf.org/html/rfc7231#section-6.6.1",
+                "An error occured while processing your request.",
+            ),
+            ApiError::NotFound { .. } => (
+                "https://tools.ietf.org/html/rfc7231#section-6.5.4",
+                "Not Found",
+            ),
+            ApiError::MethodNotAllowed { .. } => (
+                "https://tools.ietf.org/html/rfc7231#section-6.5.5",
+                "Method Not Allowed",
+            ),
+            ApiError::BadRequest { .. } => (
+                "https://tools.ietf.org/html/rfc7231#section-6.5.1",
+                "Bad Request",
+            ),
+            ApiError::NotReady { .. } => (
+                "https://tools.ietf.org/html/rfc7231#section-6.6.4",
+                "Service Unavailable",
+            ),
+        }
+    }
+
+    pub fn trace_id(&self) -> TraceId {
+        match self {
+            ApiError::Unhealthy { trace_id }
+            | ApiError::NotFound { trace_id }
+            | ApiError::MethodNotAllowed { trace_id, .. }
+            | ApiError::BadRequest { trace_id, .. }
+            | ApiError::NotReady { trace_id, .. } => *trace_id,
+        }
+    }
+
+    fn detail(&self) -> Option<String> {
+        match self {
+            ApiError::BadRequest { detail, .. } => Some(detail.clone()),
+            ApiError::NotReady { detail, .. } => Some((*detail).to_string()),
+            _ => None,
+        }
+    }
+
+    /// The exact body this error is answered with.
+    pub fn body(&self) -> String {
+        let (kind, title) = self.type_and_title();
+        let details = ProblemDetails {
+            kind,
+            title,
+            status: self.status_code().as_u16(),
+            detail: self.detail(),
+            trace_id: self.trace_id().to_string(),
+        };
+        // Serialising a struct of strings and a number cannot fail.
+        serde_json::to_string(&details).unwrap_or_default()
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Unhealthy { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::NotReady { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status_code());
+        response.content_type(PROBLEM_JSON);
+        if let ApiError::MethodNotAllowed { allow, .. } = self {
+            response.insert_header((header::ALLOW, *allow));
+        }
+        response.body(self.body())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::trace_id::TraceIds;
+
+    #[test]
+    fn the_unhealthy_body_is_the_one_in_the_lab_notes() {
+        let trace_id = TraceIds::seeded(0x63e1_9d6d, 0x433b_13ea_b37d_0c35).next_id();
+        assert_eq!(
+            ApiError::Unhealthy { trace_id }.body(),
+            r#"{"type":"https://tools.ietf.org/html/rfc7231#section-6.6.1","title":"An error occured while processing your request.","status":500,"traceId":"|63e19d6d-433b13eab37d0c35."}"#
+        );
+    }
+}

@@ -1,0 +1,123 @@
+//! The control API: switch the health mode while the service runs, so a
+//! teacher can break it on cue in front of the class.
+//!
+//! ```text
+//! GET  /control/health                    the current state, as JSON
+//! POST /control/health  {"mode":"hang"}   switch the mode (or send `hang` as plain text)
+//! ```
+//!
+//! It is on by default, because a lab service is meant to be broken; turn it
+//! off with `--control false` wherever strangers can reach the port.
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::endpoint;
+use crate::server::context::Context;
+use crate::server::mode::HealthMode;
+use crate::server::problem::ApiError;
+use crate::server::state::AppState;
+
+/// Bodies are one short mode; anything longer is a mistake.
+pub const MAX_BODY: usize = 1024;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(endpoint("/control/health").get(show).post(change));
+}
+
+/// What `GET /control/health` reports.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HealthState {
+    mode: String,
+    healthy: bool,
+    ready: bool,
+    calls: u64,
+    fail_after: u64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModeRequest {
+    mode: String,
+}
+
+/// Reads a mode from a request body: `{"mode":"slow=500"}`, a JSON string
+/// `"slow=500"`, or the bare text `slow=500`.
+pub fn parse_body(body: &[u8]) -> Result<HealthMode, String> {
+    if body.len() > MAX_BODY {
+        return Err(format!("the body is over {MAX_BODY} bytes"));
+    }
+    let text = std::str::from_utf8(body).map_err(|_| "the body is not UTF-8 text".to_string())?;
+    let text = text.trim();
+    let mode = if text.starts_with('{') {
+        serde_json::from_str::<ModeRequest>(text)
+            .map_err(|e| format!("expected {{\"mode\": \"...\"}}: {e}"))?
+            .mode
+    } else if text.starts_with('"') {
+        serde_json::from_str::<String>(text).map_err(|e| format!("bad JSON string: {e}"))?
+    } else {
+        text.to_string()
+    };
+    mode.parse()
+}
+
+fn current(state: &AppState) -> HttpResponse {
+    HttpResponse::Ok().json(HealthState {
+        mode: state.budget.mode().to_string(),
+        healthy: state.budget.is_healthy(),
+        ready: state.lifecycle.is_ready(),
+        calls: state.budget.calls(),
+        fail_after: state.budget.fail_after(),
+    })
+}
+
+async fn show(call: Context) -> HttpResponse {
+    current(&call)
+}
+
+async fn change(call: Context, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let mode = parse_body(&body).map_err(|detail| ApiError::BadRequest {
+        detail,
+        trace_id: call.trace_id,
+    })?;
+    call.budget.set_mode(mode);
+    log::info!("Health mode set to {mode} (control API)");
+    Ok(current(&call))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn json_objects_strings_and_plain_text_all_work() {
+        assert_eq!(parse_body(br#"{"mode":"hang"}"#), Ok(HealthMode::Hang));
+        assert_eq!(
+            parse_body(br#" "fail-next=2" "#),
+            Ok(HealthMode::FailNext(2))
+        );
+        assert_eq!(
+            parse_body(b"slow=250\n"),
+            Ok(HealthMode::Slow(Duration::from_millis(250)))
+        );
+    }
+
+    #[test]
+    fn bad_bodies_are_explained() {
+        for body in [
+            &br#"{"mode":"hang","extra":1}"#[..],
+            br#"{"mode":3}"#,
+            br#"{"mode""#,
+            b"\xff\xfe",
+            b"",
+            b"explode",
+        ] {
+            assert!(parse_body(body).is_err(), "{body:?}");
+        }
+        assert!(parse_body(&[b' '; MAX_BODY + 1])
+            .unwrap_err()
+            .contains("over"));
+    }
+}

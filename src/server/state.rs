@@ -1,0 +1,44 @@
+//! What every worker shares: the call budget, the trace ids, the probe log,
+//! the metrics and the process's lifecycle.
+
+use super::budget::CallBudget;
+use super::lifecycle::Lifecycle;
+use super::metrics::Metrics;
+use super::probes::ProbeLog;
+use super::trace_id::TraceIds;
+use crate::cli::Settings;
+
+#[derive(Debug)]
+pub struct AppState {
+    pub budget: CallBudget,
+    pub trace_ids: TraceIds,
+    pub probes: ProbeLog,
+    pub metrics: Metrics,
+    pub lifecycle: Lifecycle,
+    /// `--exit-on-unhealthy`: the code to exit with once unhealthy.
+    pub exit_on_unhealthy: Option<u8>,
+}
+
+impl AppState {
+    pub fn new(settings: &Settings) -> prometheus::Result<Self> {
+        Ok(Self {
+            budget: CallBudget::with_mode(settings.fail_after, settings.health_mode),
+            trace_ids: TraceIds::new(),
+            probes: ProbeLog::default(),
+            metrics: Metrics::new(settings.fail_after)?,
+            lifecycle: Lifecycle::default(),
+            exit_on_unhealthy: settings.exit_on_unhealthy,
+        })
+    }
+
+    /// Called with every unhealthy answer: with `--exit-on-unhealthy` the
+    /// process stops, so a restart policy has something to act on.
+    pub fn answered_unhealthy(&self) {
+        if let Some(code) = self.exit_on_unhealthy {
+            if self.lifecycle.exit_code().is_none() {
+                log::warn!("unhealthy: exiting with code {code} (--exit-on-unhealthy)");
+            }
+            self.lifecycle.request_exit(code);
+        }
+    }
+}

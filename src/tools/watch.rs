@@ -1,0 +1,101 @@
+//! `numbers-api watch <url>`: probe a URL with Docker's health-check rules
+//! and print each change of status as it happens, so a class sees what
+//! Docker would decide, and when, without a Docker engine (or beside one, to
+//! compare).
+//!
+//! Each probe is an HTTP GET, read as Docker reads a HEALTHCHECK command:
+//! exit 0 for HTTP 200, 1 for anything else, -1 when the timeout stops it.
+//! Its output is the `numbers-api healthcheck` line, so the log matches what
+//! Dockerfile.v3's check records.
+
+use std::io::Write;
+use std::time::{Duration, Instant, SystemTime};
+
+use super::engine::{ContainerHealth, ProbeResult, Status};
+use super::healthcheck::{self, Outcome};
+use crate::cli::{HealthcheckSettings, WatchSettings};
+use crate::util::duration;
+
+/// Runs until `--until` or `--probes` says to stop (or forever); writes to
+/// `out`. Returns the final state.
+pub fn run(settings: &WatchSettings, out: &mut impl Write) -> std::io::Result<ContainerHealth> {
+    let rules = &settings.rules;
+    writeln!(
+        out,
+        "watching {} with Docker's rules: interval {}, timeout {}, retries {}, start period {}, start interval {}",
+        settings.url,
+        duration::format(rules.interval),
+        duration::format(rules.timeout),
+        rules.retries,
+        duration::format(rules.start_period),
+        duration::format(rules.start_interval),
+    )?;
+    let started = Instant::now();
+    let mut health = ContainerHealth::default();
+    writeln!(out, "{:>8}  {}", stamp(started.elapsed()), health.status)?;
+    let probe = HealthcheckSettings {
+        url: settings.url.clone(),
+        timeout: rules.timeout,
+    };
+
+    let mut probes = 0u32;
+    loop {
+        if settings.until == Some(health.status) || settings.probes == Some(probes) {
+            break;
+        }
+        std::thread::sleep(health.next_interval(started.elapsed(), rules));
+        let since_start = started.elapsed();
+        let start = SystemTime::now();
+        let report = healthcheck::probe(&probe);
+        let end = SystemTime::now();
+        let result = match report.outcome {
+            Outcome::TimedOut => ProbeResult::timed_out(start, end, rules.timeout),
+            _ => ProbeResult::new(
+                start,
+                end,
+                i32::from(report.exit_code()),
+                &format!("{report}\n"),
+            ),
+        };
+        let line = format!("exit {}: {}", result.exit_code, result.output.trim_end());
+        let change = health.record(result, since_start, rules);
+        probes += 1;
+        let at = stamp(started.elapsed());
+        match change {
+            Some((from, to)) => writeln!(
+                out,
+                "{at:>8}  {from} -> {to}  (failing streak {}; {line})",
+                health.failing_streak
+            )?,
+            None if settings.verbose => writeln!(
+                out,
+                "{at:>8}  {}  (failing streak {}; {line})",
+                health.status, health.failing_streak
+            )?,
+            None => {}
+        }
+        if change.is_some() && settings.inspect {
+            writeln!(out, "{}", health.to_inspect_json())?;
+        }
+        out.flush()?;
+    }
+    if settings.inspect && settings.probes.is_some() {
+        writeln!(out, "{}", health.to_inspect_json())?;
+    }
+    Ok(health)
+}
+
+/// `+12.3s` since the watch began.
+fn stamp(elapsed: Duration) -> String {
+    format!("+{:.1}s", elapsed.as_secs_f64())
+}
+
+/// The exit code of `watch`: 0, or 1 when it stopped on an unhealthy state
+/// it was not told to wait for.
+pub fn exit_code(settings: &WatchSettings, health: &ContainerHealth) -> u8 {
+    match (settings.until, health.status) {
+        (Some(wanted), status) if wanted == status => 0,
+        (_, Status::Unhealthy) => 1,
+        _ => 0,
+    }
+}

@@ -1,0 +1,55 @@
+//! HTTP pieces more than one program uses: the content types the servers
+//! answer with, the User-Agents the clients send (and the server recognises),
+//! and the one way a client here is configured.
+
+use std::time::Duration;
+
+/// Content types, each spelled once.
+pub mod content_type {
+    /// A JSON body: `/rng`'s number, `/control/health`, `/page/state`.
+    pub const JSON: &str = "application/json; charset=utf-8";
+    /// `Ok`, `Not Found`.
+    pub const TEXT: &str = "text/plain; charset=utf-8";
+    /// The lab page and numbers-web's page.
+    pub const HTML: &str = "text/html; charset=utf-8";
+    /// Errors, as ASP.NET Core writes them (RFC 7807).
+    pub const PROBLEM_JSON: &str = "application/problem+json; charset=utf-8";
+    /// Prometheus' text format.
+    pub const PROMETHEUS: &str = "text/plain; version=0.0.4; charset=utf-8";
+}
+
+/// The product part of [`HEALTHCHECK_USER_AGENT`], by which the server's
+/// probe log recognises `numbers-api healthcheck`.
+pub const HEALTHCHECK_PRODUCT: &str = "numbers-api-healthcheck/";
+
+/// Sent with each `healthcheck` probe, so the service's logs and metrics can
+/// tell it apart from curl and from a kubelet.
+pub const HEALTHCHECK_USER_AGENT: &str =
+    concat!("numbers-api-healthcheck/", env!("CARGO_PKG_VERSION"));
+
+/// Sent with numbers-web's calls of the API.
+pub const WEB_USER_AGENT: &str = concat!("numbers-web/", env!("CARGO_PKG_VERSION"));
+
+/// An HTTP client whose every call is bounded by `timeout`. A non-200
+/// status is an answer to report, not an error; and no proxy from the
+/// environment, which would not know loopback or a container's neighbours
+/// by name.
+pub fn agent(timeout: Duration, user_agent: &str) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .proxy(None)
+        .user_agent(user_agent)
+        .build()
+        .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_healthcheck_user_agent_starts_with_its_product() {
+        assert!(HEALTHCHECK_USER_AGENT.starts_with(HEALTHCHECK_PRODUCT));
+    }
+}

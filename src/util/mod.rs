@@ -1,0 +1,8 @@
+//! Small helpers every program shares: Docker's durations, HTML escaping,
+//! timestamps, the HTTP client and content types, logging.
+
+pub mod duration;
+pub mod html;
+pub mod http;
+pub mod telemetry;
+pub mod time;

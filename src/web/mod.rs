@@ -1,0 +1,209 @@
+//! numbers-web, the book's second service: a web page whose button asks the
+//! numbers API for a random number over the network, run from the same binary
+//! as `numbers-api web --api-url http://numbers-api/rng`.
+//!
+//! It is there to be the *other* container: one that depends on the API.
+//! The compose file starts it only once the API is healthy
+//! (`depends_on: condition: service_healthy`), and when the API fails the
+//! page says "RNG service unavailable!" instead of failing itself.
+//!
+//! Its `/health` answers for the web app alone and never calls the API: if
+//! it did, a broken API would make every container that uses it unhealthy
+//! too, and an orchestrator would replace web apps that are working fine.
+
+use std::future::Future;
+use std::io;
+use std::net::{SocketAddr, TcpListener};
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::http::header;
+use actix_web::{web, App, HttpResponse, HttpServer};
+
+use crate::cli::WebSettings;
+use crate::server::{self, StartupError};
+use crate::util::html::{escape, fill};
+use crate::util::http::{self, content_type, WEB_USER_AGENT};
+
+const TEMPLATE: &str = include_str!("../assets/web.html");
+const STYLE: &str = include_str!("../assets/style.css");
+
+/// The API answers a bare integer; anything much longer is not a number.
+const MAX_ANSWER: u64 = 1024;
+
+/// The book's words, kept as they are: students compare them with its pages.
+const UNAVAILABLE: &str = "RNG service unavailable!";
+
+/// What the handlers share.
+struct WebState {
+    api_url: String,
+    agent: ureq::Agent,
+}
+
+/// A bound numbers-web server that is not yet running.
+pub struct WebApp {
+    server: Server,
+    local_addr: SocketAddr,
+}
+
+impl WebApp {
+    /// Binds the listen address from the settings.
+    pub fn build(settings: &WebSettings) -> Result<Self, StartupError> {
+        Self::from_listener(server::bind(settings.listen)?, settings)
+    }
+
+    /// Serves on a listener the caller already bound (tests bind port 0).
+    /// Must run inside an actix system.
+    pub fn from_listener(
+        listener: TcpListener,
+        settings: &WebSettings,
+    ) -> Result<Self, StartupError> {
+        let local_addr = listener.local_addr()?;
+        let state = web::Data::new(WebState {
+            api_url: settings.api_url.clone(),
+            agent: api_client(settings.api_timeout),
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .service(
+                    web::resource("/")
+                        .route(web::get().to(page))
+                        .route(web::post().to(get_number)),
+                )
+                .service(web::resource("/health").route(web::get().to(health)))
+                .service(web::resource("/healthz").route(web::get().to(health)))
+                .default_service(web::to(not_found))
+        })
+        .workers(settings.workers)
+        .disable_signals()
+        .shutdown_timeout(server::DRAIN.as_secs())
+        .listen(listener)?
+        .run();
+        Ok(Self { server, local_addr })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Serves until `shutdown` resolves, then lets requests in flight finish
+    /// (for at most a second).
+    pub async fn run_until_stopped<F>(self, shutdown: F) -> io::Result<()>
+    where
+        F: Future<Output = &'static str> + 'static,
+    {
+        let handle = self.server.handle();
+        actix_web::rt::spawn(async move {
+            let signal = shutdown.await;
+            log::info!("{signal} received: draining requests in flight, then exiting");
+            handle.stop(true).await;
+        });
+        self.server.await
+    }
+}
+
+/// The HTTP client for the API: every call is bounded by `timeout`, so a
+/// hung API costs the page a few seconds, never a stuck worker; a 500 is the
+/// API's answer to show.
+fn api_client(timeout: Duration) -> ureq::Agent {
+    http::agent(timeout, WEB_USER_AGENT)
+}
+
+/// `GET /`: the page, before any number.
+async fn page(state: web::Data<WebState>) -> HttpResponse {
+    html(render(&state.api_url, None))
+}
+
+/// `POST /`: the button. The call blocks, so it runs on actix's thread pool
+/// for blocking work, not on the worker that serves other requests.
+async fn get_number(state: web::Data<WebState>) -> HttpResponse {
+    let agent = state.agent.clone();
+    let url = state.api_url.clone();
+    let answer = web::block(move || call_api(&agent, &url))
+        .await
+        .unwrap_or_else(|error| Err(format!("the call did not finish: {error}")));
+    let outcome = match answer {
+        Ok(number) => {
+            log::debug!("Got random number: {number}");
+            Ok(number)
+        }
+        Err(reason) => {
+            log::warn!("{UNAVAILABLE} {} {reason}", state.api_url);
+            Err(())
+        }
+    };
+    html(render(&state.api_url, Some(outcome)))
+}
+
+/// One call of the API: the number, or why there is none.
+fn call_api(agent: &ureq::Agent, url: &str) -> Result<i64, String> {
+    let mut response = agent.get(url).call().map_err(|error| error.to_string())?;
+    let status = response.status().as_u16();
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(MAX_ANSWER)
+        .read_to_string()
+        .map_err(|error| error.to_string())?;
+    if status != 200 {
+        return Err(format!("answered HTTP {status}"));
+    }
+    body.trim()
+        .parse()
+        .map_err(|_| format!("answered {:?}, not a number", body.trim()))
+}
+
+/// numbers-web's own health: it answers, so it is up. Deliberately blind to
+/// the API (see the module's comment).
+async fn health() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type::TEXT)
+        .body("Ok")
+}
+
+async fn not_found() -> HttpResponse {
+    HttpResponse::NotFound()
+        .content_type(content_type::TEXT)
+        .body("Not Found")
+}
+
+fn html(page: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type::HTML)
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(page)
+}
+
+/// The page, with the outcome of a press if there was one.
+fn render(api_url: &str, outcome: Option<Result<i64, ()>>) -> String {
+    let (class, text) = match outcome {
+        None => ("", String::new()),
+        Some(Ok(number)) => ("ok", format!("Here it is: {number}")),
+        Some(Err(())) => ("fail", UNAVAILABLE.to_string()),
+    };
+    fill(TEMPLATE, |name| {
+        Some(match name {
+            "style" => STYLE.to_string(),
+            "result_class" => class.to_string(),
+            "result_text" => escape(&text),
+            "api_url" => escape(api_url),
+            _ => return None,
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_placeholder_of_the_page_is_filled() {
+        for outcome in [None, Some(Ok(42)), Some(Err(()))] {
+            let page = render("http://numbers-api/rng?<x>", outcome);
+            assert!(!page.contains("{{"), "an unfilled placeholder");
+            assert!(page.contains("http://numbers-api/rng?&lt;x&gt;"));
+        }
+    }
+}

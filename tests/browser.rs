@@ -1,0 +1,16 @@
+//! The pages in a real browser: the lab page at `/` with and without
+//! JavaScript, and numbers-web, in process and through the compose file.
+//!
+//! They need Debian's `chromium` and `chromium-driver`; without them each
+//! test prints `SKIPPED` and passes, except under `CI=true`. The compose test
+//! also needs a Docker engine, and skips the same way without one. Each test
+//! writes a screenshot of the page it ends on to `target/screenshots/`.
+
+pub mod common;
+
+mod browser {
+    mod compose;
+    mod driver;
+    mod lab_page;
+    mod web_app;
+}

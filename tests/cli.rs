@@ -1,0 +1,13 @@
+//! The compiled binary: settings, signals and the subcommands.
+
+pub mod common;
+
+mod cli {
+    mod config;
+    mod healthcheck;
+    mod lifecycle;
+    mod reference_page;
+    mod shutdown;
+    mod watch;
+    mod web;
+}

@@ -1,0 +1,263 @@
+//! Drives the docker CLI the way a student does, with a deadline on every
+//! command and cleanup of every container a test starts.
+
+use std::net::TcpListener;
+use std::process::{Command, Output};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use super::process::run_with_deadline;
+
+/// Where the Dockerfiles and the compose file live.
+pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// Whether an engine answers. Without one the test says so and skips, except
+/// under `CI=true`, where a missing engine fails the run instead of letting
+/// it pass on nothing.
+pub fn engine_or_skip(test: &str) -> bool {
+    static ENGINE: OnceLock<Result<String, String>> = OnceLock::new();
+    let engine = ENGINE.get_or_init(|| {
+        let output = Command::new("docker")
+            .args(["info", "--format", "{{.ServerVersion}}"])
+            .output();
+        match output {
+            Ok(o) if o.status.success() => Ok(String::from_utf8_lossy(&o.stdout).trim().into()),
+            Ok(o) => Err(String::from_utf8_lossy(&o.stderr).trim().to_string()),
+            Err(e) => Err(format!("cannot run docker: {e}")),
+        }
+    });
+    match engine {
+        Ok(_) => true,
+        Err(reason) if super::is_ci() => {
+            panic!("CI is set but no Docker engine is reachable: {reason}")
+        }
+        Err(reason) => {
+            eprintln!("SKIPPED {test}: no Docker engine is reachable ({reason})");
+            false
+        }
+    }
+}
+
+/// `docker <args>`, within a minute.
+pub fn docker(args: &[&str]) -> Output {
+    run_with_deadline(
+        Command::new("docker").args(args).current_dir(ROOT),
+        Duration::from_secs(60),
+    )
+}
+
+/// `docker <args>`, which must succeed; its stdout, trimmed.
+pub fn docker_ok(args: &[&str]) -> String {
+    let output = docker(args);
+    assert!(
+        output.status.success(),
+        "docker {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+/// Builds are serialised: two at once would compile the same stage twice
+/// instead of sharing the cache.
+static BUILDS: Mutex<()> = Mutex::new(());
+
+/// `docker build -t <tag> -f <dockerfile> .` with the given builder, once.
+pub fn build(tag: &str, dockerfile: &str, buildkit: bool) {
+    let _serial = BUILDS.lock().unwrap_or_else(|e| e.into_inner());
+    let mut command = Command::new(if buildkit {
+        buildkit_client()
+    } else {
+        "docker"
+    });
+    command
+        .args(["build", "-t", tag, "-f", dockerfile, "."])
+        .env("DOCKER_BUILDKIT", if buildkit { "1" } else { "0" })
+        .current_dir(ROOT);
+    let output = run_with_deadline(&mut command, Duration::from_secs(30 * 60));
+    assert!(
+        output.status.success(),
+        "building {dockerfile} ({}) failed:\n{}\n{}",
+        if buildkit {
+            "BuildKit"
+        } else {
+            "legacy builder"
+        },
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The client that drives BuildKit without the buildx plugin: Debian's
+/// docker.io client, when it is installed beside a newer one.
+fn buildkit_client() -> &'static str {
+    if std::path::Path::new("/usr/bin/docker").exists() {
+        "/usr/bin/docker"
+    } else {
+        "docker"
+    }
+}
+
+/// The lab's images, built once per test run with the legacy builder under
+/// the tags the README uses.
+pub fn image(version: &str) -> &'static str {
+    static V1: OnceLock<()> = OnceLock::new();
+    static V2: OnceLock<()> = OnceLock::new();
+    static V3: OnceLock<()> = OnceLock::new();
+    let (cell, tag, file) = match version {
+        "v1" => (&V1, "numbers-api:latest", "Dockerfile"),
+        "v2" => (&V2, "numbers-api:v2", "Dockerfile.v2"),
+        "v3" => (&V3, "numbers-api:v3", "Dockerfile.v3"),
+        other => panic!("no image {other}"),
+    };
+    cell.get_or_init(|| build(tag, file, false));
+    tag
+}
+
+/// A loopback port nobody is using right now.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A container started by a test; removed when dropped, even on failure.
+pub struct Container {
+    pub id: String,
+    pub port: u16,
+}
+
+impl Container {
+    /// `docker run -d -p 127.0.0.1:<free port>:80 <extra args> <image>`,
+    /// then waits until the service answers.
+    pub fn run(image: &str, extra: &[&str]) -> Container {
+        let container = Container::start(image, extra);
+        container.wait_until_serving();
+        container
+    }
+
+    /// Like [`Container::run`], without waiting for the service.
+    pub fn start(image: &str, extra: &[&str]) -> Container {
+        let port = free_port();
+        let publish = format!("127.0.0.1:{port}:80");
+        let mut args = vec!["run", "-d", "-p", publish.as_str()];
+        args.extend_from_slice(extra);
+        args.push(image);
+        let id = docker_ok(&args);
+        Container { id, port }
+    }
+
+    /// Polls `/readyz` (which no health mode touches and which never counts
+    /// as a call) until the server answers.
+    pub fn wait_until_serving(&self) {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(30) {
+            if let Ok((200, _)) = try_get(self.port, "/readyz") {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!(
+            "container {} never answered; logs:\n{}",
+            self.id,
+            self.logs()
+        );
+    }
+
+    pub fn get(&self, path: &str) -> (u16, String) {
+        try_get(self.port, path).unwrap_or_else(|e| panic!("GET {path}: {e}"))
+    }
+
+    /// The STATUS column of `docker ps`.
+    pub fn status(&self) -> String {
+        docker_ok(&[
+            "ps",
+            "--filter",
+            &format!("id={}", self.id),
+            "--format",
+            "{{.Status}}",
+        ])
+    }
+
+    /// Polls `docker ps` until STATUS contains `needle`; returns how long it took.
+    pub fn wait_for_status(&self, needle: &str, deadline: Duration) -> Duration {
+        let started = Instant::now();
+        loop {
+            let status = self.status();
+            if status.contains(needle) {
+                return started.elapsed();
+            }
+            assert!(
+                started.elapsed() < deadline,
+                "STATUS still {status:?}, not {needle:?}, after {deadline:?}; health: {}",
+                self.health()
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
+    /// `State.Health` as `docker inspect` shows it.
+    pub fn health(&self) -> serde_json::Value {
+        let json = docker_ok(&["inspect", "--format", "{{json .State.Health}}", &self.id]);
+        serde_json::from_str(&json).expect("State.Health is JSON")
+    }
+
+    pub fn inspect(&self, format: &str) -> String {
+        docker_ok(&["inspect", "--format", format, &self.id])
+    }
+
+    pub fn logs(&self) -> String {
+        let output = docker(&["logs", &self.id]);
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    }
+}
+
+impl Drop for Container {
+    fn drop(&mut self) {
+        let _ = docker(&["rm", "-f", &self.id]);
+    }
+}
+
+/// A client for loopback that reports every status instead of failing on
+/// 4xx/5xx, and never waits long.
+fn agent() -> ureq::Agent {
+    super::http::agent(Some(Duration::from_secs(5)))
+}
+
+/// A POST with a body on loopback (the control API): status and body.
+pub fn post(port: u16, path: &str, body: &str) -> (u16, String) {
+    let mut response = agent()
+        .post(&format!("http://127.0.0.1:{port}{path}"))
+        .send(body)
+        .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+    let text = response.body_mut().read_to_string().unwrap_or_default();
+    (response.status().as_u16(), text)
+}
+
+/// A plain GET on loopback: status and body.
+pub fn try_get(port: u16, path: &str) -> Result<(u16, String), ureq::Error> {
+    let mut response = agent()
+        .get(&format!("http://127.0.0.1:{port}{path}"))
+        .call()?;
+    let body = response.body_mut().read_to_string()?;
+    Ok((response.status().as_u16(), body))
+}
+
+pub const UNHEALTHY_BODY_START: &str = r#"{"type":"https://tools.ietf.org/html/rfc7231#section-6.6.1","title":"An error occured while processing your request.","status":500,"traceId":"|"#;
+
+/// Three numbers from 0 to 99, then the lab's 500.
+pub fn three_numbers_then_a_500(container: &Container) {
+    for call in 1..=3 {
+        let (status, body) = container.get("/rng");
+        assert_eq!(status, 200, "call {call}: {body}");
+        let number: u8 = body.parse().expect("a number");
+        assert!(number < 100);
+    }
+    let (status, body) = container.get("/rng");
+    assert_eq!(status, 500);
+    assert!(body.starts_with(UNHEALTHY_BODY_START), "{body}");
+}
