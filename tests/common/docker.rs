@@ -61,8 +61,9 @@ pub fn docker_ok(args: &[&str]) -> String {
 /// instead of sharing the cache.
 static BUILDS: Mutex<()> = Mutex::new(());
 
-/// `docker build -t <tag> -f <dockerfile> .` with the given builder, once.
-pub fn build(tag: &str, dockerfile: &str, buildkit: bool) {
+/// `docker build -t <tag> -f <dockerfile> .` with the given builder; what
+/// it printed.
+pub fn build(tag: &str, dockerfile: &str, buildkit: bool) -> String {
     let _serial = BUILDS.lock().unwrap_or_else(|e| e.into_inner());
     let mut command = Command::new(if buildkit {
         buildkit_client()
@@ -85,6 +86,11 @@ pub fn build(tag: &str, dockerfile: &str, buildkit: bool) {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
 }
 
 /// The client that drives BuildKit without the buildx plugin: Debian's
@@ -109,7 +115,9 @@ pub fn image(version: &str) -> &'static str {
         "v3" => (&V3, "numbers-api:v3", "Dockerfile.v3"),
         other => panic!("no image {other}"),
     };
-    cell.get_or_init(|| build(tag, file, false));
+    cell.get_or_init(|| {
+        build(tag, file, false);
+    });
     tag
 }
 
