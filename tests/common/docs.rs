@@ -122,6 +122,8 @@ impl Page {
                     .map(|cell| cell.trim().trim_matches('`').to_string())
                     .collect::<Vec<_>>()
             })
+            // The row under the header is made of dashes, not cells.
+            .filter(|cells| !cells.iter().all(|c| c.chars().all(|ch| ch == '-' || ch == ':')))
             .filter(|cells| cells.first().is_some_and(|c| c.starts_with(first)))
             .collect()
     }
@@ -134,7 +136,7 @@ mod tests {
     fn sample() -> Page {
         Page {
             name: "sample".into(),
-            text: "# T\n## A\n```console\n$ one  # note\nout\n# talk\n$ two\n```\n### A.1\n```console\n$ three\n```\n## B\n| `--x` | `X` |\n".into(),
+            text: "# T\n| a | b |\n|---|---|\n## A\n```console\n$ one  # note\nout\n# talk\n$ two\n```\n### A.1\n```console\n$ three\n```\n## B\n| `--x` | `X` |\n".into(),
         }
     }
 
@@ -144,6 +146,8 @@ mod tests {
         assert_eq!(a.commands(), ["one", "two", "three"]);
         assert_eq!(sample().section("### A.1").commands(), ["three"]);
         assert_eq!(sample().section("## B").table_rows("--"), [["--x", "X"]]);
+        // Every row but the dashes under the header.
+        assert_eq!(sample().table_rows("").len(), 2);
     }
 
     #[test]
