@@ -8,6 +8,7 @@ pub mod common;
 
 mod docker_lab {
     mod compose;
+    mod dependency_check;
     mod images;
     mod lessons;
     mod recipes;

@@ -11,11 +11,12 @@ use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand};
 
 use super::parsers::{
-    parse_delay, parse_exit_code, parse_fail_after, parse_listen, parse_mode, parse_probe_duration,
-    parse_status, parse_url, parse_workers,
+    parse_api_check, parse_delay, parse_exit_code, parse_fail_after, parse_listen, parse_mode,
+    parse_probe_duration, parse_status, parse_url, parse_workers,
 };
 use crate::server::mode::HealthMode;
 use crate::tools::engine::Status;
+use crate::web::check::ApiCheck;
 
 /// The fail-after of the lab: three good calls, then failure.
 pub const DEFAULT_FAIL_AFTER: u64 = 3;
@@ -233,4 +234,19 @@ pub struct WebArgs {
         value_parser = parse_probe_duration
     )]
     pub api_timeout: Duration,
+
+    /// Before serving, probe the API once and exit 1 unless it answers 200,
+    /// like the book's `curl --fail http://numbers-api/rng && ...`: bare (or
+    /// `health`), the API's /health beside --api-url, which spends no call;
+    /// a URL, that URL (the book's /rng spends a good call at every start);
+    /// false, no check. Gives up after --api-timeout
+    #[arg(
+        long,
+        env = "NUMBERS_WEB_CHECK_API",
+        value_name = "URL",
+        num_args = 0..=1,
+        default_missing_value = "health",
+        value_parser = parse_api_check
+    )]
+    pub check_api: Option<ApiCheck>,
 }

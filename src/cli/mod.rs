@@ -107,6 +107,15 @@ fn serve(settings: &Settings) -> ExitCode {
 /// `numbers-api web`: numbers-web, stopped by SIGTERM / SIGINT like the API.
 fn serve_web(settings: &WebSettings) -> ExitCode {
     telemetry::init();
+    // --check-api: before the port is bound, as the book's check runs before
+    // its app starts. Failing, the one line says which URL and why.
+    if let Some(report) = crate::web::check::check_api(settings) {
+        if report.exit_code() != 0 {
+            eprintln!("numbers-api: the API check failed (--check-api): {report}");
+            return ExitCode::FAILURE;
+        }
+        log::info!("the API check passed (--check-api): {report}");
+    }
     let result = actix_web::rt::System::new().block_on(async {
         let signals =
             shutdown::signals().map_err(|e| format!("cannot install signal handlers: {e}"))?;

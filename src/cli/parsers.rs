@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::server::mode::HealthMode;
 use crate::tools::engine::Status;
 use crate::util::duration;
+use crate::web::check::ApiCheck;
 
 pub(super) fn parse_listen(value: &str) -> Result<SocketAddr, String> {
     value
@@ -66,6 +67,18 @@ pub(super) fn parse_exit_code(value: &str) -> Result<u8, String> {
         // 0 would look like success: `restart: on-failure` would not act.
         Ok(code) if code > 0 => Ok(code),
         _ => Err("expected an exit code from 1 to 255".into()),
+    }
+}
+
+pub(super) fn parse_api_check(value: &str) -> Result<ApiCheck, String> {
+    match value.trim() {
+        "health" | "true" => Ok(ApiCheck::Health),
+        "false" => Ok(ApiCheck::Off),
+        url if url.starts_with("http://") => parse_url(value).map(ApiCheck::Url),
+        _ => Err(
+            "expected health (the API's /health, from --api-url), an http:// URL such as http://numbers-api/rng, or false"
+                .into(),
+        ),
     }
 }
 

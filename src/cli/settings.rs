@@ -31,6 +31,8 @@ pub struct WebSettings {
     pub api_url: String,
     pub api_timeout: Duration,
     pub workers: usize,
+    /// The URL `--check-api` probes before serving; `None`: no check.
+    pub check_api: Option<String>,
 }
 
 impl WebSettings {
@@ -41,6 +43,7 @@ impl WebSettings {
             api_url: api_url.to_string(),
             api_timeout: Duration::from_secs(2),
             workers: 2,
+            check_api: None,
         }
     }
 }
@@ -125,6 +128,7 @@ where
         }),
         Some(Command::Web(args)) => Invocation::Web(WebSettings {
             listen: serve.listen,
+            check_api: args.check_api.and_then(|check| check.url(&args.api_url)),
             api_url: args.api_url,
             api_timeout: args.api_timeout,
             workers: default_workers(),

@@ -11,6 +11,8 @@
 //! it did, a broken API would make every container that uses it unhealthy
 //! too, and an orchestrator would replace web apps that are working fine.
 
+pub mod check;
+
 use std::future::Future;
 use std::io;
 use std::net::{SocketAddr, TcpListener};

@@ -2,7 +2,7 @@
 //! for every published service, and `down` when dropped, even when the test
 //! fails. Shared by the Docker lab and the browser tests.
 
-use std::process::Command;
+use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -16,6 +16,8 @@ pub struct ComposeProject {
     pub api_port: u16,
     pub web_port: u16,
     pub restart_port: u16,
+    /// numbers-web-checked, of the `dependency-check` profile.
+    pub checked_port: u16,
 }
 
 impl ComposeProject {
@@ -33,6 +35,7 @@ impl ComposeProject {
             api_port: free_port(),
             web_port: free_port(),
             restart_port: free_port(),
+            checked_port: free_port(),
         }
     }
 
@@ -45,6 +48,9 @@ impl ComposeProject {
             .env("NUMBERS_PUBLISH", publish(self.api_port))
             .env("NUMBERS_WEB_PUBLISH", publish(self.web_port))
             .env("NUMBERS_RESTART_PUBLISH", publish(self.restart_port))
+            .env("NUMBERS_WEB_CHECKED_PUBLISH", publish(self.checked_port))
+            // The compose file reads it; the tests' own environment must not.
+            .env_remove("NUMBERS_WEB_CHECK_API")
             .current_dir(ROOT);
         command
     }
@@ -58,6 +64,21 @@ impl ComposeProject {
             String::from_utf8_lossy(&output.stderr)
         );
         String::from_utf8_lossy(&output.stdout).trim().to_string()
+    }
+
+    /// A shell command line, as a student types it: `docker compose` in it
+    /// works on this project (COMPOSE_PROJECT_NAME), its ports and image.
+    pub fn shell(&self, line: &str, deadline: Duration) -> Output {
+        let mut shell = Command::new("sh");
+        shell.args(["-c", line]).current_dir(ROOT);
+        for (name, value) in self.command().get_envs() {
+            match value {
+                Some(value) => shell.env(name, value),
+                None => shell.env_remove(name),
+            };
+        }
+        shell.env("COMPOSE_PROJECT_NAME", &self.name);
+        run_with_deadline(&mut shell, deadline)
     }
 
     /// The container id of a service (of any profile).
@@ -100,7 +121,8 @@ impl Drop for ComposeProject {
     fn drop(&mut self) {
         let _ = self
             .command()
-            .args(["--profile", "restart", "down", "--remove-orphans"])
+            .args(["--profile", "restart", "--profile", "dependency-check"])
+            .args(["down", "--remove-orphans"])
             .output();
     }
 }

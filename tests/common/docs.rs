@@ -123,7 +123,11 @@ impl Page {
                     .collect::<Vec<_>>()
             })
             // The row under the header is made of dashes, not cells.
-            .filter(|cells| !cells.iter().all(|c| c.chars().all(|ch| ch == '-' || ch == ':')))
+            .filter(|cells| {
+                !cells
+                    .iter()
+                    .all(|c| c.chars().all(|ch| ch == '-' || ch == ':'))
+            })
             .filter(|cells| cells.first().is_some_and(|c| c.starts_with(first)))
             .collect()
     }

@@ -12,7 +12,7 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_numbers-api");
 
 /// Every variable the program reads, cleared so the test's own environment
 /// cannot leak in.
-const SETTINGS: [&str; 9] = [
+const SETTINGS: [&str; 10] = [
     "NUMBERS_LISTEN",
     "NUMBERS_FAIL_AFTER",
     "NUMBERS_WORKERS",
@@ -21,6 +21,7 @@ const SETTINGS: [&str; 9] = [
     "NUMBERS_HEALTHCHECK_TIMEOUT_MS",
     "NUMBERS_WEB_API_URL",
     "NUMBERS_WEB_API_TIMEOUT",
+    "NUMBERS_WEB_CHECK_API",
     "RUST_LOG",
 ];
 
