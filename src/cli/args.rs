@@ -11,8 +11,8 @@ use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand};
 
 use super::parsers::{
-    parse_api_check, parse_delay, parse_exit_code, parse_fail_after, parse_listen, parse_mode,
-    parse_probe_duration, parse_status, parse_url, parse_workers,
+    parse_api_check, parse_delay, parse_exit_code, parse_fail_after, parse_health_duration,
+    parse_listen, parse_mode, parse_probe_duration, parse_status, parse_url, parse_workers,
 };
 use crate::server::mode::HealthMode;
 use crate::tools::engine::Status;
@@ -174,16 +174,19 @@ pub struct WatchArgs {
     #[arg(value_name = "URL", value_parser = parse_url)]
     pub url: String,
 
-    /// Time between probes (HEALTHCHECK --interval)
-    #[arg(long, env = "NUMBERS_WATCH_INTERVAL", default_value = "30s", value_name = "DURATION", value_parser = parse_probe_duration)]
+    /// Time between probes (HEALTHCHECK --interval); 0 means Docker's
+    /// default, 30s
+    #[arg(long, env = "NUMBERS_WATCH_INTERVAL", default_value = "30s", value_name = "DURATION", value_parser = parse_health_duration)]
     pub interval: Duration,
 
-    /// A probe that takes longer fails with exit code -1 (HEALTHCHECK --timeout)
-    #[arg(long, env = "NUMBERS_WATCH_TIMEOUT", default_value = "30s", value_name = "DURATION", value_parser = parse_probe_duration)]
+    /// A probe that takes longer fails with exit code -1 (HEALTHCHECK
+    /// --timeout); 0 means Docker's default, 30s
+    #[arg(long, env = "NUMBERS_WATCH_TIMEOUT", default_value = "30s", value_name = "DURATION", value_parser = parse_health_duration)]
     pub timeout: Duration,
 
-    /// Failures in a row that make the status unhealthy (HEALTHCHECK --retries)
-    #[arg(long, env = "NUMBERS_WATCH_RETRIES", default_value_t = 3, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    /// Failures in a row that make the status unhealthy (HEALTHCHECK
+    /// --retries); 0 means Docker's default, 3
+    #[arg(long, env = "NUMBERS_WATCH_RETRIES", default_value_t = 3, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=1000))]
     pub retries: u32,
 
     /// Failures this soon after the start do not count while starting
@@ -192,8 +195,8 @@ pub struct WatchArgs {
     pub start_period: Duration,
 
     /// Time between probes during the start period (HEALTHCHECK
-    /// --start-interval, Docker 25 and newer)
-    #[arg(long, env = "NUMBERS_WATCH_START_INTERVAL", default_value = "5s", value_name = "DURATION", value_parser = parse_probe_duration)]
+    /// --start-interval, Docker 25 and newer); 0 means Docker's default, 5s
+    #[arg(long, env = "NUMBERS_WATCH_START_INTERVAL", default_value = "5s", value_name = "DURATION", value_parser = parse_health_duration)]
     pub start_interval: Duration,
 
     /// Print State.Health as `docker inspect` shows it at each change

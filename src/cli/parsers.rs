@@ -53,6 +53,16 @@ pub(super) fn parse_probe_duration(value: &str) -> Result<Duration, String> {
     Ok(delay)
 }
 
+/// A HEALTHCHECK's interval, timeout or start interval: 0 means Docker's
+/// default for that setting, as it does for the engine; otherwise as
+/// [`parse_probe_duration`].
+pub(super) fn parse_health_duration(value: &str) -> Result<Duration, String> {
+    match parse_delay(value)? {
+        Duration::ZERO => Ok(Duration::ZERO),
+        _ => parse_probe_duration(value).map_err(|e| format!("{e} (or 0 for Docker's default)")),
+    }
+}
+
 pub(super) fn parse_status(value: &str) -> Result<Status, String> {
     match value.trim() {
         "starting" => Ok(Status::Starting),

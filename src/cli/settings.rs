@@ -120,7 +120,8 @@ where
                 retries: args.retries,
                 start_period: args.start_period,
                 start_interval: args.start_interval,
-            },
+            }
+            .with_defaults(),
             inspect: args.inspect,
             verbose: args.verbose,
             until: args.until,

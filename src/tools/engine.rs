@@ -8,19 +8,24 @@
 //!   `starting` and the probe began inside the start period: those do not
 //!   count, so a slow start is not punished;
 //! - `retries` failures in a row make it `unhealthy`;
-//! - the last 5 results are kept, each output capped at 4096 bytes;
+//! - the last 5 results are kept, each output cut at 4096 bytes and marked
+//!   with "..." (a character cut in two reads as U+FFFD);
 //! - a probe that outlives the timeout is exit code -1 with "Health check
 //!   exceeded timeout (1s)";
 //! - probes run `interval` apart, measured from the end of the previous one,
-//!   but `start_interval` apart while starting inside the start period.
+//!   but `start_interval` apart while starting inside the start period;
+//! - a zero interval, timeout, start period or start interval, and zero
+//!   retries, mean that setting's default;
+//! - `Start` and `End` are stamped in the daemon's local zone.
 
 use std::collections::VecDeque;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
+use jiff::tz::TimeZone;
 use serde::Serialize;
 
-use crate::util::time::rfc3339_nano;
+use crate::util::time::{local_zone, rfc3339_nano_in};
 
 /// Results the engine keeps.
 pub const KEPT_RESULTS: usize = 5;
@@ -49,6 +54,33 @@ impl Default for Rules {
     }
 }
 
+impl Rules {
+    /// The rules the engine applies for these settings: as `docker run
+    /// --health-retries 0 --health-timeout 0s` does, a zero means that
+    /// setting's default.
+    pub fn with_defaults(self) -> Self {
+        let default = Self::default();
+        let or = |value: Duration, default: Duration| {
+            if value.is_zero() {
+                default
+            } else {
+                value
+            }
+        };
+        Self {
+            interval: or(self.interval, default.interval),
+            timeout: or(self.timeout, default.timeout),
+            retries: if self.retries == 0 {
+                default.retries
+            } else {
+                self.retries
+            },
+            start_period: or(self.start_period, default.start_period),
+            start_interval: or(self.start_interval, default.start_interval),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
@@ -68,15 +100,11 @@ impl fmt::Display for Status {
 }
 
 /// One probe's result, as `docker inspect` lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProbeResult {
-    #[serde(rename = "Start", serialize_with = "as_rfc3339")]
     pub start: SystemTime,
-    #[serde(rename = "End", serialize_with = "as_rfc3339")]
     pub end: SystemTime,
-    #[serde(rename = "ExitCode")]
     pub exit_code: i32,
-    #[serde(rename = "Output")]
     pub output: String,
 }
 
@@ -101,15 +129,35 @@ impl ProbeResult {
     }
 }
 
-/// `State.Health`, fields in the engine's order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// `State.Health`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContainerHealth {
-    #[serde(rename = "Status")]
     pub status: Status,
-    #[serde(rename = "FailingStreak")]
     pub failing_streak: u32,
-    #[serde(rename = "Log")]
     pub log: VecDeque<ProbeResult>,
+}
+
+/// `State.Health` as JSON, fields in the engine's order, times in one zone.
+#[derive(Serialize)]
+struct HealthJson<'a> {
+    #[serde(rename = "Status")]
+    status: Status,
+    #[serde(rename = "FailingStreak")]
+    failing_streak: u32,
+    #[serde(rename = "Log")]
+    log: Vec<ResultJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ResultJson<'a> {
+    #[serde(rename = "Start")]
+    start: String,
+    #[serde(rename = "End")]
+    end: String,
+    #[serde(rename = "ExitCode")]
+    exit_code: i32,
+    #[serde(rename = "Output")]
+    output: &'a str,
 }
 
 impl Default for ContainerHealth {
@@ -144,7 +192,7 @@ impl ContainerHealth {
             let grace = self.status == Status::Starting && since_start < rules.start_period;
             if !grace {
                 self.failing_streak += 1;
-                if self.failing_streak >= rules.retries.max(1) {
+                if self.failing_streak >= rules.with_defaults().retries {
                     self.status = Status::Unhealthy;
                 }
             }
@@ -161,32 +209,56 @@ impl ContainerHealth {
         }
     }
 
-    /// `State.Health` as `docker inspect` prints it (4-space indents).
+    /// `State.Health` as `docker inspect` prints it (4-space indents), times
+    /// in the local zone as the daemon stamps them.
     pub fn to_inspect_json(&self) -> String {
+        self.to_inspect_json_in(&local_zone())
+    }
+
+    /// [`Self::to_inspect_json`] with times in `zone`.
+    pub fn to_inspect_json_in(&self, zone: &TimeZone) -> String {
+        let json = HealthJson {
+            status: self.status,
+            failing_streak: self.failing_streak,
+            log: self
+                .log
+                .iter()
+                .map(|result| ResultJson {
+                    start: rfc3339_nano_in(result.start, zone),
+                    end: rfc3339_nano_in(result.end, zone),
+                    exit_code: result.exit_code,
+                    output: &result.output,
+                })
+                .collect(),
+        };
         let mut out = Vec::new();
         let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
         let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
-        // Serialising strings, numbers and timestamps into memory cannot fail.
-        let _ = self.serialize(&mut serializer);
+        // Serialising strings and numbers into memory cannot fail.
+        let _ = json.serialize(&mut serializer);
         String::from_utf8(out).unwrap_or_default()
     }
 }
 
-/// Caps output at [`MAX_OUTPUT`] bytes, on a character boundary, marking
-/// the cut with "..." as the engine does.
+/// Caps output as the engine does: it keeps the first [`MAX_OUTPUT`] bytes,
+/// wherever they end, and appends "..." when more came. A character cut in
+/// two is then invalid UTF-8, which Go's JSON encoder (and so `docker
+/// inspect`) writes as one U+FFFD per stray byte.
 fn cap_output(output: &str) -> String {
     if output.len() <= MAX_OUTPUT {
         return output.to_string();
     }
-    let mut end = MAX_OUTPUT;
-    while !output.is_char_boundary(end) {
-        end -= 1;
+    let mut whole = MAX_OUTPUT;
+    while !output.is_char_boundary(whole) {
+        whole -= 1;
     }
-    format!("{}...", &output[..end])
-}
-
-fn as_rfc3339<S: serde::Serializer>(time: &SystemTime, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&rfc3339_nano(*time))
+    let mut capped = String::with_capacity(MAX_OUTPUT + 8);
+    capped.push_str(&output[..whole]);
+    for _ in whole..MAX_OUTPUT {
+        capped.push(char::REPLACEMENT_CHARACTER);
+    }
+    capped.push_str("...");
+    capped
 }
 
 #[cfg(test)]
@@ -295,10 +367,66 @@ mod tests {
         }
         let codes: Vec<i32> = health.log.iter().map(|r| r.exit_code).collect();
         assert_eq!(codes, [2, 3, 4, 5, 6]);
+    }
 
-        let long = ProbeResult::new(UNIX_EPOCH, UNIX_EPOCH, 1, &"é".repeat(3000));
-        assert!(long.output.len() <= MAX_OUTPUT + 3);
-        assert!(long.output.ends_with("..."));
+    fn capped(output: &str) -> String {
+        ProbeResult::new(UNIX_EPOCH, UNIX_EPOCH, 1, output).output
+    }
+
+    #[test]
+    fn output_is_cut_at_4096_bytes_as_the_engine_cuts_it() {
+        // Exactly 4096 bytes: kept whole, no mark.
+        let exact = "é".repeat(2048);
+        assert_eq!(capped(&exact), exact);
+
+        // One byte more: the first 4096 bytes and "...".
+        let ascii = "x".repeat(5000);
+        assert_eq!(capped(&ascii), format!("{}...", "x".repeat(4096)));
+
+        // "é" is two bytes: after one "a", byte 4096 is the first half of
+        // the 2048th "é", which docker inspect shows as U+FFFD.
+        let split = format!("a{}", "é".repeat(3000));
+        assert_eq!(capped(&split), format!("a{}\u{FFFD}...", "é".repeat(2047)));
+
+        // "€" is three bytes: after "aa", 4096 bytes end two bytes into the
+        // 1365th "€"; Go's encoder writes U+FFFD for each stray byte.
+        let split = format!("aa{}", "€".repeat(2000));
+        assert_eq!(
+            capped(&split),
+            format!("aa{}\u{FFFD}\u{FFFD}...", "€".repeat(1364))
+        );
+    }
+
+    #[test]
+    fn zero_means_the_engines_default() {
+        let zero = Rules {
+            interval: Duration::ZERO,
+            timeout: Duration::ZERO,
+            retries: 0,
+            start_period: Duration::ZERO,
+            start_interval: Duration::ZERO,
+        };
+        assert_eq!(zero.with_defaults(), Rules::default());
+
+        let set = Rules {
+            interval: Duration::from_secs(2),
+            timeout: Duration::from_secs(1),
+            retries: 1,
+            start_period: Duration::from_secs(4),
+            start_interval: Duration::from_secs(3),
+        };
+        assert_eq!(set.with_defaults(), set);
+
+        // --health-retries 0 is the default 3: the third failure turns it
+        // unhealthy, not the first.
+        let mut health = ContainerHealth::default();
+        let t = Duration::from_secs(100);
+        assert_eq!(health.record(result(1), t, &zero), None);
+        assert_eq!(health.record(result(1), t, &zero), None);
+        assert_eq!(
+            health.record(result(1), t, &zero),
+            Some((Status::Starting, Status::Unhealthy))
+        );
     }
 
     #[test]
@@ -320,8 +448,30 @@ mod tests {
         );
 
         assert_eq!(
-            health.to_inspect_json(),
+            health.to_inspect_json_in(&TimeZone::UTC),
             "{\n    \"Status\": \"unhealthy\",\n    \"FailingStreak\": 1,\n    \"Log\": [\n        {\n            \"Start\": \"2026-09-21T14:13:20.357113569Z\",\n            \"End\": \"2026-09-21T14:13:20.4022368Z\",\n            \"ExitCode\": 22,\n            \"Output\": \"x\\n\"\n        }\n    ]\n}"
+        );
+    }
+
+    #[test]
+    fn the_json_stamps_times_in_the_daemons_zone() {
+        let mut health = ContainerHealth::default();
+        let start = UNIX_EPOCH + Duration::new(1_730_006_174, 357_113_569);
+        let end = UNIX_EPOCH + Duration::new(1_730_006_174, 402_236_800);
+        health.record(
+            ProbeResult::new(start, end, 0, "ok\n"),
+            Duration::ZERO,
+            &Rules::default(),
+        );
+        let seoul = TimeZone::get("Asia/Seoul").expect("Asia/Seoul in the system tzdb");
+        let json = health.to_inspect_json_in(&seoul);
+        assert!(
+            json.contains("\"Start\": \"2024-10-27T14:16:14.357113569+09:00\""),
+            "{json}"
+        );
+        assert!(
+            json.contains("\"End\": \"2024-10-27T14:16:14.4022368+09:00\""),
+            "{json}"
         );
     }
 }

@@ -1,67 +1,164 @@
-//! Timestamps, in UTC: Go's RFC3339Nano, as `docker inspect` writes a
-//! probe's `Start` and `End`, and the time of day the lab page shows.
+//! Timestamps: Go's RFC3339Nano, as `docker inspect` writes a probe's
+//! `Start` and `End` (in the daemon's local zone), and the time of day the
+//! lab page shows (in UTC). The calendar and the zone rules come from jiff,
+//! which reads `TZ`, `/etc/localtime` and the system's zoneinfo; nothing is
+//! bundled, so an image without zone data (scratch) gets UTC.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
-/// UTC in Go's RFC3339Nano: `2026-11-25T12:16:14.357113569Z`, trailing
-/// zeros of the fraction dropped.
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+
+/// The zone the engine would stamp times in: `TZ`, else `/etc/localtime`,
+/// else UTC (a scratch image has neither).
+pub fn local_zone() -> TimeZone {
+    TimeZone::try_system().unwrap_or(TimeZone::UTC)
+}
+
+/// Local time in Go's RFC3339Nano, as the engine prints it:
+/// `2024-10-27T14:16:14.357113569+09:00`, or `...Z` where the local zone is
+/// UTC.
 pub fn rfc3339_nano(time: SystemTime) -> String {
-    let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = since.as_secs();
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    let (year, month, day) = civil_from_days(days as i64);
-    let nanos = since.subsec_nanos();
+    rfc3339_nano_in(time, &local_zone())
+}
+
+/// UTC in Go's RFC3339Nano: `2026-11-25T12:16:14.357113569Z`.
+pub fn rfc3339_nano_utc(time: SystemTime) -> String {
+    rfc3339_nano_in(time, &TimeZone::UTC)
+}
+
+/// Go's RFC3339Nano in `zone`: the fraction's trailing zeros dropped (none
+/// at all for a whole second), `Z` for a zero offset, else `+hh:mm`.
+pub fn rfc3339_nano_in(time: SystemTime, zone: &TimeZone) -> String {
+    let at = timestamp(time);
+    let local = zone.to_datetime(at);
+    let nanos = local.subsec_nanosecond();
     let fraction = if nanos == 0 {
         String::new()
     } else {
         format!(".{nanos:09}").trim_end_matches('0').to_string()
     };
+    let offset = zone.to_offset(at).seconds();
+    let offset = if offset == 0 {
+        "Z".to_string()
+    } else {
+        // Go writes hours and minutes only, dropping any seconds.
+        let sign = if offset < 0 { '-' } else { '+' };
+        let minutes = offset.unsigned_abs() / 60;
+        format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+    };
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{fraction}Z",
-        rest / 3600,
-        (rest / 60) % 60,
-        rest % 60
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{fraction}{offset}",
+        local.year(),
+        local.month(),
+        local.day(),
+        local.hour(),
+        local.minute(),
+        local.second(),
     )
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
-/// algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 /// `HH:MM:SS.mmm`, UTC.
 pub fn time_of_day(at: SystemTime) -> String {
-    let since = at.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = since.as_secs() % 86_400;
+    let time = TimeZone::UTC.to_datetime(timestamp(at));
     format!(
         "{:02}:{:02}:{:02}.{:03}",
-        secs / 3600,
-        (secs / 60) % 60,
-        secs % 60,
-        since.subsec_millis()
+        time.hour(),
+        time.minute(),
+        time.second(),
+        time.millisecond()
     )
+}
+
+/// A clock outside jiff's range (years -9999 to 9999) reads as the epoch.
+fn timestamp(time: SystemTime) -> Timestamp {
+    Timestamp::try_from(time).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    fn at(secs: u64, nanos: u32) -> SystemTime {
+        UNIX_EPOCH + Duration::new(secs, nanos)
+    }
+
+    fn zone(name: &str) -> TimeZone {
+        TimeZone::get(name).unwrap_or_else(|e| panic!("{name} from the system tzdb: {e}"))
+    }
 
     #[test]
-    fn dates_convert_across_leap_years() {
-        assert_eq!(rfc3339_nano(UNIX_EPOCH), "1970-01-01T00:00:00Z");
-        let leap = UNIX_EPOCH + Duration::from_secs(951_782_400); // 2000-02-29
-        assert_eq!(rfc3339_nano(leap), "2000-02-29T00:00:00Z");
+    fn utc_reads_as_the_engine_writes_it() {
+        assert_eq!(rfc3339_nano_utc(UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        // A leap day, half a second before midnight.
+        assert_eq!(
+            rfc3339_nano_utc(at(1_709_251_199, 500_000_000)),
+            "2024-02-29T23:59:59.5Z"
+        );
+        // 2000 is a leap year (divisible by 400).
+        assert_eq!(rfc3339_nano_utc(at(951_782_400, 0)), "2000-02-29T00:00:00Z");
+        // The last nanosecond of a year.
+        assert_eq!(
+            rfc3339_nano_utc(at(1_735_689_599, 999_999_999)),
+            "2024-12-31T23:59:59.999999999Z"
+        );
+        // Trailing zeros of the fraction are dropped.
+        assert_eq!(
+            rfc3339_nano_utc(at(1_790_000_000, 402_236_800)),
+            "2026-09-21T14:13:20.4022368Z"
+        );
+    }
+
+    #[test]
+    fn a_zone_adds_its_offset_as_the_engine_does() {
+        // The docker inspect line the issue quotes, from a daemon in Seoul.
+        assert_eq!(
+            rfc3339_nano_in(at(1_730_006_174, 357_113_569), &zone("Asia/Seoul")),
+            "2024-10-27T14:16:14.357113569+09:00"
+        );
+        // A year end in Seoul is still the old year in UTC.
+        assert_eq!(
+            rfc3339_nano_in(at(1_704_034_800, 0), &zone("Asia/Seoul")),
+            "2024-01-01T00:00:00+09:00"
+        );
+        assert_eq!(
+            rfc3339_nano_utc(at(1_704_034_800, 0)),
+            "2023-12-31T15:00:00Z"
+        );
+    }
+
+    #[test]
+    fn offsets_follow_daylight_saving() {
+        let new_york = zone("America/New_York");
+        // 2024-03-10 07:00 UTC: clocks jump from 02:00 EST to 03:00 EDT.
+        assert_eq!(
+            rfc3339_nano_in(at(1_710_053_999, 0), &new_york),
+            "2024-03-10T01:59:59-05:00"
+        );
+        assert_eq!(
+            rfc3339_nano_in(at(1_710_054_000, 0), &new_york),
+            "2024-03-10T03:00:00-04:00"
+        );
+        let berlin = zone("Europe/Berlin");
+        // 2024-10-27 01:00 UTC: clocks fall back from 03:00 CEST to 02:00 CET.
+        assert_eq!(
+            rfc3339_nano_in(at(1_729_990_799, 250_000_000), &berlin),
+            "2024-10-27T02:59:59.25+02:00"
+        );
+        assert_eq!(
+            rfc3339_nano_in(at(1_729_990_800, 0), &berlin),
+            "2024-10-27T02:00:00+01:00"
+        );
+    }
+
+    #[test]
+    fn a_zero_offset_is_z_even_outside_utc() {
+        // London in winter is +00:00, which Go writes as Z.
+        assert_eq!(
+            rfc3339_nano_in(at(1_704_067_200, 0), &zone("Europe/London")),
+            "2024-01-01T00:00:00Z"
+        );
     }
 
     #[test]

@@ -156,3 +156,82 @@ fn watch_can_stop_after_a_number_of_probes_and_print_the_state() {
         "the last five are kept"
     );
 }
+
+/// The `Start` and `End` of each result in the last `--inspect` state.
+fn inspected_times(stdout: &str) -> Vec<String> {
+    let last_json = &stdout[stdout.rfind("\n{\n").expect("a JSON state") + 1..];
+    let state: serde_json::Value = serde_json::from_str(last_json).expect("valid JSON");
+    state["Log"]
+        .as_array()
+        .expect("a log")
+        .iter()
+        .flat_map(|r| [r["Start"].clone(), r["End"].clone()])
+        .map(|t| t.as_str().expect("a time").to_string())
+        .collect()
+}
+
+#[test]
+fn inspect_stamps_times_in_the_local_zone_as_the_daemon_does() {
+    let server = Server::start(numbers_api());
+    let url = server.url("/health");
+
+    for (tz, suffix) in [("Asia/Seoul", "+09:00"), ("UTC", "Z")] {
+        let mut command = watch(&[&url, "--interval", "50ms", "--probes", "1", "--inspect"]);
+        command.env("TZ", tz);
+        let output = run_with_deadline(&mut command, Duration::from_secs(20));
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(0), "{stdout}");
+        let times = inspected_times(&stdout);
+        assert_eq!(times.len(), 2, "{stdout}");
+        for time in times {
+            // 2024-10-27T14:16:14.357113569+09:00: date, T, time, offset.
+            assert!(time.ends_with(suffix), "TZ={tz}: {time}");
+            assert_eq!(&time[10..11], "T", "{time}");
+            assert!(
+                !time.trim_end_matches(suffix).ends_with('0'),
+                "trailing zeros are dropped: {time}"
+            );
+        }
+    }
+}
+
+#[test]
+fn zero_means_dockers_default_as_for_the_engine() {
+    let output = run_with_deadline(
+        &mut watch(&[
+            "http://127.0.0.1:9/health",
+            "--interval",
+            "0",
+            "--timeout",
+            "0s",
+            "--retries",
+            "0",
+            "--start-interval",
+            "0",
+            "--probes",
+            "0",
+        ]),
+        Duration::from_secs(20),
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains(
+            "with Docker's rules: interval 30s, timeout 30s, retries 3, start period 0s, start interval 5s"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn help_says_zero_means_the_default() {
+    let output = run_with_deadline(&mut watch(&["--help"]), Duration::from_secs(20));
+    let help = String::from_utf8_lossy(&output.stdout).replace(char::is_whitespace, " ");
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    for default in ["default, 30s", "default, 3", "default, 5s"] {
+        assert!(
+            help.contains(&format!("0 means Docker's {default}")),
+            "{help}"
+        );
+    }
+}

@@ -122,3 +122,126 @@ fn watch_sees_the_same_changes_as_the_engine() {
         "{engine_after:?} vs {watch_unhealthy_after:?}"
     );
 }
+
+/// `State.Health` as the engine has it the first time it reads `unhealthy`,
+/// polled until `deadline`.
+fn engine_until_unhealthy(container: &Container, deadline: Duration) -> serde_json::Value {
+    let started = Instant::now();
+    loop {
+        let health = container.health();
+        if health["Status"] == "unhealthy" {
+            return health;
+        }
+        assert!(
+            started.elapsed() < deadline,
+            "not unhealthy after {deadline:?}: {health}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The exit codes and outputs of a `State.Health` log, oldest first.
+fn log_of(health: &serde_json::Value) -> Vec<(i64, String)> {
+    health["Log"]
+        .as_array()
+        .expect("a log")
+        .iter()
+        .map(|r| {
+            (
+                r["ExitCode"].as_i64().expect("an exit code"),
+                r["Output"].as_str().expect("an output").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_hanging_service_times_out_the_same_for_watch_and_the_engine() {
+    if !engine_or_skip("hang: watch vs engine") {
+        return;
+    }
+    let container = Container::run(
+        image("v3"),
+        &[
+            "-e",
+            "NUMBERS_HEALTH_MODE=hang",
+            "--health-interval",
+            "1s",
+            "--health-timeout",
+            "1s",
+            "--health-retries",
+            "2",
+        ],
+    );
+    let url = format!("http://127.0.0.1:{}/health", container.port);
+    let started = Instant::now();
+    let watcher = Command::new(BIN)
+        .args(["watch", &url, "--interval", "1s", "--timeout", "1s"])
+        .args(["--retries", "2", "--until", "unhealthy", "--inspect"])
+        .env("TZ", "UTC")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start watch");
+
+    // Each probe: 1s apart, then 1s until the timeout stops it; two of them.
+    let engine = engine_until_unhealthy(&container, Duration::from_secs(60));
+    let engine_after = started.elapsed();
+    let output = watcher.wait_with_output().expect("watch output");
+    let watch_after = started.elapsed();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    println!("engine unhealthy after {engine_after:?}, watch after {watch_after:?}");
+    println!("engine: {engine}");
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+
+    // Never healthy: both go straight from starting to unhealthy.
+    assert!(
+        stdout.contains(
+            "starting -> unhealthy  (failing streak 2; exit -1: Health check exceeded timeout (1s))"
+        ),
+        "{stdout}"
+    );
+    let watch_json = &stdout[stdout.rfind("\n{\n").expect("State.Health") + 1..];
+    let watch: serde_json::Value = serde_json::from_str(watch_json).unwrap();
+
+    let timed_out = (-1, "Health check exceeded timeout (1s)".to_string());
+    assert_eq!(log_of(&engine), [timed_out.clone(), timed_out.clone()]);
+    assert_eq!(log_of(&watch), log_of(&engine));
+    // Unhealthy at the same probe: the second, with the same streak.
+    assert_eq!(engine["FailingStreak"], 2, "{engine}");
+    assert_eq!(watch["FailingStreak"], engine["FailingStreak"]);
+}
+
+#[test]
+fn with_dockers_default_timeout_the_image_probe_gives_up_first() {
+    if !engine_or_skip("hang: the image's probe vs Docker's default timeout") {
+        return;
+    }
+    // No --health-timeout: Docker waits 30s, `numbers-api healthcheck` 2s.
+    let container = Container::run(
+        image("v3"),
+        &[
+            "-e",
+            "NUMBERS_HEALTH_MODE=hang",
+            "--health-interval",
+            "1s",
+            "--health-retries",
+            "1",
+        ],
+    );
+    let started = Instant::now();
+    let engine = engine_until_unhealthy(&container, Duration::from_secs(60));
+    println!("engine unhealthy after {:?}: {engine}", started.elapsed());
+
+    let log = log_of(&engine);
+    assert_eq!(log.len(), 1, "{engine}");
+    let (code, output) = &log[0];
+    assert_eq!(*code, 1, "the probe's own exit code, not -1: {engine}");
+    // The line `numbers-api healthcheck` prints when its 2000ms run out.
+    let line = output.trim_end();
+    assert!(
+        line.starts_with("HTTPCheck: error, url http://127.0.0.1:80/health, took 2")
+            && line.ends_with("ms: no response within the timeout"),
+        "{output:?}"
+    );
+}

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::server::mode::HealthMode;
 use crate::server::probes::{ProbeRecord, Prober};
 use crate::server::state::AppState;
-use crate::util::time::{rfc3339_nano, time_of_day};
+use crate::util::time::{rfc3339_nano_utc, time_of_day};
 
 /// What the page shows: the JSON of `/page/state`, and what the server-side
 /// rendering reads. The sentences are made here once, so the page reads the
@@ -107,7 +107,7 @@ fn view(record: &ProbeRecord) -> ProbeView {
     };
     let (who, hint) = who(record.prober);
     ProbeView {
-        at: rfc3339_nano(record.at),
+        at: rfc3339_nano_utc(record.at),
         time: time_of_day(record.at),
         path: record.path,
         result,
