@@ -1,12 +1,11 @@
 //! `numbers-api watch` beside a real engine: the same image, the same
 //! health settings, the same changes of status.
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::common::docker::{engine_or_skip, image, Container};
-
-const BIN: &str = env!("CARGO_BIN_EXE_numbers-api");
+use crate::common::process::numbers_api;
 
 /// "took 3ms" and the URL differ between the two probers; the rest must not.
 fn comparable(output: &str) -> String {
@@ -33,7 +32,7 @@ fn watch_sees_the_same_changes_as_the_engine() {
     ];
     let container = Container::run(image("v3"), &settings);
     let url = format!("http://127.0.0.1:{}/health", container.port);
-    let watcher = Command::new(BIN)
+    let watcher = numbers_api()
         .args([
             "watch",
             &url,
@@ -175,7 +174,7 @@ fn a_hanging_service_times_out_the_same_for_watch_and_the_engine() {
     );
     let url = format!("http://127.0.0.1:{}/health", container.port);
     let started = Instant::now();
-    let watcher = Command::new(BIN)
+    let watcher = numbers_api()
         .args(["watch", &url, "--interval", "1s", "--timeout", "1s"])
         .args(["--retries", "2", "--until", "unhealthy", "--inspect"])
         .env("TZ", "UTC")
