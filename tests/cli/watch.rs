@@ -195,7 +195,7 @@ fn watch_stops_after_exactly_the_number_of_probes_asked_for() {
     assert_eq!(probes, 7, "{stdout}");
     // Each line is stamped with the time since the watch began.
     for line in stdout.lines().skip(1) {
-        let stamp = line.trim_start().split_whitespace().next().unwrap_or("");
+        let stamp = line.split_whitespace().next().unwrap_or("");
         assert!(
             stamp.starts_with('+')
                 && stamp.ends_with('s')
