@@ -29,10 +29,14 @@ fn stops_cleanly_on(signal: i32, name: &str) {
 
     let status = status.unwrap_or_else(|| panic!("still running {BOUND:?} after the signal"));
     assert_eq!(status.code(), Some(0), "{:?}", server.logs());
-    let logs = server.logs().join("\n");
+    // The log is read on its own thread: wait for the line, not the exit.
+    let named = format!("{name} received: draining requests in flight");
     assert!(
-        logs.contains(&format!("{name} received: draining requests in flight")),
-        "the signal is named: {logs}"
+        server
+            .wait_for_log(&named, Duration::from_secs(5))
+            .is_some(),
+        "the signal is named: {:?}",
+        server.logs()
     );
 }
 
