@@ -99,3 +99,64 @@ pub(super) fn parse_url(value: &str) -> Result<String, String> {
         Err("expected an http:// URL, such as http://127.0.0.1:8080/health".into())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_status_parses() {
+        assert_eq!(parse_status("starting"), Ok(Status::Starting));
+        assert_eq!(parse_status("healthy"), Ok(Status::Healthy));
+        assert_eq!(parse_status(" unhealthy "), Ok(Status::Unhealthy));
+        assert!(parse_status("Healthy").is_err());
+    }
+
+    #[test]
+    fn delays_go_up_to_an_hour_inclusive() {
+        assert_eq!(parse_delay("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_delay("0"), Ok(Duration::ZERO));
+        assert!(parse_delay("3600.001s").is_err());
+        assert!(parse_delay("61m").is_err());
+    }
+
+    #[test]
+    fn probe_durations_start_at_10ms_inclusive() {
+        assert_eq!(parse_probe_duration("10ms"), Ok(Duration::from_millis(10)));
+        assert!(parse_probe_duration("9ms").is_err());
+        assert!(parse_probe_duration("9.999ms").is_err());
+        assert_eq!(parse_probe_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert!(parse_probe_duration("2h").is_err());
+    }
+
+    #[test]
+    fn health_durations_take_zero_or_the_probe_range() {
+        assert_eq!(parse_health_duration("0"), Ok(Duration::ZERO));
+        assert_eq!(parse_health_duration("0s"), Ok(Duration::ZERO));
+        assert_eq!(parse_health_duration("10ms"), Ok(Duration::from_millis(10)));
+        let err = parse_health_duration("5ms").unwrap_err();
+        assert!(
+            err.contains("at least 10ms") && err.contains("0 for Docker's default"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn workers_and_exit_codes_have_inclusive_ranges() {
+        assert_eq!(parse_workers("1").map(NonZeroUsize::get), Ok(1));
+        assert_eq!(parse_workers("1024").map(NonZeroUsize::get), Ok(1024));
+        assert!(parse_workers("0").is_err());
+        assert!(parse_workers("1025").is_err());
+        assert_eq!(parse_exit_code("1"), Ok(1));
+        assert_eq!(parse_exit_code("255"), Ok(255));
+        assert!(parse_exit_code("0").is_err());
+        assert!(parse_exit_code("256").is_err());
+    }
+
+    #[test]
+    fn urls_need_a_host() {
+        assert!(parse_url("http://").is_err());
+        assert_eq!(parse_url("http://x"), Ok("http://x".to_string()));
+        assert!(parse_url("https://x").is_err());
+    }
+}

@@ -150,4 +150,36 @@ mod tests {
             assert!(!err.is_empty() && !err.contains('\n'), "{bad:?}: {err}");
         }
     }
+
+    #[test]
+    fn a_mode_that_needs_a_value_says_so() {
+        for (bad, says) in [
+            ("slow", "slow needs a value"),
+            ("fail-next", "fail-next needs a value"),
+            ("ok=1", "ok takes no value"),
+            ("fail=2", "fail takes no value"),
+            ("hang=3", "hang takes no value"),
+            ("broken", "unknown mode"),
+        ] {
+            let err = bad.parse::<HealthMode>().unwrap_err();
+            assert!(err.contains(says), "{bad:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_bounds_of_each_value_are_inclusive() {
+        assert_eq!(
+            "slow=3600000".parse(),
+            Ok(HealthMode::Slow(Duration::from_secs(3600)))
+        );
+        assert!("slow=3600001".parse::<HealthMode>().is_err());
+        assert_eq!("slow=0".parse(), Ok(HealthMode::Slow(Duration::ZERO)));
+        assert_eq!("fail-next=1".parse(), Ok(HealthMode::FailNext(1)));
+        assert_eq!("flap=1".parse(), Ok(HealthMode::Flap(1)));
+        assert_eq!(" flap = 2 ".parse(), Ok(HealthMode::Flap(2)));
+        assert_eq!(
+            HealthMode::Slow(Duration::from_micros(1500)).to_string(),
+            "slow=1.5ms"
+        );
+    }
 }

@@ -99,3 +99,15 @@ pub fn exit_code(settings: &WatchSettings, health: &ContainerHealth) -> u8 {
         _ => 0,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stamp_is_seconds_since_the_start_to_a_tenth() {
+        assert_eq!(stamp(Duration::ZERO), "+0.0s");
+        assert_eq!(stamp(Duration::from_millis(12_340)), "+12.3s");
+        assert_eq!(stamp(Duration::from_millis(1_060)), "+1.1s");
+    }
+}

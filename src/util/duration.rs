@@ -118,4 +118,29 @@ mod tests {
         assert_eq!(format(Duration::ZERO), "0s");
         assert_eq!(format(Duration::from_micros(1500)), "1.5ms");
     }
+
+    #[test]
+    fn each_unit_starts_exactly_at_its_boundary() {
+        assert_eq!(format(Duration::from_nanos(1)), "1ns");
+        assert_eq!(format(Duration::from_nanos(999)), "999ns");
+        assert_eq!(format(Duration::from_nanos(1_000)), "1µs");
+        assert_eq!(format(Duration::from_nanos(999_999)), "999.999µs");
+        assert_eq!(format(Duration::from_nanos(1_000_000)), "1ms");
+        assert_eq!(format(Duration::from_nanos(999_999_999)), "999.999999ms");
+        assert_eq!(format(Duration::from_nanos(1_000_000_000)), "1s");
+        assert_eq!(format(Duration::from_secs(59)), "59s");
+        assert_eq!(format(Duration::from_secs(60)), "1m0s");
+        assert_eq!(format(Duration::from_secs(3599)), "59m59s");
+        assert_eq!(format(Duration::from_secs(3661)), "1h1m1s");
+        assert_eq!(format(Duration::from_millis(60_500)), "1m0.5s");
+    }
+
+    #[test]
+    fn units_add_up_and_fractions_scale() {
+        assert_eq!(parse("1h2m3s"), Ok(Duration::from_secs(3723)));
+        assert_eq!(parse("250us"), Ok(Duration::from_micros(250)));
+        assert_eq!(parse("250µs"), Ok(Duration::from_micros(250)));
+        assert_eq!(parse("7ns"), Ok(Duration::from_nanos(7)));
+        assert_eq!(parse(" 2s "), Ok(Duration::from_secs(2)));
+    }
 }

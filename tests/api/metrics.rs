@@ -1,5 +1,7 @@
 //! `/metrics`: calls by outcome, probes by result and prober, the gauges.
 
+use std::time::{Duration, Instant};
+
 use crate::common::server::spawn_app;
 
 fn sample(metrics: &str, series: &str) -> Option<f64> {
@@ -46,12 +48,45 @@ fn metrics_count_calls_probes_and_probers() {
 }
 
 #[test]
+fn uptime_grows() {
+    let app = spawn_app(0);
+    let uptime = || sample(&app.get("/metrics").body, "numbers_uptime_seconds");
+    let first = uptime().expect("an uptime");
+
+    // Read again until it has moved on, within a deadline.
+    let started = Instant::now();
+    let later = loop {
+        let now = uptime().expect("an uptime");
+        if now > first || started.elapsed() > Duration::from_secs(10) {
+            break now;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+
+    assert!(later > first, "uptime stayed at {first}");
+    assert!(
+        later - first <= started.elapsed().as_secs_f64() + 0.5,
+        "uptime ran ahead: {first} then {later}"
+    );
+}
+
+#[test]
 fn a_hung_probe_is_counted_as_hang() {
     let app = spawn_app(3);
     app.post_body("/control/health", "hang");
 
-    let answer = app.get_within("/health", std::time::Duration::from_millis(200));
-    let m = app.get("/metrics").body;
+    let answer = app.get_within("/health", Duration::from_millis(200));
+    // The probe is counted when it arrives; wait for that, not for a time.
+    let started = Instant::now();
+    let held = r#"numbers_health_probes_total{prober="other",result="hang"}"#;
+    let m = loop {
+        let m = app.get("/metrics").body;
+        if sample(&m, held).is_some_and(|n| n >= 1.0) || started.elapsed() > Duration::from_secs(10)
+        {
+            break m;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
 
     assert!(answer.is_none());
     assert_eq!(
@@ -81,11 +116,11 @@ fn promtool_accepts_the_exposition() {
         .spawn();
     let mut child = match child {
         Ok(child) => child,
-        Err(e) if std::env::var("CI").as_deref() != Ok("true") => {
+        Err(e) if !crate::common::is_ci() => {
             eprintln!("SKIPPED promtool check: promtool is not installed ({e})");
             return;
         }
-        Err(e) => panic!("CI=true but promtool cannot run: {e}"),
+        Err(e) => panic!("CI is set but promtool cannot run: {e}"),
     };
     use std::io::Write;
     child

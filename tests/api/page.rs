@@ -26,6 +26,32 @@ fn the_page_renders_the_state_as_html() {
     assert!(!reply.body.contains("{{"), "an unfilled placeholder");
 }
 
+/// The text of the page's status line.
+fn status_text(page: &str) -> &str {
+    let start = page
+        .find(r#"<span id="status-text">"#)
+        .expect("a status line");
+    let text = &page[start + r#"<span id="status-text">"#.len()..];
+    &text[..text.find('<').expect("a closing tag")]
+}
+
+#[test]
+fn the_status_line_says_healthy_then_unhealthy() {
+    let app = spawn_app(1);
+
+    let before = app.get("/").body;
+    app.get("/rng");
+    app.get("/rng");
+    let after = app.get("/").body;
+
+    assert_eq!(status_text(&before), "Healthy");
+    assert_eq!(status_text(&after), "Unhealthy");
+    assert!(
+        after.contains(r#"class="status unhealthy""#),
+        "the status line's colour follows it"
+    );
+}
+
 #[test]
 fn looking_at_the_page_is_neither_a_call_nor_a_probe() {
     let app = spawn_app(3);

@@ -20,6 +20,29 @@ fn rng_returns_a_bare_integer_from_0_to_99_as_json() {
 }
 
 #[test]
+fn rng_numbers_cover_the_range_and_vary() {
+    let app = spawn_app(0);
+
+    let numbers: Vec<u8> = (0..1000)
+        .map(|_| {
+            let reply = app.get("/rng");
+            assert_eq!(reply.status, 200, "{reply:?}");
+            reply.body.parse().expect("a bare integer")
+        })
+        .collect();
+
+    assert!(numbers.iter().all(|&n| n <= 99), "{numbers:?}");
+    let distinct: std::collections::BTreeSet<u8> = numbers.iter().copied().collect();
+    // 1,000 uniform draws from 100 values miss fewer than ten of them
+    // with overwhelming probability; a constant or a short cycle has few.
+    assert!(
+        distinct.len() >= 50,
+        "{} distinct values in 1000 calls: {distinct:?}",
+        distinct.len()
+    );
+}
+
+#[test]
 fn rng_returns_500_after_the_third_call() {
     let app = spawn_app(3);
 

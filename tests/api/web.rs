@@ -86,3 +86,13 @@ fn the_web_apps_health_does_not_depend_on_the_api() {
     assert_eq!(health.status, 200);
     assert_eq!(health.body, "Ok");
 }
+
+#[test]
+fn an_unknown_path_is_404() {
+    let web = spawn_web(WebSettings::for_tests("http://127.0.0.1:9/rng"));
+
+    let reply = web.get("/no-such-page");
+
+    assert_eq!(reply.status, 404, "{reply:?}");
+    assert_eq!(reply.body, "Not Found");
+}

@@ -60,8 +60,8 @@ fn installed() -> Result<Installed, String> {
 pub fn browser_or_skip(test: &str) -> bool {
     match installed() {
         Ok(_) => true,
-        Err(reason) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("CI=true but the browser tests cannot run: {reason}")
+        Err(reason) if crate::common::is_ci() => {
+            panic!("CI is set but the browser tests cannot run: {reason}")
         }
         Err(reason) => {
             eprintln!("SKIPPED {test}: {reason}");

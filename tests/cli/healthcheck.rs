@@ -29,6 +29,18 @@ fn a_healthy_service_passes_with_one_line() {
 }
 
 #[test]
+fn the_server_records_the_probe_as_numbers_api_healthcheck() {
+    let server = Server::start(numbers_api());
+
+    let (code, line) = healthcheck(&["--url", &server.url("/health")]);
+
+    assert_eq!(code, Some(0), "{line}");
+    let (_, metrics) = server.get("/metrics");
+    let series = r#"numbers_health_probes_total{prober="numbers-api-healthcheck",result="ok"} 1"#;
+    assert!(metrics.lines().any(|l| l == series), "{metrics}");
+}
+
+#[test]
 fn the_default_url_follows_numbers_listen() {
     let server = Server::start(numbers_api());
 

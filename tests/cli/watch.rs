@@ -31,12 +31,33 @@ fn watch_reports_starting_healthy_then_unhealthy() {
         "unhealthy",
     ]);
     let breaker = {
+        let metrics = server.url("/metrics");
         let url = server.url("/rng");
         std::thread::spawn(move || {
-            // Let the watcher see the service healthy first.
-            std::thread::sleep(Duration::from_millis(500));
+            let agent = crate::common::http::agent(Some(Duration::from_secs(5)));
+            // Let the watcher see the service healthy first: its first
+            // passing probe has reached the server.
+            let passed =
+                r#"numbers_health_probes_total{prober="numbers-api-healthcheck",result="ok"} "#;
+            let started = std::time::Instant::now();
+            while started.elapsed() < Duration::from_secs(15) {
+                let seen = agent
+                    .get(&metrics)
+                    .call()
+                    .ok()
+                    .and_then(|mut r| r.body_mut().read_to_string().ok())
+                    .is_some_and(|m| {
+                        m.lines()
+                            .filter_map(|l| l.strip_prefix(passed)?.parse::<f64>().ok())
+                            .any(|n| n >= 1.0)
+                    });
+                if seen {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
             for _ in 0..2 {
-                let _ = ureq::get(&url).call();
+                let _ = agent.get(&url).call();
             }
         })
     };
@@ -155,6 +176,78 @@ fn watch_can_stop_after_a_number_of_probes_and_print_the_state() {
         5,
         "the last five are kept"
     );
+}
+
+#[test]
+fn watch_stops_after_exactly_the_number_of_probes_asked_for() {
+    let server = Server::start(numbers_api());
+    let url = server.url("/health");
+
+    let output = run_with_deadline(
+        &mut watch(&[&url, "--interval", "50ms", "--probes", "7", "--verbose"]),
+        Duration::from_secs(20),
+    );
+
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    // --verbose prints one line per probe, a change of status or not.
+    let probes = stdout.lines().filter(|l| l.contains("; exit 0: ")).count();
+    assert_eq!(probes, 7, "{stdout}");
+    // Each line is stamped with the time since the watch began.
+    for line in stdout.lines().skip(1) {
+        let stamp = line.split_whitespace().next().unwrap_or("");
+        assert!(
+            stamp.starts_with('+')
+                && stamp.ends_with('s')
+                && stamp[1..stamp.len() - 1].parse::<f64>().is_ok(),
+            "{line:?}"
+        );
+    }
+}
+
+#[test]
+fn watch_exits_1_when_it_stops_on_unhealthy_without_until() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/health");
+
+    let output = run_with_deadline(
+        &mut watch(&[
+            &url,
+            "--interval",
+            "50ms",
+            "--retries",
+            "1",
+            "--probes",
+            "2",
+        ]),
+        Duration::from_secs(20),
+    );
+
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("starting -> unhealthy"), "{stdout}");
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+}
+
+#[test]
+fn until_healthy_exits_0_once_healthy_and_until_starting_at_once() {
+    let server = Server::start(numbers_api());
+    let url = server.url("/health");
+
+    for (until, changes) in [("healthy", 1), ("starting", 0)] {
+        let output = run_with_deadline(
+            &mut watch(&[&url, "--interval", "50ms", "--until", until]),
+            Duration::from_secs(20),
+        );
+
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(0), "--until {until}: {stdout}");
+        let seen = stdout.lines().filter(|l| l.contains(" -> ")).count();
+        assert_eq!(seen, changes, "--until {until}: {stdout}");
+    }
 }
 
 /// The `Start` and `End` of each result in the last `--inspect` state.

@@ -45,6 +45,39 @@ fn web_shows_the_apis_numbers_then_says_it_is_unavailable() {
     );
 }
 
+/// With `--api-timeout 300ms`, the worst answer measured against an API
+/// that never answers was 354 ms on 2 cores with two CPU-bound processes
+/// beside the tests; the bound is over twice that, and well under the 2 s
+/// default a web app that ignored the flag would wait.
+const API_TIMEOUT_BOUND: Duration = Duration::from_millis(1200);
+
+#[test]
+fn web_gives_up_on_a_silent_api_after_its_api_timeout() {
+    // Accepts connections (the kernel queues them) and never answers /rng.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let api_url = format!("http://{}/rng", silent.local_addr().expect("address"));
+    let mut web_command = numbers_api();
+    web_command.args(["web", "--api-url", &api_url, "--api-timeout", "300ms"]);
+    let web = Server::start(web_command);
+
+    let mut slowest = Duration::ZERO;
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        let line = press_the_button(&web);
+        let took = started.elapsed();
+
+        assert_eq!(line, "RNG service unavailable!");
+        assert!(
+            took >= Duration::from_millis(300),
+            "gave up early: {took:?}"
+        );
+        slowest = slowest.max(took);
+    }
+    eprintln!("slowest answer with --api-timeout 300ms: {slowest:?}");
+    assert!(slowest < API_TIMEOUT_BOUND, "took {slowest:?}");
+    drop(silent);
+}
+
 #[test]
 fn web_settings_come_from_flags_or_variables_and_bad_ones_are_named() {
     let cases = [

@@ -42,6 +42,9 @@ impl ComposeProject {
     fn command(&self) -> Command {
         let publish = |port: u16| format!("127.0.0.1:{port}");
         let mut command = Command::new("docker");
+        // The compose file reads NUMBERS_* variables; the tests' own
+        // environment must not reach it, only what is set here.
+        super::clean_env(&mut command);
         command
             .args(["compose", "-p", &self.name])
             .env("NUMBERS_IMAGE", self.image)
@@ -49,8 +52,6 @@ impl ComposeProject {
             .env("NUMBERS_WEB_PUBLISH", publish(self.web_port))
             .env("NUMBERS_RESTART_PUBLISH", publish(self.restart_port))
             .env("NUMBERS_WEB_CHECKED_PUBLISH", publish(self.checked_port))
-            // The compose file reads it; the tests' own environment must not.
-            .env_remove("NUMBERS_WEB_CHECK_API")
             .current_dir(ROOT);
         command
     }
@@ -70,6 +71,7 @@ impl ComposeProject {
     /// works on this project (COMPOSE_PROJECT_NAME), its ports and image.
     pub fn shell(&self, line: &str, deadline: Duration) -> Output {
         let mut shell = Command::new("sh");
+        super::clean_env(&mut shell);
         shell.args(["-c", line]).current_dir(ROOT);
         for (name, value) in self.command().get_envs() {
             match value {

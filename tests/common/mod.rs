@@ -18,3 +18,23 @@ pub mod server;
 pub fn is_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
 }
+
+/// Variables outside `NUMBERS_*` that change what a spawned program does:
+/// the lab's alias of `--fail-after`, the log filter, and the zone `watch`
+/// stamps its times in.
+const LEAKY: [&str; 3] = ["FailAfterCallCount", "RUST_LOG", "TZ"];
+
+/// Removes every `NUMBERS_*` variable of the test's own environment, and
+/// [`LEAKY`]'s, from what `command` will see, so a developer's shell cannot
+/// change a test; the test then sets only what it means to.
+pub fn clean_env(command: &mut std::process::Command) -> &mut std::process::Command {
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("NUMBERS_") {
+            command.env_remove(&name);
+        }
+    }
+    for name in LEAKY {
+        command.env_remove(name);
+    }
+    command
+}

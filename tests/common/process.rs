@@ -10,27 +10,12 @@ use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_numbers-api");
 
-/// Every variable the program reads, cleared so the test's own environment
-/// cannot leak in.
-const SETTINGS: [&str; 10] = [
-    "NUMBERS_LISTEN",
-    "NUMBERS_FAIL_AFTER",
-    "NUMBERS_WORKERS",
-    "FailAfterCallCount",
-    "NUMBERS_HEALTHCHECK_URL",
-    "NUMBERS_HEALTHCHECK_TIMEOUT_MS",
-    "NUMBERS_WEB_API_URL",
-    "NUMBERS_WEB_API_TIMEOUT",
-    "NUMBERS_WEB_CHECK_API",
-    "RUST_LOG",
-];
-
-/// The binary with a clean environment.
+/// The binary with a clean environment: no `NUMBERS_*` variable,
+/// `FailAfterCallCount`, `RUST_LOG` or `TZ` of the test's own (see
+/// [`super::clean_env`]).
 pub fn numbers_api() -> Command {
     let mut command = Command::new(BIN);
-    for name in SETTINGS {
-        command.env_remove(name);
-    }
+    super::clean_env(&mut command);
     command
 }
 

@@ -109,6 +109,9 @@ impl Shell {
     pub fn run(&mut self, command: &str, deadline: Duration) -> Output {
         self.remember(command);
         let mut sh = Command::new("sh");
+        // Only the ports and project set here: a developer's NUMBERS_*
+        // would change what the page's commands do.
+        super::clean_env(&mut sh);
         sh.args(["-c", command])
             .current_dir(ROOT)
             .env("NUMBERS_PUBLISH", self.ports.map(8080).to_string())

@@ -20,13 +20,42 @@ fn compose_up_turns_healthy_then_unhealthy_within_interval_times_retries() {
         assert_eq!(try_get(project.api_port, "/rng").unwrap().0, 200);
     }
     let (status, body) = try_get(project.api_port, "/rng").unwrap();
-    let took = project.wait_for_health("numbers-api", "unhealthy", Duration::from_secs(30));
+    project.wait_for_health("numbers-api", "unhealthy", Duration::from_secs(60));
+    let id = project.container("numbers-api");
+    let health: serde_json::Value = serde_json::from_str(&docker_ok(&[
+        "inspect",
+        "--format",
+        "{{json .State.Health}}",
+        &id,
+    ]))
+    .expect("State.Health as JSON");
 
     assert_eq!(status, 500);
     assert!(body.starts_with(UNHEALTHY_BODY_START), "{body}");
-    println!("compose: unhealthy {took:?} after the fourth call");
-    // interval 5 s x retries 2 = 10 s, plus the last probe's own run time
-    // (timeout 1 s) and this test's polling.
+    // Timed by the engine's own clock, not this test's polling: from the
+    // end of the last passing probe (before the fourth call) to the end of
+    // the second failing one, which made it unhealthy.
+    let log = health["Log"].as_array().expect("a log");
+    let last_pass = log
+        .iter()
+        .rposition(|r| r["ExitCode"] == 0)
+        .unwrap_or_else(|| panic!("no passing probe kept: {health}"));
+    let failures = &log[last_pass + 1..];
+    assert!(failures.len() >= 2, "{health}");
+    assert!(failures.iter().all(|r| r["ExitCode"] == 1), "{health}");
+    let end = |r: &serde_json::Value| -> jiff::Timestamp {
+        r["End"]
+            .as_str()
+            .expect("an End")
+            .parse()
+            .expect("an RFC 3339 time")
+    };
+    let took = end(&failures[1]).duration_since(end(&log[last_pass]));
+    let took = Duration::try_from(took).expect("a forward span");
+    println!("compose: unhealthy {took:?} after the last passing probe (engine time)");
+    // interval 5 s x retries 2 = 10 s between the probes' starts, plus each
+    // probe's own run time (timeout 1 s, so at most 2 s).
+    assert!(took >= Duration::from_secs(10), "took {took:?}");
     assert!(took <= Duration::from_secs(12), "took {took:?}");
 
     project.compose(&["down"]);

@@ -158,12 +158,25 @@ fn failures_inside_the_start_period_do_not_count() {
         "--health-start-period",
         "10s",
     ]);
-    let container = Container::run(image("v3"), &args);
+    // Started without waiting for the port, so the test watches the start
+    // period itself: probes failing while the status stays `starting`.
+    let container = Container::start(image("v3"), &args);
+    let starting_through_failures = std::cell::Cell::new(0u32);
 
     let health = watch_health(&container, Duration::from_secs(30), |h| {
+        let failed = h["Log"]
+            .as_array()
+            .is_some_and(|log| log.iter().any(|r| r["ExitCode"] == 1));
+        if h["Status"] == "starting" && failed {
+            starting_through_failures.set(starting_through_failures.get() + 1);
+        }
         h["Status"] == "healthy"
     });
 
+    assert!(
+        starting_through_failures.get() > 0,
+        "never seen starting with a failed probe (retries 1): {health}"
+    );
     assert!(
         health["Log"]
             .as_array()

@@ -37,7 +37,8 @@ fn readme_command(start: &str) -> String {
 /// `deadline`; it must succeed.
 fn sh(command: &str, deadline: Duration) -> Output {
     let output = run_with_deadline(
-        Command::new("sh")
+        // The stack file reads NUMBERS_* variables: none of the developer's.
+        crate::common::clean_env(&mut Command::new("sh"))
             .args(["-c", command])
             // The legacy builder: it reads a Dockerfile from stdin on every
             // Docker release the README supports.

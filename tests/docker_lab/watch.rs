@@ -1,12 +1,11 @@
 //! `numbers-api watch` beside a real engine: the same image, the same
 //! health settings, the same changes of status.
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::common::docker::{engine_or_skip, image, Container};
-
-const BIN: &str = env!("CARGO_BIN_EXE_numbers-api");
+use crate::common::process::numbers_api;
 
 /// "took 3ms" and the URL differ between the two probers; the rest must not.
 fn comparable(output: &str) -> String {
@@ -16,6 +15,32 @@ fn comparable(output: &str) -> String {
         Some((head, _)) => head.to_string(),
         None => line.to_string(),
     }
+}
+
+/// Each line of a child's stdout as it comes, and the whole of it once the
+/// child closes it.
+fn follow(
+    child: &mut std::process::Child,
+) -> (
+    std::sync::mpsc::Receiver<String>,
+    std::thread::JoinHandle<String>,
+) {
+    use std::io::BufRead;
+    let stdout = child.stdout.take().expect("a piped stdout");
+    let (sender, lines) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            all.push_str(&line);
+            all.push('\n');
+            let _ = sender.send(line);
+        }
+        all
+    });
+    (lines, reader)
 }
 
 #[test]
@@ -33,7 +58,7 @@ fn watch_sees_the_same_changes_as_the_engine() {
     ];
     let container = Container::run(image("v3"), &settings);
     let url = format!("http://127.0.0.1:{}/health", container.port);
-    let watcher = Command::new(BIN)
+    let mut watcher = numbers_api()
         .args([
             "watch",
             &url,
@@ -49,6 +74,8 @@ fn watch_sees_the_same_changes_as_the_engine() {
         .stderr(Stdio::null())
         .spawn()
         .expect("start watch");
+    let (watch_lines, watch_reader) = follow(&mut watcher);
+    let mut watch_seen = Vec::new();
 
     // Follow the engine's status, as `docker inspect` reports it.
     let mut engine = vec!["starting".to_string()];
@@ -69,7 +96,18 @@ fn watch_sees_the_same_changes_as_the_engine() {
         }
         if status == "healthy" && broken_at.is_none() {
             // Let the watcher see it healthy too before breaking it.
-            std::thread::sleep(Duration::from_millis(1500));
+            while !watch_seen
+                .iter()
+                .any(|l: &String| l.contains("starting -> healthy"))
+            {
+                assert!(
+                    started.elapsed() < Duration::from_secs(60),
+                    "watch never saw it healthy: {watch_seen:?}"
+                );
+                if let Ok(line) = watch_lines.recv_timeout(Duration::from_millis(100)) {
+                    watch_seen.push(line);
+                }
+            }
             for _ in 0..4 {
                 container.get("/rng");
             }
@@ -77,9 +115,14 @@ fn watch_sees_the_same_changes_as_the_engine() {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    let output = watcher.wait_with_output().expect("watch output");
+    let status = watcher.wait().expect("watch exits");
     let watch_unhealthy_after = broken_at.unwrap().elapsed();
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = watch_reader.join().expect("watch's output");
+    let output = std::process::Output {
+        status,
+        stdout: stdout.clone().into_bytes(),
+        stderr: Vec::new(),
+    };
     let engine_health = container.health();
 
     let watch_changes: Vec<String> = stdout
@@ -175,7 +218,7 @@ fn a_hanging_service_times_out_the_same_for_watch_and_the_engine() {
     );
     let url = format!("http://127.0.0.1:{}/health", container.port);
     let started = Instant::now();
-    let watcher = Command::new(BIN)
+    let watcher = numbers_api()
         .args(["watch", &url, "--interval", "1s", "--timeout", "1s"])
         .args(["--retries", "2", "--until", "unhealthy", "--inspect"])
         .env("TZ", "UTC")

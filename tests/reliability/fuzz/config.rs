@@ -1,6 +1,7 @@
-//! `numbers_api::cli::parse`, fed arbitrary command lines: it never
-//! panics, valid values come back as given, and an invalid value is refused
-//! with one line that names the setting.
+//! `numbers_api::cli::parse`, fed arbitrary command lines over every
+//! subcommand's settings (serve, healthcheck, watch, web): it never panics,
+//! valid values of every setting come back as given, and an invalid value
+//! is refused with one line that names the setting.
 //!
 //! Only the command line is generated: the process environment is shared
 //! with the tests running beside these, so it is read, never changed.
@@ -10,7 +11,11 @@ use std::net::{IpAddr, SocketAddr};
 use std::os::unix::ffi::OsStringExt;
 use std::time::Duration;
 
-use numbers_api::cli::{self, ConfigError, HealthcheckSettings, Invocation, Settings};
+use numbers_api::cli::{
+    self, ConfigError, HealthcheckSettings, Invocation, Settings, WatchSettings, WebSettings,
+};
+use numbers_api::server::mode::HealthMode;
+use numbers_api::tools::engine::{Rules, Status};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 
@@ -34,13 +39,34 @@ fn parse(args: Vec<OsString>) -> Result<Invocation, ConfigError> {
 fn argument() -> impl Strategy<Value = OsString> {
     prop_oneof![
         prop::sample::select(vec![
+            // The server's.
             "--listen",
             "--fail-after",
             "--fail-after-call-count",
             "--workers",
+            "--health-mode",
+            "--startup-delay",
+            "--shutdown-delay",
+            "--exit-on-unhealthy",
+            "--control",
+            // The subcommands and theirs.
             "healthcheck",
             "--url",
             "--timeout-ms",
+            "watch",
+            "--interval",
+            "--timeout",
+            "--retries",
+            "--start-period",
+            "--start-interval",
+            "--inspect",
+            "--verbose",
+            "--until",
+            "--probes",
+            "web",
+            "--api-url",
+            "--api-timeout",
+            "--check-api",
             "--help",
             "-h",
             "--version",
@@ -60,6 +86,22 @@ fn argument() -> impl Strategy<Value = OsString> {
             "[::]:8080",
             "http://127.0.0.1:1/health",
             "ftp://x",
+            "500ms",
+            "9ms",
+            "1h",
+            "61m",
+            "1m30s",
+            "true",
+            "false",
+            "health",
+            "starting",
+            "healthy",
+            "unhealthy",
+            "hang",
+            "slow",
+            "slow=250",
+            "fail-next=2",
+            "flap=0",
         ])
         .prop_map(OsString::from),
         text().prop_map(OsString::from),
@@ -83,6 +125,46 @@ fn flag(name: &str, value: String, joined: bool) -> Vec<OsString> {
         vec![format!("{name}={value}").into()]
     } else {
         vec![name.into(), value.into()]
+    }
+}
+
+/// A delay from 0 to an hour, as text in one of the ways it may be written,
+/// and its value.
+fn delay() -> impl Strategy<Value = (String, Duration)> {
+    prop_oneof![
+        (0u64..=3_600_000).prop_map(|ms| (format!("{ms}ms"), Duration::from_millis(ms))),
+        (0u64..=3600).prop_map(|s| (format!("{s}s"), Duration::from_secs(s))),
+        (0u64..=59, 0u64..=59)
+            .prop_map(|(m, s)| { (format!("{m}m{s}s"), Duration::from_secs(m * 60 + s)) }),
+    ]
+}
+
+/// A probe's interval or timeout: 10ms to an hour.
+fn probe_duration() -> impl Strategy<Value = (String, Duration)> {
+    delay().prop_filter("at least 10ms", |(_, d)| *d >= Duration::from_millis(10))
+}
+
+fn health_mode() -> impl Strategy<Value = HealthMode> {
+    prop_oneof![
+        Just(HealthMode::Ok),
+        Just(HealthMode::Fail),
+        Just(HealthMode::Hang),
+        (0u64..=3_600_000).prop_map(|ms| HealthMode::Slow(Duration::from_millis(ms))),
+        (1u32..).prop_map(HealthMode::FailNext),
+        (1u32..).prop_map(HealthMode::Flap),
+    ]
+}
+
+fn status() -> impl Strategy<Value = Status> {
+    prop::sample::select(vec![Status::Starting, Status::Healthy, Status::Unhealthy])
+}
+
+/// `watch <url>` with nothing else: the defaults, or what the environment
+/// running the tests sets.
+fn watch_baseline(url: &str) -> WatchSettings {
+    match parse(vec!["watch".into(), url.into()]) {
+        Ok(Invocation::Watch(settings)) => settings,
+        other => panic!("the test environment sets a bad watch setting: {other:?}"),
     }
 }
 
@@ -132,11 +214,16 @@ proptest! {
         listen in proptest::option::of(listen()),
         fail_after in proptest::option::of(any::<u64>()),
         workers in proptest::option::of(1usize..=1024),
+        health_mode in proptest::option::of(health_mode()),
+        startup_delay in proptest::option::of(delay()),
+        shutdown_delay in proptest::option::of(delay()),
+        exit_on_unhealthy in proptest::option::of(1u8..=255),
+        control in proptest::option::of(any::<bool>()),
         joined in any::<bool>(),
-        order in Just(vec![0, 1, 2]).prop_shuffle(),
+        order in Just((0..8).collect::<Vec<usize>>()).prop_shuffle(),
     ) {
         let defaults = baseline();
-        let mut flags = [Vec::new(), Vec::new(), Vec::new()];
+        let mut flags = vec![Vec::new(); 8];
         if let Some(listen) = listen {
             flags[0] = flag("--listen", listen.to_string(), joined);
         }
@@ -146,6 +233,21 @@ proptest! {
         if let Some(workers) = workers {
             flags[2] = flag("--workers", workers.to_string(), joined);
         }
+        if let Some(mode) = health_mode {
+            flags[3] = flag("--health-mode", mode.to_string(), joined);
+        }
+        if let Some((text, _)) = &startup_delay {
+            flags[4] = flag("--startup-delay", text.clone(), joined);
+        }
+        if let Some((text, _)) = &shutdown_delay {
+            flags[5] = flag("--shutdown-delay", text.clone(), joined);
+        }
+        if let Some(code) = exit_on_unhealthy {
+            flags[6] = flag("--exit-on-unhealthy", code.to_string(), joined);
+        }
+        if let Some(control) = control {
+            flags[7] = flag("--control", control.to_string(), true);
+        }
         let args = order.iter().flat_map(|&i| flags[i].clone()).collect();
 
         let parsed = parse(args);
@@ -154,9 +256,145 @@ proptest! {
             listen: listen.unwrap_or(defaults.listen),
             fail_after: fail_after.unwrap_or(defaults.fail_after),
             workers: workers.unwrap_or(defaults.workers),
-            ..defaults
+            health_mode: health_mode.unwrap_or(defaults.health_mode),
+            startup_delay: startup_delay.map_or(defaults.startup_delay, |(_, d)| d),
+            shutdown_delay: shutdown_delay.map_or(defaults.shutdown_delay, |(_, d)| d),
+            exit_on_unhealthy: exit_on_unhealthy.or(defaults.exit_on_unhealthy),
+            control: control.unwrap_or(defaults.control),
         };
         prop_assert_eq!(parsed.ok(), Some(Invocation::Serve(expected)));
+    }
+
+    #[test]
+    fn valid_watch_settings_come_back_as_given_in_any_order(
+        url in "http://[^\n]{1,60}",
+        interval in proptest::option::of(probe_duration()),
+        timeout in proptest::option::of(probe_duration()),
+        retries in proptest::option::of(1u32..=1000),
+        start_period in proptest::option::of(delay()),
+        start_interval in proptest::option::of(probe_duration()),
+        inspect in proptest::option::of(any::<bool>()),
+        verbose in proptest::option::of(any::<bool>()),
+        until in proptest::option::of(status()),
+        probes in proptest::option::of(any::<u32>()),
+        joined in any::<bool>(),
+        order in Just((0..9).collect::<Vec<usize>>()).prop_shuffle(),
+    ) {
+        let defaults = watch_baseline(&url);
+        let durations = [
+            ("--interval", &interval),
+            ("--timeout", &timeout),
+            ("--start-period", &start_period),
+            ("--start-interval", &start_interval),
+        ];
+        let mut flags = vec![Vec::new(); 9];
+        for (i, (name, value)) in durations.iter().enumerate() {
+            if let Some((text, _)) = value {
+                flags[i] = flag(name, text.clone(), joined);
+            }
+        }
+        if let Some(retries) = retries {
+            flags[4] = flag("--retries", retries.to_string(), joined);
+        }
+        if let Some(inspect) = inspect {
+            flags[5] = flag("--inspect", inspect.to_string(), true);
+        }
+        if let Some(verbose) = verbose {
+            flags[6] = flag("--verbose", verbose.to_string(), true);
+        }
+        if let Some(until) = until {
+            flags[7] = flag("--until", until.to_string(), joined);
+        }
+        if let Some(probes) = probes {
+            flags[8] = flag("--probes", probes.to_string(), joined);
+        }
+        let mut args: Vec<OsString> = vec!["watch".into(), url.clone().into()];
+        args.extend(order.iter().flat_map(|&i| flags[i].clone()));
+
+        let parsed = parse(args);
+
+        let rules = defaults.rules;
+        let expected = WatchSettings {
+            url,
+            rules: Rules {
+                interval: interval.map_or(rules.interval, |(_, d)| d),
+                timeout: timeout.map_or(rules.timeout, |(_, d)| d),
+                retries: retries.unwrap_or(rules.retries),
+                start_period: start_period.map_or(rules.start_period, |(_, d)| d),
+                start_interval: start_interval.map_or(rules.start_interval, |(_, d)| d),
+            },
+            inspect: inspect.unwrap_or(defaults.inspect),
+            verbose: verbose.unwrap_or(defaults.verbose),
+            until: until.or(defaults.until),
+            probes: probes.or(defaults.probes),
+        };
+        prop_assert_eq!(parsed.ok(), Some(Invocation::Watch(expected)));
+    }
+
+    #[test]
+    fn valid_web_settings_come_back_as_given_in_any_order(
+        listen in proptest::option::of(listen()),
+        api_url in proptest::option::of("http://[^\n]{1,60}"),
+        api_timeout in proptest::option::of(probe_duration()),
+        joined in any::<bool>(),
+        order in Just(vec![0, 1, 2]).prop_shuffle(),
+    ) {
+        let defaults = match parse(vec!["web".into()]) {
+            Ok(Invocation::Web(settings)) => settings,
+            other => panic!("the test environment sets a bad web setting: {other:?}"),
+        };
+        let mut flags = [Vec::new(), Vec::new(), Vec::new()];
+        if let Some(listen) = listen {
+            flags[0] = flag("--listen", listen.to_string(), joined);
+        }
+        if let Some(api_url) = &api_url {
+            flags[1] = flag("--api-url", api_url.clone(), joined);
+        }
+        if let Some((text, _)) = &api_timeout {
+            flags[2] = flag("--api-timeout", text.clone(), joined);
+        }
+        let mut args: Vec<OsString> = vec!["web".into()];
+        args.extend(order.iter().flat_map(|&i| flags[i].clone()));
+
+        let parsed = parse(args);
+
+        let expected = WebSettings {
+            listen: listen.unwrap_or(defaults.listen),
+            api_url: api_url.unwrap_or(defaults.api_url.clone()),
+            api_timeout: api_timeout.map_or(defaults.api_timeout, |(_, d)| d),
+            ..defaults
+        };
+        prop_assert_eq!(parsed.ok(), Some(Invocation::Web(expected)));
+    }
+
+    #[test]
+    fn an_invalid_duration_of_any_subcommand_is_refused_naming_the_setting(
+        value in prop_oneof![
+            text().prop_filter("no number", |v| !v.chars().any(|c| c.is_ascii_digit())),
+            Just("5".to_string()),
+            Just("-1s".to_string()),
+            Just("61m".to_string()),
+            Just("2h".to_string()),
+        ],
+        (prefix, name) in prop::sample::select(vec![
+            (None, "--startup-delay"),
+            (None, "--shutdown-delay"),
+            (Some("watch"), "--interval"),
+            (Some("watch"), "--timeout"),
+            (Some("watch"), "--start-period"),
+            (Some("watch"), "--start-interval"),
+            (Some("web"), "--api-timeout"),
+        ]),
+    ) {
+        let mut args: Vec<OsString> = Vec::new();
+        if let Some(subcommand) = prefix {
+            args.push(subcommand.into());
+            if subcommand == "watch" {
+                args.push("http://127.0.0.1:1/health".into());
+            }
+        }
+        args.extend(flag(name, value, true));
+        assert_refused(parse(args), name);
     }
 
     #[test]
