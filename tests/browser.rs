@@ -2,7 +2,7 @@
 //! JavaScript, and numbers-web, in process and through the compose file.
 //!
 //! They need Debian's `chromium` and `chromium-driver`; without them each
-//! test prints `SKIPPED` and passes, except under `CI=true`. The compose test
+//! test prints `SKIPPED` and passes, except under CI (any `CI` but empty, `0` or `false`). The compose test
 //! also needs a Docker engine, and skips the same way without one. Each test
 //! writes a screenshot of the page it ends on to `target/screenshots/`.
 

@@ -1,6 +1,6 @@
 //! The Kubernetes manifests in `k8s/`: valid against the Kubernetes API's
 //! schemas (checked by `kubernetes-validate`, which ships them, so no cluster
-//! and no network are needed), and saying what the README says they do.
+//! and no network are needed), and saying what the operators' page (docs/beyond-one-container.md) says they do.
 //!
 //! Without `kubernetes-validate` the schema test says so and skips; with
 //! CI set (any value but empty, `0` or `false`) that is a failure (`.ci/run` installs it).

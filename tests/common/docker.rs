@@ -12,7 +12,7 @@ use super::process::run_with_deadline;
 pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Whether an engine answers. Without one the test says so and skips, except
-/// under `CI=true`, where a missing engine fails the run instead of letting
+/// under CI (see `is_ci`), where a missing engine fails the run instead of letting
 /// it pass on nothing.
 pub fn engine_or_skip(test: &str) -> bool {
     static ENGINE: OnceLock<Result<String, String>> = OnceLock::new();

@@ -7,7 +7,7 @@ use crate::common::docker::{
 };
 
 /// Faster than the image's 30 s, so the transition takes seconds; the
-/// README walk-through keeps the image's own timing.
+/// student's page (tests/lab_walkthrough.rs) keeps the image's own timing.
 const FAST: [&str; 4] = ["--health-interval", "1s", "--health-retries", "3"];
 
 #[test]

@@ -1,5 +1,5 @@
 //! Each failure mode as `docker ps` and `docker inspect` show it: the
-//! README's "Teach with it" lessons on a real engine.
+//! teaching page's lessons (docs/teaching.md) on a real engine.
 
 use std::time::{Duration, Instant};
 

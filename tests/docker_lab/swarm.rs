@@ -2,7 +2,7 @@
 //! `docker-stack.yml` deployed as written, one replica broken with four calls
 //! of `/rng` and replaced without anyone touching it, and an update to a
 //! release that never turns healthy rolled back on its own. The deploy, build
-//! and update commands are the README's, with this run's names.
+//! and update commands are the operators' page's, with this run's names.
 //!
 //! Each test deploys its own stack under a unique name. The engine is made a
 //! one-node swarm if it is not one yet, and left again afterwards only if
@@ -19,21 +19,21 @@ use crate::common::docker::{
 };
 use crate::common::process::run_with_deadline;
 
-/// The README's names: the stack, its service, and the release that fails.
-const README_STACK: &str = "numbers";
-const README_SERVICE: &str = "numbers_numbers-api";
-const README_RELEASE: &str = "numbers-api:wrong-port";
+/// The operators' page's names: the stack, its service, and the release that fails.
+const PAGE_STACK: &str = "numbers";
+const PAGE_SERVICE: &str = "numbers_numbers-api";
+const PAGE_RELEASE: &str = "numbers-api:wrong-port";
 /// `deploy.replicas` in `docker-stack.yml`.
 const REPLICAS: usize = 2;
 /// The service `docker stack deploy` makes of `services.numbers-api`.
 const SERVICE: &str = "numbers-api";
 
 /// The command of the operators' page's `$ <start>...` line.
-fn readme_command(start: &str) -> String {
+fn page_command(start: &str) -> String {
     crate::common::docs::page("docs/beyond-one-container.md").command(start)
 }
 
-/// A README command line, run by the shell as a student would, within
+/// A command line of the operators' page, run by the shell as a student would, within
 /// `deadline`; it must succeed.
 fn sh(command: &str, deadline: Duration) -> Output {
     let output = run_with_deadline(
@@ -41,7 +41,7 @@ fn sh(command: &str, deadline: Duration) -> Output {
         crate::common::clean_env(&mut Command::new("sh"))
             .args(["-c", command])
             // The legacy builder: it reads a Dockerfile from stdin on every
-            // Docker release the README supports.
+            // Docker release the pages support.
             .env("DOCKER_BUILDKIT", "0")
             .current_dir(ROOT),
         deadline,
@@ -187,7 +187,7 @@ impl Task {
     }
 }
 
-/// A stack deployed from the README's file under a name of its own; removed
+/// A stack deployed from the operators' page's file under a name of its own; removed
 /// on drop, even when the test fails.
 struct Stack {
     name: String,
@@ -198,7 +198,7 @@ struct Stack {
 }
 
 impl Stack {
-    /// The README's `docker stack deploy -c docker-stack.yml numbers`,
+    /// The operators' page's `docker stack deploy -c docker-stack.yml numbers`,
     /// under this stack's name.
     fn deploy(purpose: &str) -> Stack {
         let swarm = Swarm::join();
@@ -209,10 +209,10 @@ impl Stack {
             removed: false,
             _swarm: swarm,
         };
-        let deploy = readme_command("docker stack deploy");
+        let deploy = page_command("docker stack deploy");
         let deploy = deploy
-            .strip_suffix(&format!(" {README_STACK}"))
-            .unwrap_or_else(|| panic!("`{deploy}` does not deploy {README_STACK}"));
+            .strip_suffix(&format!(" {PAGE_STACK}"))
+            .unwrap_or_else(|| panic!("`{deploy}` does not deploy {PAGE_STACK}"));
         assert!(deploy.contains("-c docker-stack.yml"), "{deploy}");
         sh(&format!("{deploy} {}", stack.name), Duration::from_secs(60));
         stack
@@ -351,20 +351,20 @@ impl Drop for BuiltImage {
     }
 }
 
-/// A release that never turns healthy: the README's two-line Dockerfile, in
+/// A release that never turns healthy: the operators' page's two-line Dockerfile, in
 /// which the v3 image is told to listen on 8081 while its health check
 /// (which reads NUMBERS_LISTEN) still probes port 80.
 fn wrong_port_release() -> BuiltImage {
     image("v3");
-    let tag = format!("{README_RELEASE}-{}", std::process::id());
-    let build = readme_command("printf 'FROM numbers-api:v3");
+    let tag = format!("{PAGE_RELEASE}-{}", std::process::id());
+    let build = page_command("printf 'FROM numbers-api:v3");
     assert!(
-        build.contains(&format!("docker build -t {README_RELEASE} -")),
+        build.contains(&format!("docker build -t {PAGE_RELEASE} -")),
         "{build}"
     );
     let release = BuiltImage(tag);
     sh(
-        &build.replace(README_RELEASE, &release.0),
+        &build.replace(PAGE_RELEASE, &release.0),
         Duration::from_secs(300),
     );
     release
@@ -463,12 +463,12 @@ fn swarm_rolls_back_an_update_whose_replicas_never_turn_healthy() {
     let (_, took) = stack.wait_until_all_healthy(Duration::from_secs(120));
     println!("swarm: {REPLICAS} replicas healthy {took:?} after `docker stack deploy`");
 
-    // The README's command follows the update until it ends; detached, the
+    // The operators' page's command follows the update until it ends; detached, the
     // test watches the states itself.
-    let update = readme_command("docker service update")
+    let update = page_command("docker service update")
         .replacen(" update ", " update --detach ", 1)
-        .replace(README_RELEASE, &release.0)
-        .replace(README_SERVICE, &stack.service);
+        .replace(PAGE_RELEASE, &release.0)
+        .replace(PAGE_SERVICE, &stack.service);
     let started = Instant::now();
     sh(&update, Duration::from_secs(60));
     let mut states: Vec<(String, Duration)> = Vec::new();
