@@ -51,6 +51,49 @@ fn a_bad_flag_value_names_the_flag() {
 }
 
 #[test]
+fn a_bad_value_names_where_it_came_from_the_variable_alone_or_the_flag_and_its_variable() {
+    let stderr = |command: &mut std::process::Command| {
+        let output = run_with_deadline(command, DEADLINE);
+        assert_eq!(output.status.code(), Some(1));
+        String::from_utf8_lossy(&output.stderr)
+            .trim_end()
+            .to_string()
+    };
+    // From the environment: the variable the user set, not the flag.
+    let from_env = stderr(numbers_api().env("NUMBERS_FAIL_AFTER", "abc"));
+    assert!(
+        from_env.starts_with("numbers-api: invalid value 'abc' for NUMBERS_FAIL_AFTER: "),
+        "{from_env}"
+    );
+    assert!(!from_env.contains("--fail-after"), "{from_env}");
+    // From the command line: the flag, with the variable that also sets it,
+    // even while the variable holds another value.
+    let from_flag = stderr(
+        numbers_api()
+            .env("NUMBERS_FAIL_AFTER", "5")
+            .args(["--fail-after", "abc"]),
+    );
+    assert!(
+        from_flag.starts_with(
+            "numbers-api: invalid value 'abc' for --fail-after (NUMBERS_FAIL_AFTER): "
+        ),
+        "{from_flag}"
+    );
+}
+
+#[test]
+fn an_unknown_flag_stops_the_program_with_claps_first_line() {
+    let output = run_with_deadline(numbers_api().arg("--bogus"), DEADLINE);
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr.trim_end(),
+        "numbers-api: unexpected argument '--bogus' found"
+    );
+}
+
+#[test]
 fn a_port_in_use_stops_the_program_naming_the_address() {
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let address = taken.local_addr().unwrap().to_string();
