@@ -1,11 +1,10 @@
 //! `numbers-api watch`: Docker's rules applied to a URL, printed as they
 //! change.
 
-use std::net::TcpListener;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::common::process::{numbers_api, run_with_deadline, Server};
+use crate::common::process::{nothing_listening, numbers_api, run_with_deadline, Server};
 
 fn watch(args: &[&str]) -> Command {
     let mut command = numbers_api();
@@ -114,12 +113,7 @@ fn a_probe_past_the_timeout_is_exit_code_minus_1_as_in_docker() {
 #[test]
 fn failures_inside_the_start_period_do_not_count() {
     // Nothing listens on this port: every probe fails at once.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let url = format!("http://127.0.0.1:{port}/health");
+    let url = nothing_listening("/health");
 
     let output = run_with_deadline(
         &mut watch(&[
@@ -207,12 +201,7 @@ fn watch_stops_after_exactly_the_number_of_probes_asked_for() {
 
 #[test]
 fn watch_exits_1_when_it_stops_on_unhealthy_without_until() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let url = format!("http://127.0.0.1:{port}/health");
+    let url = nothing_listening("/health");
 
     let output = run_with_deadline(
         &mut watch(&[

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::common::process::{numbers_api, run_with_deadline, Server};
+use crate::common::process::{nothing_listening, numbers_api, run_with_deadline, Server};
 
 /// POST / on numbers-web: the line the page shows after the button.
 fn press_the_button(web: &Server) -> String {
@@ -110,14 +110,6 @@ fn web_stops_cleanly_on_sigterm() {
     let status = web.wait_exit(Duration::from_secs(2));
 
     assert_eq!(status.and_then(|s| s.code()), Some(0), "{:?}", web.logs());
-}
-
-/// A loopback URL where nothing listens: the port was free a moment ago.
-fn nothing_listening(path: &str) -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
-    let address = listener.local_addr().expect("address");
-    drop(listener);
-    format!("http://{address}{path}")
 }
 
 /// `GET /control/health`'s count of /rng calls.

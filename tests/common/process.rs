@@ -180,3 +180,11 @@ fn wait_for_address(receiver: &Receiver<String>, deadline: Duration) -> SocketAd
     }
     panic!("no 'listening on' line within {deadline:?}; saw {seen:?}");
 }
+
+/// A loopback URL where nothing listens: the port was free a moment ago.
+pub fn nothing_listening(path: &str) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let address = listener.local_addr().expect("address");
+    drop(listener);
+    format!("http://{address}{path}")
+}
