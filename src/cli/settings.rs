@@ -224,6 +224,17 @@ mod tests {
             default_health_url("10.1.2.3:81".parse().unwrap()),
             "http://10.1.2.3:81/health"
         );
+        assert_eq!(
+            default_health_url("[2001:db8::1]:8080".parse().unwrap()),
+            "http://[2001:db8::1]:8080/health"
+        );
+    }
+
+    #[test]
+    fn the_default_is_one_worker_per_core() {
+        let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+        assert_eq!(serve(&[]).workers, cores);
+        assert_eq!(serve(&["--workers", "3"]).workers, 3);
     }
 
     #[test]

@@ -137,6 +137,10 @@ mod tests {
                     assert!(message.contains("--check-api"), "{message}");
                     assert!(message.contains("NUMBERS_WEB_CHECK_API"), "{message}");
                     assert!(!message.contains('\n'), "{message}");
+                    // It says what the setting takes, not only what a URL is.
+                    if !bad.starts_with("http://") {
+                        assert!(message.contains("expected health"), "{message}");
+                    }
                 }
                 ConfigError::Display(e) => panic!("unexpected display: {e}"),
             }
