@@ -398,6 +398,25 @@ mod tests {
     }
 
     #[test]
+    fn the_start_interval_holds_only_strictly_inside_the_start_period() {
+        let rules = Rules {
+            start_period: Duration::from_secs(5),
+            start_interval: Duration::from_secs(1),
+            ..Rules::default()
+        };
+        let starting = ContainerHealth::default();
+        let just_before = Duration::from_secs(5) - Duration::from_nanos(1);
+        assert_eq!(
+            starting.next_interval(just_before, &rules),
+            rules.start_interval
+        );
+        assert_eq!(
+            starting.next_interval(Duration::from_secs(5), &rules),
+            rules.interval
+        );
+    }
+
+    #[test]
     fn zero_means_the_engines_default() {
         let zero = Rules {
             interval: Duration::ZERO,

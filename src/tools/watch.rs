@@ -103,11 +103,33 @@ pub fn exit_code(settings: &WatchSettings, health: &ContainerHealth) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tools::engine::Rules;
 
     #[test]
     fn the_stamp_is_seconds_since_the_start_to_a_tenth() {
         assert_eq!(stamp(Duration::ZERO), "+0.0s");
         assert_eq!(stamp(Duration::from_millis(12_340)), "+12.3s");
         assert_eq!(stamp(Duration::from_millis(1_060)), "+1.1s");
+    }
+
+    #[test]
+    fn unhealthy_is_exit_1_unless_it_is_what_until_waited_for() {
+        let settings = |until| WatchSettings {
+            url: "http://127.0.0.1/health".into(),
+            rules: Rules::default(),
+            inspect: false,
+            verbose: false,
+            until,
+            probes: Some(3),
+        };
+        let health = |status| ContainerHealth {
+            status,
+            ..ContainerHealth::default()
+        };
+        let unhealthy = health(Status::Unhealthy);
+        assert_eq!(exit_code(&settings(None), &unhealthy), 1);
+        assert_eq!(exit_code(&settings(Some(Status::Healthy)), &unhealthy), 1);
+        assert_eq!(exit_code(&settings(Some(Status::Unhealthy)), &unhealthy), 0);
+        assert_eq!(exit_code(&settings(None), &health(Status::Healthy)), 0);
     }
 }

@@ -200,6 +200,24 @@ fn watch_stops_after_exactly_the_number_of_probes_asked_for() {
 }
 
 #[test]
+fn without_verbose_only_changes_of_status_are_printed() {
+    let server = Server::start(numbers_api());
+    let url = server.url("/health");
+
+    let output = run_with_deadline(
+        &mut watch(&[&url, "--interval", "50ms", "--probes", "4"]),
+        Duration::from_secs(20),
+    );
+
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    // The header, the start, and the one change: four probes, one line.
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(lines[2].contains("starting -> healthy"), "{stdout}");
+}
+
+#[test]
 fn watch_exits_1_when_it_stops_on_unhealthy_without_until() {
     let url = nothing_listening("/health");
 
