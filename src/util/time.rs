@@ -15,13 +15,6 @@ pub fn local_zone() -> TimeZone {
     TimeZone::try_system().unwrap_or(TimeZone::UTC)
 }
 
-/// Local time in Go's RFC3339Nano, as the engine prints it:
-/// `2024-10-27T14:16:14.357113569+09:00`, or `...Z` where the local zone is
-/// UTC.
-pub fn rfc3339_nano(time: SystemTime) -> String {
-    rfc3339_nano_in(time, &local_zone())
-}
-
 /// UTC in Go's RFC3339Nano: `2026-11-25T12:16:14.357113569Z`.
 pub fn rfc3339_nano_utc(time: SystemTime) -> String {
     rfc3339_nano_in(time, &TimeZone::UTC)

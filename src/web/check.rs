@@ -113,6 +113,8 @@ mod tests {
             ("http://numbers-api", "http://numbers-api/health"),
             ("http://numbers-api/", "http://numbers-api/health"),
             ("http://[::1]:8080/rng", "http://[::1]:8080/health"),
+            // A host shorter than the scheme: the path starts right after it.
+            ("http://a/rng", "http://a/health"),
         ] {
             assert_eq!(health_url_of(api), health, "{api}");
         }
