@@ -135,6 +135,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_detail_says_what_health_answers_and_why() {
+        assert_eq!(
+            status_detail(HealthMode::Ok, true),
+            "/health answers 200 OK."
+        );
+        assert_eq!(
+            status_detail(HealthMode::Ok, false),
+            "/health answers 500: the good calls are used up."
+        );
+        assert_eq!(
+            status_detail(HealthMode::Fail, false),
+            "/health answers 500 (health mode fail)."
+        );
+    }
+
+    #[test]
     fn the_count_reads_as_calls_used_of_the_budget() {
         assert_eq!(calls_text(1, 3), "1 of 3 calls used.");
         assert_eq!(

@@ -92,6 +92,16 @@ mod tests {
     use std::time::Duration;
 
     #[test]
+    fn a_body_of_exactly_the_limit_is_read_one_byte_more_is_refused() {
+        let at_limit = format!("{}ok", " ".repeat(MAX_BODY - 2));
+        assert_eq!(parse_body(at_limit.as_bytes()), Ok(HealthMode::Ok));
+        let over = format!("{}ok", " ".repeat(MAX_BODY - 1));
+        assert!(parse_body(over.as_bytes())
+            .unwrap_err()
+            .contains("over 1024 bytes"));
+    }
+
+    #[test]
     fn json_objects_strings_and_plain_text_all_work() {
         assert_eq!(parse_body(br#"{"mode":"hang"}"#), Ok(HealthMode::Hang));
         assert_eq!(
