@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::common::docs::page;
 use crate::common::process::{numbers_api, run_with_deadline, Server};
+use crate::common::recipe::normalise;
 
 /// (flag, variable, default) for every option `--help` lists.
 fn help_settings(args: &[&str]) -> Vec<(String, String, String)> {
@@ -65,19 +66,6 @@ fn the_reference_settings_tables_match_help() {
             from_help.iter().any(|(f, _, _)| f == flag),
             "the reference documents {flag}, which --help does not know"
         );
-    }
-}
-
-/// Numbers are random and trace ids differ per process: compare shapes.
-fn normalise(line: &str) -> String {
-    if !line.is_empty() && line.chars().all(|c| c.is_ascii_digit()) {
-        let n: u32 = line.parse().unwrap();
-        assert!(n < 100, "{n} is not from 0 to 99");
-        return "<number>".into();
-    }
-    match line.find("\"traceId\":\"|") {
-        Some(at) => format!("{}<traceId>", &line[..at]),
-        None => line.to_string(),
     }
 }
 
