@@ -4,6 +4,7 @@ pub mod common;
 
 mod api {
     mod compat;
+    mod control;
     mod errors;
     mod health;
     mod metrics;

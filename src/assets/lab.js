@@ -124,7 +124,8 @@
     await refresh();
   });
 
-  $("reset-form").addEventListener("submit", async (event) => {
+  // With --control false the page has no reset form: nothing to wire.
+  $("reset-form")?.addEventListener("submit", async (event) => {
     event.preventDefault();
     forgetQuery();
     show("Resetting\u2026", "pending");

@@ -138,8 +138,14 @@ pub struct ServeArgs {
     )]
     pub exit_on_unhealthy: Option<u8>,
 
-    /// Serve the control API (/control/health) that changes the health mode
-    /// at run time
+    // One paragraph, as every flag's: a second would switch all of `--help`
+    // to clap's long layout, which the reference page's test reads.
+    /// Serve the requests that change the state for everyone: /reset (GET,
+    /// POST), the lab page's reset (POST /page/reset) and the control API
+    /// (/control/health, GET, POST). false turns off these and nothing else:
+    /// they answer 403 and the page shows no reset button, while /rng, the
+    /// page and its number button, the probes and /metrics still work. Use
+    /// false where strangers can reach the port
     #[arg(
         long,
         env = "NUMBERS_CONTROL",

@@ -8,6 +8,11 @@
 //! so no handler can forget to advance the counter, or advance it twice.
 //! Extracting is an `Arc` clone and one atomic add: nothing is boxed, so the
 //! hot path (`/rng`) pays what the hand-written calls paid.
+//!
+//! A handler that changes the state for everyone (`/reset`, the page's
+//! reset, the control API) takes a [`ControlCall`] instead, which refuses
+//! the request when `--control false` turned such changes off: the check is
+//! in the type, so a new handler of that kind cannot forget it.
 
 use std::future::{ready, Ready};
 
@@ -49,16 +54,101 @@ impl FromRequest for Context {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(match req.app_data::<web::Data<AppState>>() {
-            Some(state) => Ok(Context {
-                trace_id: state.trace_ids.next_id(),
-                state: state.clone(),
-            }),
-            // Every app the server builds registers the state: a missing one
-            // is a bug in start-up, answered as actix answers a missing Data.
-            None => Err(actix_web::error::ErrorInternalServerError(
-                "the app state is not configured",
-            )),
-        })
+        ready(context(req))
+    }
+}
+
+fn context(req: &HttpRequest) -> Result<Context, actix_web::Error> {
+    match req.app_data::<web::Data<AppState>>() {
+        Some(state) => Ok(Context {
+            trace_id: state.trace_ids.next_id(),
+            state: state.clone(),
+        }),
+        // Every app the server builds registers the state: a missing one is
+        // a bug in start-up, answered as actix answers a missing Data.
+        None => Err(actix_web::error::ErrorInternalServerError(
+            "the app state is not configured",
+        )),
+    }
+}
+
+/// What a refused request is told: the setting, by flag and variable, so
+/// the teacher who sees it knows what to change.
+pub const CONTROL_OFF: &str = "turned off by --control false (NUMBERS_CONTROL)";
+
+/// A [`Context`] for a request that changes the state for everyone:
+/// extracting it fails with a 403 problem when `--control false`.
+///
+/// Why 403 and not the 404 an unregistered route would give: the path
+/// exists and the request is well formed; the service refuses it by
+/// setting. A 404 would send the teacher looking for a typo, where the
+/// detail names the setting to change. One answer for every such endpoint,
+/// whatever the method, so a student's note reads the same for each.
+pub struct ControlCall(pub Context);
+
+impl std::ops::Deref for ControlCall {
+    type Target = Context;
+
+    fn deref(&self) -> &Context {
+        &self.0
+    }
+}
+
+impl FromRequest for ControlCall {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(context(req).and_then(|call| {
+            if call.control {
+                return Ok(ControlCall(call));
+            }
+            log::info!(
+                "Refused {} {}: {CONTROL_OFF}; traceId {}",
+                req.method(),
+                req.path(),
+                call.trace_id
+            );
+            Err(ApiError::Forbidden {
+                detail: CONTROL_OFF,
+                trace_id: call.trace_id,
+            }
+            .into())
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::*;
+    use crate::cli::Settings;
+
+    fn extract(control: bool) -> Result<ControlCall, actix_web::Error> {
+        let settings = Settings {
+            control,
+            ..Settings::for_tests(3)
+        };
+        let state = web::Data::new(AppState::new(&settings).expect("metrics register"));
+        let req = TestRequest::post()
+            .uri("/reset")
+            .app_data(state)
+            .to_http_request();
+        ControlCall::from_request(&req, &mut Payload::None).into_inner()
+    }
+
+    #[test]
+    fn a_change_of_state_is_refused_with_a_403_naming_the_setting_when_control_is_off() {
+        let refused = extract(false).err().expect("refused");
+
+        let response = refused.error_response();
+        assert_eq!(response.status(), actix_web::http::StatusCode::FORBIDDEN);
+        assert!(refused.to_string().contains(CONTROL_OFF), "{refused}");
+    }
+
+    #[test]
+    fn a_change_of_state_is_let_through_when_control_is_on() {
+        assert!(extract(true).is_ok());
     }
 }

@@ -75,16 +75,11 @@ impl Application {
     pub fn from_listener(listener: TcpListener, settings: &Settings) -> Result<Self, StartupError> {
         let local_addr = listener.local_addr()?;
         let state = web::Data::new(AppState::new(settings)?);
-        let control = settings.control;
         let shared = state.clone();
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(shared.clone())
-                .configure(|cfg| {
-                    if control {
-                        routes::control::configure(cfg);
-                    }
-                })
+                .configure(routes::control::configure)
                 .configure(page::configure)
                 .configure(routes::configure)
         })

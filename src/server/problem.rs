@@ -25,6 +25,12 @@ pub enum ApiError {
     /// A request the service cannot use, such as an unknown health mode.
     #[error("bad request: {detail}")]
     BadRequest { detail: String, trace_id: TraceId },
+    /// An endpoint that changes the state, turned off by `--control false`.
+    #[error("forbidden: {detail}")]
+    Forbidden {
+        detail: &'static str,
+        trace_id: TraceId,
+    },
     /// `/readyz` while starting or shutting down.
     #[error("not ready: {detail}")]
     NotReady {
@@ -67,6 +73,10 @@ impl ApiError {
                 "https://tools.ietf.org/html/rfc7231#section-6.5.1",
                 "Bad Request",
             ),
+            ApiError::Forbidden { .. } => (
+                "https://tools.ietf.org/html/rfc7231#section-6.5.3",
+                "Forbidden",
+            ),
             ApiError::NotReady { .. } => (
                 "https://tools.ietf.org/html/rfc7231#section-6.6.4",
                 "Service Unavailable",
@@ -80,6 +90,7 @@ impl ApiError {
             | ApiError::NotFound { trace_id }
             | ApiError::MethodNotAllowed { trace_id, .. }
             | ApiError::BadRequest { trace_id, .. }
+            | ApiError::Forbidden { trace_id, .. }
             | ApiError::NotReady { trace_id, .. } => *trace_id,
         }
     }
@@ -87,7 +98,9 @@ impl ApiError {
     fn detail(&self) -> Option<String> {
         match self {
             ApiError::BadRequest { detail, .. } => Some(detail.clone()),
-            ApiError::NotReady { detail, .. } => Some((*detail).to_string()),
+            ApiError::Forbidden { detail, .. } | ApiError::NotReady { detail, .. } => {
+                Some((*detail).to_string())
+            }
             _ => None,
         }
     }
@@ -114,6 +127,7 @@ impl ResponseError for ApiError {
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::NotReady { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -139,6 +153,21 @@ mod tests {
         assert_eq!(
             ApiError::Unhealthy { trace_id }.body(),
             r#"{"type":"https://tools.ietf.org/html/rfc7231#section-6.6.1","title":"An error occured while processing your request.","status":500,"traceId":"|63e19d6d-433b13eab37d0c35."}"#
+        );
+    }
+
+    #[test]
+    fn a_refusal_is_asp_net_cores_403_with_a_detail() {
+        let trace_id = TraceIds::seeded(0x0000_000a, 0x1f2e).next_id();
+        let refused = ApiError::Forbidden {
+            detail: "turned off",
+            trace_id,
+        };
+
+        assert_eq!(refused.status_code(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            refused.body(),
+            r#"{"type":"https://tools.ietf.org/html/rfc7231#section-6.5.3","title":"Forbidden","status":403,"detail":"turned off","traceId":"|0000000a-1f2e."}"#
         );
     }
 }

@@ -17,6 +17,9 @@ pub struct AppState {
     pub lifecycle: Lifecycle,
     /// `--exit-on-unhealthy`: the code to exit with once unhealthy.
     pub exit_on_unhealthy: Option<u8>,
+    /// `--control`: whether requests may change the state (see
+    /// [`super::context::ControlCall`]).
+    pub control: bool,
 }
 
 impl AppState {
@@ -28,6 +31,7 @@ impl AppState {
             metrics: Metrics::new(settings.fail_after)?,
             lifecycle: Lifecycle::default(),
             exit_on_unhealthy: settings.exit_on_unhealthy,
+            control: settings.control,
         })
     }
 

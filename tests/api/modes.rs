@@ -131,18 +131,3 @@ fn reset_also_clears_the_mode() {
     assert_eq!(app.get("/health").status, 200);
     assert!(app.get("/control/health").body.contains(r#""mode":"ok""#));
 }
-
-#[test]
-fn the_control_api_can_be_turned_off() {
-    let app = spawn_app_with(Settings {
-        control: false,
-        ..Settings::for_tests(3)
-    });
-
-    let show = app.get("/control/health");
-    let change = app.post_body("/control/health", "fail");
-
-    assert_eq!(show.status, 404);
-    assert_eq!(change.status, 404);
-    assert_eq!(app.get("/health").status, 200);
-}

@@ -1,7 +1,9 @@
 //! The lab page at `/`, on the real server in process, in chromium.
 
 use crate::browser::driver::{browser_or_skip, Browser, Scripts, WAIT};
-use crate::common::server::{spawn_app, TestApp};
+use numbers_api::cli::Settings;
+
+use crate::common::server::{spawn_app, spawn_app_with, TestApp};
 
 fn is_number_line(text: &str) -> bool {
     text.strip_prefix("Here it is: ")
@@ -106,6 +108,31 @@ fn reset_restores_the_state() {
     let result = browser.wait_for_text("#result", WAIT, |t| t.starts_with("Reset"));
     assert_eq!(result, "Reset: healthy again, the count starts over.");
     assert_eq!(calls(&app), 0);
+}
+
+#[test]
+fn with_control_off_the_page_goes_live_without_a_reset_button_and_still_gives_numbers() {
+    if !browser_or_skip("lab page with --control false") {
+        return;
+    }
+    let app = spawn_app_with(Settings {
+        control: false,
+        ..Settings::for_tests(3)
+    });
+    // Live means the script ran to the end: it must not trip over the
+    // missing reset form.
+    let browser = open_live(&app);
+
+    let line = press_for_a_number(&browser);
+
+    assert_eq!(browser.count("#reset-button"), 0);
+    assert_eq!(
+        browser.text("#reset-note").as_deref(),
+        Some("Reset is turned off on this service (--control false).")
+    );
+    assert!(is_number_line(&line), "{line}");
+    assert_eq!(calls(&app), 1);
+    browser.screenshot("lab-page-control-off");
 }
 
 #[test]

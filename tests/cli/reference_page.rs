@@ -104,3 +104,35 @@ fn the_reference_curl_transcript_is_what_the_server_prints() {
     }
     assert!(steps >= 7, "the transcript shrank to {steps} steps");
 }
+
+/// The paths `--control false` turns off; every one is refused in
+/// tests/api/control.rs.
+const CONTROLLED: [&str; 3] = ["/reset", "/page/reset", "/control/health"];
+
+#[test]
+fn help_and_the_reference_say_what_control_false_turns_off() {
+    let output = run_with_deadline(numbers_api().arg("--help"), Duration::from_secs(10));
+    let help = String::from_utf8_lossy(&output.stdout).to_string();
+    let from_help = help
+        .lines()
+        .map(str::trim)
+        .find(|line| line.starts_with("--control "))
+        .expect("--help lists --control");
+    let row = page("docs/reference.md")
+        .section("## Settings")
+        .table_rows("--")
+        .into_iter()
+        .find(|cells| cells[0] == "--control")
+        .expect("the reference lists --control");
+    let from_reference = &row[3];
+
+    for text in [from_help, from_reference.as_str()] {
+        for path in CONTROLLED {
+            assert!(text.contains(path), "{path} not named in: {text}");
+        }
+        assert!(text.contains("403"), "the answer not named in: {text}");
+        for kept in ["/rng", "/metrics"] {
+            assert!(text.contains(kept), "{kept} not said to stay in: {text}");
+        }
+    }
+}

@@ -1,6 +1,8 @@
 //! The lab page at `/`: the service's state, a button that calls `/rng`, a
 //! reset button and a live timeline of the last health probes, so a student
 //! watching `docker ps` turn `(unhealthy)` also sees the probes that decide it.
+//! With `--control false` the reset button is left out and the note says
+//! why: `/reset` and `/page/reset` are refused then.
 //!
 //! The page works in two layers:
 //!
@@ -18,7 +20,7 @@
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::context::Context;
+use super::context::{Context, ControlCall};
 use super::routes::endpoint;
 use super::routes::lab::{call_rng, reset_state};
 use crate::util::http::content_type::HTML;
@@ -41,6 +43,7 @@ async fn index(call: Context, req: HttpRequest) -> HttpResponse {
         &PageState::read(&call),
         &Pressed::from_query(req.query_string()),
         req.connection_info().host(),
+        call.control,
     );
     HttpResponse::Ok()
         .content_type(HTML)
@@ -71,7 +74,9 @@ async fn form_rng(call: Context) -> HttpResponse {
 }
 
 /// `POST /page/reset`: `/reset`, then back to the page.
-async fn form_reset(call: Context) -> HttpResponse {
+/// Refused like `/reset` with `--control false`: a 403 problem, since a
+/// page without the button only gets here from someone's hand-made POST.
+async fn form_reset(call: ControlCall) -> HttpResponse {
     reset_state(&call);
     see_other("/?reset=1")
 }

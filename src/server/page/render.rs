@@ -13,6 +13,16 @@ const SCRIPT: &str = include_str!("../../assets/lab.js");
 
 /// What the page says after a reset, with or without JavaScript.
 const RESET_TEXT: &str = "Reset: healthy again, the count starts over.";
+
+/// The reset button, a form so it works without JavaScript. Only on a page
+/// whose service takes resets: a button that can only fail teaches nothing.
+const RESET_FORM: &str = r#"<form id="reset-form" method="post" action="/page/reset">
+          <button type="submit" id="reset-button" class="secondary" aria-describedby="reset-note">Reset</button>
+        </form>"#;
+/// The note under the buttons, on what reset does or why there is none.
+const RESET_NOTE: &str = "Reset is <code>/reset</code>: healthy again, the count starts over.";
+const RESET_OFF_NOTE: &str = "Reset is turned off on this service (<code>--control false</code>).";
+
 /// The query string the forms redirect to. Anyone can type one, so each
 /// value is checked and anything else is ignored.
 #[derive(Debug, Default, Deserialize)]
@@ -73,8 +83,15 @@ fn looks_like_trace_id(text: &str) -> bool {
             .all(|c| c.is_ascii_hexdigit() || matches!(c, '|' | '-' | '.'))
 }
 
-/// The whole page, every value escaped.
-pub(super) fn render(state: &PageState, outcome: &Pressed, host: &str) -> String {
+/// The whole page, every value escaped. `control` is `--control`: without
+/// it the page offers no reset.
+pub(super) fn render(state: &PageState, outcome: &Pressed, host: &str, control: bool) -> String {
+    // Anyone can type `/?reset=1`: without control it would claim a reset
+    // that cannot have happened.
+    let outcome = match outcome {
+        Pressed::Reset if !control => &Pressed::Nothing,
+        other => other,
+    };
     let (result_class, result_text) = outcome.message();
     fill(TEMPLATE, |name| {
         Some(match name {
@@ -93,6 +110,8 @@ pub(super) fn render(state: &PageState, outcome: &Pressed, host: &str) -> String
             "result_text" => escape(&result_text),
             "host" => escape(host),
             "probe_rows" => probe_rows(&state.probes, host),
+            "reset_form" => if control { RESET_FORM } else { "" }.into(),
+            "reset_note" => if control { RESET_NOTE } else { RESET_OFF_NOTE }.into(),
             _ => return None,
         })
     })
@@ -164,7 +183,38 @@ mod tests {
             calls_text: String::new(),
             probes: Vec::new(),
         };
-        let page = render(&state, &Pressed::Nothing, "localhost:8080");
-        assert!(!page.contains("{{"), "an unfilled placeholder");
+        for control in [true, false] {
+            let page = render(&state, &Pressed::Nothing, "localhost:8080", control);
+            assert!(!page.contains("{{"), "an unfilled placeholder");
+        }
+    }
+
+    #[test]
+    fn without_control_the_page_offers_no_reset_and_says_why() {
+        let state = PageState {
+            healthy: false,
+            mode: "ok".into(),
+            calls: 4,
+            fail_after: 3,
+            status_text: "Unhealthy",
+            status_detail: String::new(),
+            calls_text: String::new(),
+            probes: Vec::new(),
+        };
+
+        let on = render(&state, &Pressed::Reset, "localhost:8080", true);
+        let off = render(&state, &Pressed::Reset, "localhost:8080", false);
+
+        assert!(on.contains(r#"action="/page/reset""#));
+        // The result line, not the script, which holds the same sentence.
+        let reset_line = format!(">{RESET_TEXT}</p>");
+        assert!(on.contains(&reset_line));
+        // The markup, not the script, which looks for the form by id.
+        assert!(!off.contains(r#"id="reset-form""#) && !off.contains(r#"action="/page/reset""#));
+        assert!(
+            !off.contains(&reset_line),
+            "claims a reset that was refused"
+        );
+        assert!(off.contains(RESET_OFF_NOTE));
     }
 }

@@ -6,14 +6,15 @@
 //! POST /control/health  {"mode":"hang"}   switch the mode (or send `hang` as plain text)
 //! ```
 //!
-//! It is on by default, because a lab service is meant to be broken; turn it
-//! off with `--control false` wherever strangers can reach the port.
+//! It is on by default, because a lab service is meant to be broken. With
+//! `--control false`, for a port that strangers can reach, both methods
+//! answer 403 (see [`ControlCall`]), as `/reset` and the page's reset do.
 
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::endpoint;
-use crate::server::context::Context;
+use crate::server::context::ControlCall;
 use crate::server::mode::HealthMode;
 use crate::server::problem::ApiError;
 use crate::server::state::AppState;
@@ -72,11 +73,13 @@ fn current(state: &AppState) -> HttpResponse {
     })
 }
 
-async fn show(call: Context) -> HttpResponse {
+// Reading is refused too: the state it shows is only of use to whoever
+// would change it, and one rule for the whole API is simpler to teach.
+async fn show(call: ControlCall) -> HttpResponse {
     current(&call)
 }
 
-async fn change(call: Context, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+async fn change(call: ControlCall, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let mode = parse_body(&body).map_err(|detail| ApiError::BadRequest {
         detail,
         trace_id: call.trace_id,

@@ -1,9 +1,11 @@
-//! The lab's `/rng`, and `/reset` from the Kubernetes book.
+//! The lab's `/rng`, and `/reset` from the Kubernetes book. `/rng` always
+//! answers: it is the lab. `/reset` heals the lesson for everyone, so it is
+//! refused with `--control false` (see [`ControlCall`]).
 
 use actix_web::HttpResponse;
 use rand::Rng;
 
-use crate::server::context::Context;
+use crate::server::context::{Context, ControlCall};
 use crate::server::problem::ApiError;
 use crate::util::http::content_type::{JSON, TEXT};
 
@@ -32,13 +34,14 @@ pub(crate) fn call_rng(call: &Context) -> Result<u8, ApiError> {
 }
 
 /// Makes the service healthy again and restarts the count.
-pub async fn reset(call: Context) -> HttpResponse {
+pub async fn reset(call: ControlCall) -> HttpResponse {
     reset_state(&call);
     HttpResponse::Ok().content_type(TEXT).body("Ok")
 }
 
-/// What `/reset` does, shared with the lab page's reset button.
-pub(crate) fn reset_state(call: &Context) {
+/// What `/reset` does, shared with the lab page's reset button. It takes a
+/// [`ControlCall`], so neither caller can skip `--control`.
+pub(crate) fn reset_state(call: &ControlCall) {
     call.budget.reset();
     log::info!("Reset: healthy again, call count restarted");
 }

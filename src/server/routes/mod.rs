@@ -7,6 +7,9 @@
 //! advances once per request, as ASP.NET Core's does. Every path is declared
 //! through [`endpoint`], which answers any other method with a 405
 //! problem+json listing the ones it takes; unknown paths answer 404.
+//! Handlers that change the state take a `ControlCall` instead, which
+//! answers 403 when `--control false`; their routes are always registered,
+//! so a refused request says why instead of looking like a typo.
 
 use std::future::{ready, Ready};
 
