@@ -21,6 +21,15 @@
 FROM rust:1.95-slim-bookworm AS builder
 WORKDIR /src
 
+# setcap (Debian's libcap2-bin), for the capability the last step gives the
+# binary; the Rust image lacks it. So every build, not just v2's, reaches
+# Debian's mirror, but only once: this layer comes before the sources and
+# stays cached. Writing the capability without setcap would need no network,
+# and would hide the one line a student can look up (`man setcap`).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libcap2-bin \
+ && rm -rf /var/lib/apt/lists/*
+
 # One static binary serves all three images. `+crt-static` links the C
 # library into it, so it runs on the slim Debian of v1 and v2 and on the
 # empty `scratch` of v3 alike. The flag needs an explicit --target, or it
@@ -44,13 +53,27 @@ RUN target="$(rustc -vV | sed -n 's/^host: //p')" \
            target/"$target"/release/deps/libnumbers_api-*
 
 # Now the real sources; only this layer reruns when the code changes. The
-# last line fails the build, not the container, if the binary came out
+# `ldd` line fails the build, not the container, if the binary came out
 # dynamic after all (scratch has no C library to load).
+#
+# The last line lets the non-root user serve port 80 on every engine. Ports
+# below net.ipv4.ip_unprivileged_port_start need CAP_NET_BIND_SERVICE; Docker
+# lowers that limit to 0 in each container, Podman and CRI-O leave it at
+# 1024. `setcap ...=+p` stores the capability on the file as "permitted"
+# only: the program switches it on for the bind, then drops every
+# capability. Without the "e" (effective) bit, the binary still starts
+# under `--cap-drop ALL` (it just gets no capability there).
+#
+# The binary sits in a folder of its own because the legacy builder loses a
+# file's capability when it copies one file from another stage, and keeps it
+# when it copies a folder (moby/moby#20435). BuildKit keeps it either way.
 COPY src ./src
 RUN target="$(rustc -vV | sed -n 's/^host: //p')" \
  && cargo build --release --locked --target "$target" \
- && cp target/"$target"/release/numbers-api /numbers-api \
- && ! ldd /numbers-api 2>/dev/null | grep -q '=>'
+ && mkdir /out \
+ && cp target/"$target"/release/numbers-api /out/numbers-api \
+ && ! ldd /out/numbers-api 2>/dev/null | grep -q '=>' \
+ && setcap cap_net_bind_service=+p /out/numbers-api
 
 # --- Stage 2: run ------------------------------------------------------------
 # A slim Debian with just the binary: no compiler, no sources, no cargo cache.
@@ -61,12 +84,13 @@ LABEL org.opencontainers.image.title="numbers-api" \
       org.opencontainers.image.version="0.1.0" \
       org.opencontainers.image.licenses="MIT"
 
-# The service needs no privileges, so it gets none. Docker (20.10 and newer)
-# lets unprivileged processes in a container bind ports below 1024, so port
-# 80 still works.
+# The service runs as an unprivileged user. Port 80 still works: Docker
+# (20.10 and newer) lets any user bind ports below 1024 in a container, and
+# where an engine does not (Podman), the binary's capability does.
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin numbers
 
-COPY --from=builder /numbers-api /usr/local/bin/numbers-api
+# The folder's contents, with the binary's capability (see the build stage).
+COPY --from=builder /out/ /usr/local/bin/
 
 # Port 80 inside the container, as in the lab: `-p 8080:80` maps it.
 ENV NUMBERS_LISTEN=0.0.0.0:80

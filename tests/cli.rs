@@ -6,6 +6,7 @@ mod cli {
     mod config;
     mod healthcheck;
     mod lifecycle;
+    mod privileged_port;
     mod reference_page;
     mod shutdown;
     mod watch;

@@ -11,6 +11,7 @@ mod docker_lab {
     mod dependency_check;
     mod images;
     mod lessons;
+    mod privileged_port;
     mod recipes;
     mod swarm;
     mod watch;

@@ -5,7 +5,9 @@
 //! and shutdown, and the lab page.
 //!
 //! Binding is separate from serving so tests can bind port 0, read the real
-//! port back and talk to exactly the server the binary runs.
+//! port back and talk to exactly the server the binary runs. The bind is the
+//! one step that may need a privilege (port 80 on Podman, see
+//! [`privileged_port`]); the server runs without any.
 
 use std::future::Future;
 use std::io;
@@ -25,6 +27,7 @@ pub mod lifecycle;
 pub mod metrics;
 pub mod mode;
 pub mod page;
+pub mod privileged_port;
 pub mod probes;
 pub mod problem;
 pub mod routes;
@@ -38,16 +41,25 @@ pub mod trace_id;
 pub(crate) const DRAIN: Duration = Duration::from_secs(1);
 
 /// Binds a listen address, naming the setting when it fails (a port in use,
-/// an address this machine does not have).
+/// an address this machine does not have, a port below 1024 without the
+/// capability). Whatever capabilities the process had, it has none after.
 pub(crate) fn bind(addr: SocketAddr) -> Result<TcpListener, StartupError> {
-    TcpListener::bind(addr).map_err(|source| StartupError::Bind { addr, source })
+    privileged_port::raise_for_bind();
+    let bound = TcpListener::bind(addr);
+    privileged_port::drop_all().map_err(StartupError::Capabilities)?;
+    bound.map_err(|source| StartupError::Bind { addr, source })
 }
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
-    #[error("cannot listen on {addr} (--listen / NUMBERS_LISTEN): {source}")]
+    #[error(
+        "cannot listen on {addr} (--listen / NUMBERS_LISTEN): {source}{}",
+        privileged_port::advice(.addr, .source)
+    )]
     Bind { addr: SocketAddr, source: io::Error },
+    #[error("cannot drop the capabilities after binding: {0}")]
+    Capabilities(io::Error),
     #[error("cannot start the server: {0}")]
     Server(#[from] io::Error),
     #[error("cannot set up metrics: {0}")]

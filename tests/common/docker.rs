@@ -176,6 +176,29 @@ impl Container {
         try_get(self.port, path).unwrap_or_else(|e| panic!("GET {path}: {e}"))
     }
 
+    /// Polls `docker logs` until a line contains `needle`; that line.
+    pub fn wait_for_log(&self, needle: &str, deadline: Duration) -> String {
+        let started = Instant::now();
+        loop {
+            let logs = self.logs();
+            if let Some(line) = logs.lines().find(|line| line.contains(needle)) {
+                return line.to_string();
+            }
+            assert!(
+                started.elapsed() < deadline,
+                "no {needle:?} in the logs after {deadline:?}:\n{logs}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The container's main process as the host sees it (`State.Pid`).
+    pub fn pid(&self) -> u32 {
+        self.inspect("{{.State.Pid}}")
+            .parse()
+            .expect("State.Pid is a number")
+    }
+
     /// The STATUS column of `docker ps`.
     pub fn status(&self) -> String {
         docker_ok(&[

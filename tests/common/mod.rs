@@ -1,10 +1,11 @@
 //! What the test suites share: a server in process ([`server`]), the
 //! compiled binary as a child process ([`process`]), a Docker engine
-//! ([`docker`], [`compose_project`]), one HTTP client ([`http`]), and the
-//! pages people copy commands from ([`docs`]), run as written
-//! ([`recipe`]). Each suite declares `pub mod common;`, so what one suite
+//! ([`docker`], [`compose_project`]), a process's capabilities
+//! ([`capabilities`]), one HTTP client ([`http`]), and the pages people copy
+//! commands from ([`docs`]), run as written ([`recipe`]). Each suite declares `pub mod common;`, so what one suite
 //! does not use is not reported as dead code.
 
+pub mod capabilities;
 pub mod compose_project;
 pub mod docker;
 pub mod docs;

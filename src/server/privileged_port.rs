@@ -1,0 +1,146 @@
+//! Port 80 as an unprivileged user, on every container engine.
+//!
+//! Linux lets a process bind a port below `net.ipv4.ip_unprivileged_port_start`
+//! only while it holds CAP_NET_BIND_SERVICE. Docker sets that limit to 0 in
+//! each container, so uid 10001 binds port 80 there with no capability at
+//! all; Podman and CRI-O leave it at 1024. So the images give the binary the
+//! capability as a *file capability*, in the permitted set only (`setcap
+//! cap_net_bind_service=+p`, see the Dockerfiles' build stage): exec puts it
+//! in the process's permitted set, where it does nothing until the program
+//! raises it into the effective set. [`super::bind`] raises it just for the
+//! bind ([`raise_for_bind`]) and then drops every capability ([`drop_all`]),
+//! so the server serves with none.
+//!
+//! Why permitted only, not `+ep`: with the effective bit, the kernel refuses
+//! to exec the binary at all when the engine withholds the capability
+//! (`--cap-drop ALL`). Without it, exec succeeds and the raise just fails,
+//! which costs nothing where the limit is 0. Under `no-new-privileges` the
+//! kernel grants no file capability, so there too the bind needs the limit
+//! at 0; where it is not, [`advice`] says what to do.
+//!
+//! Capabilities belong to a thread, not to the process: the bind runs on the
+//! main thread before actix starts its workers, which start with the sets
+//! it has left (none).
+//!
+//! The calls go through the `caps` crate, the maintained wrapper of
+//! capget(2)/capset(2) that container tools use: it needs nothing but `libc`
+//! (already in the binary through tokio) and keeps `unsafe` out of this
+//! crate. Elsewhere than Linux both calls do nothing, so `cargo run` works on
+//! macOS too.
+
+use std::io;
+use std::net::SocketAddr;
+
+/// Raises CAP_NET_BIND_SERVICE into the effective set of the calling thread,
+/// if its permitted set has it. When it does not (no file capability, or the
+/// engine dropped it) nothing happens: the bind may not need it.
+pub(crate) fn raise_for_bind() {
+    #[cfg(target_os = "linux")]
+    {
+        use caps::{CapSet, Capability};
+        // Fails with EPERM when the capability is not permitted: ignored, see above.
+        let _ = caps::raise(None, CapSet::Effective, Capability::CAP_NET_BIND_SERVICE);
+    }
+}
+
+/// Clears the calling thread's permitted, effective and inheritable sets
+/// (and with them the ambient set), for good: nothing can raise them again.
+pub(crate) fn drop_all() -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use caps::CapSet;
+        // Clearing the permitted set clears the effective one too.
+        for set in [CapSet::Permitted, CapSet::Inheritable] {
+            caps::clear(None, set).map_err(io::Error::other)?;
+        }
+    }
+    Ok(())
+}
+
+/// What to do when binding `addr` failed with `error`, as the rest of the
+/// one-line start-up error; empty unless a port below 1024 was refused.
+pub(crate) fn advice(addr: &SocketAddr, error: &io::Error) -> &'static str {
+    let low = (1..1024).contains(&addr.port());
+    if !low || error.kind() != io::ErrorKind::PermissionDenied {
+        return "";
+    }
+    "; ports below net.ipv4.ip_unprivileged_port_start need CAP_NET_BIND_SERVICE \
+     (Docker lowers that limit to 0, Podman and CRI-O leave it at 1024): listen on \
+     a port of 1024 or more (--listen / NUMBERS_LISTEN), or keep the capability the \
+     image gives the binary (add NET_BIND_SERVICE back after --cap-drop ALL; \
+     no-new-privileges withholds it)"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addr(port: u16) -> SocketAddr {
+        SocketAddr::from(([0, 0, 0, 0], port))
+    }
+
+    fn denied() -> io::Error {
+        io::Error::from(io::ErrorKind::PermissionDenied)
+    }
+
+    #[test]
+    fn a_refused_low_port_is_explained_with_the_limit_the_engines_and_the_way_out() {
+        let advice = advice(&addr(80), &denied());
+
+        assert!(advice.starts_with(
+            "; ports below net.ipv4.ip_unprivileged_port_start need CAP_NET_BIND_SERVICE"
+        ));
+        assert!(advice.contains("Docker lowers that limit to 0, Podman and CRI-O leave it at 1024"));
+        assert!(advice.contains("a port of 1024 or more (--listen / NUMBERS_LISTEN)"));
+        assert!(advice.contains("keep the capability"));
+        assert_eq!(
+            advice,
+            super::advice(&addr(1023), &denied()),
+            "the last low port"
+        );
+    }
+
+    #[test]
+    fn other_ports_and_other_errors_get_no_advice() {
+        assert_eq!(
+            advice(&addr(1024), &denied()),
+            "",
+            "the first unprivileged port"
+        );
+        assert_eq!(advice(&addr(0), &denied()), "", "any free port");
+        let in_use = io::Error::from(io::ErrorKind::AddrInUse);
+        assert_eq!(advice(&addr(80), &in_use), "");
+    }
+
+    /// Raising and dropping act on the calling thread only, so each runs on
+    /// a thread of its own. As root (CI) the thread starts with every
+    /// capability, so both steps are seen to act; an unprivileged user holds
+    /// none and sees only the end state.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn raising_makes_the_permitted_capability_effective_and_dropping_leaves_none() {
+        use caps::{CapSet, Capability::CAP_NET_BIND_SERVICE};
+
+        let (raised, left) = std::thread::spawn(|| {
+            caps::clear(None, CapSet::Effective).expect("lowering is always allowed");
+            let permitted = caps::has_cap(None, CapSet::Permitted, CAP_NET_BIND_SERVICE);
+            raise_for_bind();
+            let effective = caps::has_cap(None, CapSet::Effective, CAP_NET_BIND_SERVICE);
+            drop_all().expect("dropping is always allowed");
+            let left: Vec<_> = [CapSet::Permitted, CapSet::Effective, CapSet::Inheritable]
+                .into_iter()
+                .map(|set| caps::read(None, set).expect("capget").len())
+                .collect();
+            ((permitted.unwrap(), effective.unwrap()), left)
+        })
+        .join()
+        .expect("the thread ran");
+
+        let (permitted, effective) = raised;
+        assert_eq!(effective, permitted, "raised exactly when permitted");
+        assert_eq!(left, [0, 0, 0], "permitted, effective, inheritable");
+        if !permitted {
+            println!("not root: nothing to raise, only the end state was checked");
+        }
+    }
+}
