@@ -66,9 +66,10 @@ pub(crate) fn advice(addr: &SocketAddr, error: &io::Error) -> &'static str {
     }
     "; ports below net.ipv4.ip_unprivileged_port_start need CAP_NET_BIND_SERVICE \
      (Docker lowers that limit to 0, Podman and CRI-O leave it at 1024): listen on \
-     a port of 1024 or more (--listen / NUMBERS_LISTEN), or keep the capability the \
-     image gives the binary (add NET_BIND_SERVICE back after --cap-drop ALL; \
-     no-new-privileges withholds it)"
+     a port of 1024 or more (--listen / NUMBERS_LISTEN), lower the limit for the \
+     container (--sysctl net.ipv4.ip_unprivileged_port_start=80), or keep the \
+     capability the image gives the binary (add NET_BIND_SERVICE back after \
+     --cap-drop ALL; no-new-privileges withholds it)"
 }
 
 #[cfg(test)]
@@ -92,6 +93,7 @@ mod tests {
         ));
         assert!(advice.contains("Docker lowers that limit to 0, Podman and CRI-O leave it at 1024"));
         assert!(advice.contains("a port of 1024 or more (--listen / NUMBERS_LISTEN)"));
+        assert!(advice.contains("--sysctl net.ipv4.ip_unprivileged_port_start=80"));
         assert!(advice.contains("keep the capability"));
         assert_eq!(
             advice,

@@ -13,6 +13,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::common::capabilities::{grant_net_bind_service, threads};
+use crate::common::docs::page;
 use crate::common::process::{run_with_deadline, Server, BIN};
 use crate::common::{clean_env, is_ci};
 
@@ -113,10 +114,18 @@ fn without_the_capability_port_80_stops_the_program_with_one_line_saying_why_and
              Permission denied (os error 13); ports below \
              net.ipv4.ip_unprivileged_port_start need CAP_NET_BIND_SERVICE \
              (Docker lowers that limit to 0, Podman and CRI-O leave it at 1024): \
-             listen on a port of 1024 or more (--listen / NUMBERS_LISTEN), or keep \
-             the capability"
+             listen on a port of 1024 or more (--listen / NUMBERS_LISTEN), lower \
+             the limit for the container (--sysctl \
+             net.ipv4.ip_unprivileged_port_start=80), or keep the capability"
         ),
         "{stderr}"
+    );
+    // The reference quotes the line as the binary prints it, the address
+    // aside.
+    let quoted = stderr.trim_end().replace("127.0.0.1:80", "0.0.0.0:80");
+    assert!(
+        page("docs/reference.md").text.contains(&quoted),
+        "docs/reference.md does not quote: {quoted}"
     );
     assert_eq!(high.address.to_string(), "127.0.0.1:8080");
 }

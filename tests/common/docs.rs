@@ -65,6 +65,24 @@ impl Page {
         }
     }
 
+    /// The page without the section whose heading line starts with
+    /// `heading` (that section as [`Page::section`] reads it).
+    pub fn without(&self, heading: &str) -> Page {
+        let cut = self.section(heading).text;
+        let at = self
+            .text
+            .find(cut.trim_end())
+            .unwrap_or_else(|| panic!("`{heading}` is not one piece of {}", self.name));
+        Page {
+            name: format!("{} without {heading}", self.name),
+            text: format!(
+                "{}{}",
+                &self.text[..at],
+                &self.text[at + cut.trim_end().len()..]
+            ),
+        }
+    }
+
     /// Every `$ ` command of the page's console blocks, in order, each with
     /// the lines shown under it. Lines starting with `# ` are the page
     /// talking to the reader, not output.
@@ -152,6 +170,13 @@ mod tests {
         assert_eq!(sample().section("## B").table_rows("--"), [["--x", "X"]]);
         // Every row but the dashes under the header.
         assert_eq!(sample().table_rows("").len(), 2);
+    }
+
+    #[test]
+    fn a_page_without_a_section_keeps_everything_else() {
+        let rest = sample().without("### A.1");
+        assert_eq!(rest.commands(), ["one", "two"]);
+        assert_eq!(rest.section("## B").table_rows("--"), [["--x", "X"]]);
     }
 
     #[test]

@@ -1,18 +1,22 @@
 //! What the test suites share: a server in process ([`server`]), the
 //! compiled binary as a child process ([`process`]), a Docker engine
-//! ([`docker`], [`compose_project`]), a process's capabilities
-//! ([`capabilities`]), one HTTP client ([`http`]), and the pages people copy
-//! commands from ([`docs`]), run as written ([`recipe`]). Each suite declares `pub mod common;`, so what one suite
+//! ([`docker`], [`compose_project`]) or another of the engines students run
+//! ([`engine`]), a process's capabilities ([`capabilities`]), one HTTP
+//! client ([`http`]), and the pages people copy commands from ([`docs`]),
+//! run as written ([`recipe`]), whose tables are read by [`table`]. Each
+//! suite declares `pub mod common;`, so what one suite
 //! does not use is not reported as dead code.
 
 pub mod capabilities;
 pub mod compose_project;
 pub mod docker;
 pub mod docs;
+pub mod engine;
 pub mod http;
 pub mod process;
 pub mod recipe;
 pub mod server;
+pub mod table;
 
 /// CI is any `CI` value but empty, `0` or `false`: there a test that cannot
 /// run fails instead of skipping.

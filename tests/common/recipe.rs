@@ -8,10 +8,11 @@
 //! fails.
 
 use std::net::TcpListener;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
-use super::docs::{Step, ROOT};
+use super::docs::Step;
+use super::engine::Engine;
 use super::process::run_with_deadline;
 
 /// The pages' ports: 8080 to 8090.
@@ -80,10 +81,11 @@ impl Ports {
     }
 }
 
-/// A shell for a page's commands, with the environment that moves the
-/// compose file's ports along with the rest.
+/// A shell for a page's commands on one engine, with the environment that
+/// moves the compose file's ports along with the rest.
 pub struct Shell {
     pub ports: Ports,
+    pub engine: Engine,
     project: Option<String>,
     names: Vec<String>,
     networks: Vec<String>,
@@ -91,13 +93,21 @@ pub struct Shell {
 }
 
 impl Shell {
+    /// A shell on the host's engine.
     pub fn new(ports: Ports) -> Self {
+        Self::on(Engine::Host, ports)
+    }
+
+    /// A shell on `engine`. The engines of `scripts/engines.sh` have a
+    /// network of their own, where the page's ports are always free.
+    pub fn on(engine: Engine, ports: Ports) -> Self {
         // A moved run also gets a compose project of its own, so it can
         // neither meet nor remove a reader's `docker compose up`.
         let project =
             (!ports.is_as_written()).then(|| format!("numbers-page-{}", std::process::id()));
         Shell {
             ports,
+            engine,
             project,
             names: Vec::new(),
             networks: Vec::new(),
@@ -108,13 +118,10 @@ impl Shell {
     /// Runs one page command (ports already mapped) within `deadline`.
     pub fn run(&mut self, command: &str, deadline: Duration) -> Output {
         self.remember(command);
-        let mut sh = Command::new("sh");
         // Only the ports and project set here: a developer's NUMBERS_*
-        // would change what the page's commands do.
-        super::clean_env(&mut sh);
-        sh.args(["-c", command])
-            .current_dir(ROOT)
-            .env("NUMBERS_PUBLISH", self.ports.map(8080).to_string())
+        // would change what the page's commands do (`shell` cleans them).
+        let mut sh = self.engine.shell(command);
+        sh.env("NUMBERS_PUBLISH", self.ports.map(8080).to_string())
             .env("NUMBERS_WEB_PUBLISH", self.ports.map(8090).to_string())
             .env("NUMBERS_RESTART_PUBLISH", self.ports.map(8081).to_string());
         if let Some(project) = &self.project {
@@ -128,7 +135,7 @@ impl Shell {
     pub fn assert_nothing_left(&mut self) {
         for name in self.names.clone() {
             let output = self.run(
-                &format!("docker ps -a -q --filter name=^{name}$"),
+                &format!("{} ps -a -q --filter 'name=^{name}$'", self.engine.client()),
                 Duration::from_secs(60),
             );
             assert!(
@@ -157,7 +164,10 @@ impl Shell {
                 self.names.push(pair[1].to_string());
             }
         }
-        if let Some(rest) = command.strip_prefix("docker network create ") {
+        if let Some(rest) = command
+            .strip_prefix("docker network create ")
+            .or_else(|| command.strip_prefix("podman network create "))
+        {
             self.networks.push(rest.trim().to_string());
         }
         if command.starts_with("docker compose") {
@@ -168,13 +178,9 @@ impl Shell {
 
 impl Drop for Shell {
     fn drop(&mut self) {
+        let engine = self.engine;
         let quiet = |args: &[&str]| {
-            let _ = Command::new("docker")
-                .args(args)
-                .current_dir(ROOT)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status();
+            let _ = engine.run(args, Duration::from_secs(120));
         };
         for name in &self.names {
             quiet(&["rm", "-f", name]);
@@ -273,7 +279,14 @@ pub fn run_and_compare(shell: &mut Shell, step: &Step) -> Vec<String> {
         // `docker exec` into a service still starting, and `docker inspect`
         // of a lesson still playing out, are looked at again, as a reader
         // looks again.
-        let again = (command.starts_with("docker exec") || command.starts_with("docker inspect"))
+        let again = [
+            "docker exec",
+            "docker inspect",
+            "podman exec",
+            "podman inspect",
+        ]
+        .iter()
+        .any(|start| command.starts_with(start))
             && actual != expected;
         if (!not_up_yet && !again) || started.elapsed() > Duration::from_secs(60) {
             assert_eq!(

@@ -3,15 +3,19 @@
 //! ports moved by one rule (so they never meet a reader's own lab or the
 //! student's page, which may run on the page's ports at the same time).
 
-use crate::common::docker::{engine_or_skip, image};
-use crate::common::docs::{page, Step};
-use crate::common::recipe::{run_steps, Ports, Shell};
+use crate::common::docker::{docker, engine_or_skip, image};
+use crate::common::docs::{page, Page, Step};
+use crate::common::engine::Engine;
+use crate::common::recipe::{run_steps, text, Ports, Shell};
 
-/// The steps of every console block in the sections of `page_name` whose
+/// The teaching page's lesson for the engines that know
+/// `--health-start-interval`: run on Docker 26, not on the host's 20.10.
+const START_INTERVAL: &str = "### Docker Engine 25 and later";
+
+/// The steps of every console block in the sections of `doc` whose
 /// headings start with one of `sections`, leaving out the commands that run
 /// a binary on the host (the cli tests run those).
-fn recipe(page_name: &str, sections: &[&str]) -> Vec<Step> {
-    let doc = page(page_name);
+fn recipe(doc: &Page, sections: &[&str]) -> Vec<Step> {
     sections
         .iter()
         .flat_map(|heading| doc.section(heading).steps())
@@ -25,7 +29,7 @@ fn every_teaching_recipe_runs_as_written_and_removes_what_it_starts() {
         return;
     }
     image("v3");
-    let doc = page("docs/teaching.md");
+    let doc = page("docs/teaching.md").without(START_INTERVAL);
     let headings: Vec<String> = doc
         .text
         .lines()
@@ -33,7 +37,7 @@ fn every_teaching_recipe_runs_as_written_and_removes_what_it_starts() {
         .map(String::from)
         .collect();
     let sections: Vec<&str> = headings.iter().map(String::as_str).collect();
-    let steps = recipe("docs/teaching.md", &sections);
+    let steps = recipe(&doc, &sections);
     assert!(
         steps.len() >= 30,
         "the teaching page shrank to {} steps",
@@ -50,7 +54,7 @@ fn the_reference_runs_the_service_and_numbers_web_from_the_image() {
     }
     image("v3");
     let steps = recipe(
-        "docs/reference.md",
+        &page("docs/reference.md"),
         &["## Try it", "## numbers-web: the book's second service"],
     );
     assert!(
@@ -59,4 +63,63 @@ fn the_reference_runs_the_service_and_numbers_web_from_the_image() {
     );
     let mut shell = Shell::new(Ports::moved());
     run_steps(&mut shell, &steps);
+}
+
+/// The start_period lesson as engines from 25 on give it, on Docker 26,
+/// which builds the image the way the student's page does.
+#[test]
+fn the_start_interval_lesson_runs_as_written_on_docker_26() {
+    let engine = Engine::Docker26;
+    if !engine.available_or_skip("the start interval lesson") {
+        return;
+    }
+    let steps = recipe(&page("docs/teaching.md"), &[START_INTERVAL]);
+    assert!(
+        steps[0].command.contains("--health-start-interval 1s"),
+        "{steps:?}"
+    );
+    {
+        let _serial = engine.build_lock();
+        engine.run_ok_within(
+            &[
+                "build",
+                "-t",
+                "numbers-api:v3",
+                "-f",
+                "./Dockerfile.v3",
+                ".",
+            ],
+            std::time::Duration::from_secs(30 * 60),
+        );
+    }
+    let mut shell = Shell::on(engine, Ports::as_written());
+    run_steps(&mut shell, &steps);
+}
+
+/// What the teaching page says Docker 20.10 answers to the flag it lacks:
+/// its own client's words, and a newer client's.
+#[test]
+fn docker_20_10_refuses_the_start_interval_as_the_teaching_page_says() {
+    if !engine_or_skip("the start interval on 20.10") {
+        return;
+    }
+    let server = docker(&["version", "--format", "{{.Server.Version}}"]);
+    let server = String::from_utf8_lossy(&server.stdout);
+    assert!(server.starts_with("20.10"), "the host's engine is {server}");
+    let doc = page("docs/teaching.md")
+        .section("## Teach start_period")
+        .text;
+    let run = ["run", "--rm", "--health-start-interval", "1s", image("v3")];
+    for (client, said) in [
+        ("/usr/bin/docker", "unknown flag: --health-start-interval"),
+        ("docker", "requires API version 1.44"),
+    ] {
+        let output = crate::common::process::run_with_deadline(
+            std::process::Command::new(client).args(run),
+            std::time::Duration::from_secs(60),
+        );
+        assert!(!output.status.success(), "{client} ran it");
+        assert!(text(&output).contains(said), "{client}: {}", text(&output));
+        assert!(doc.contains(said), "the page no longer says `{said}`");
+    }
 }

@@ -1,0 +1,389 @@
+#!/usr/bin/env bash
+# Two more container engines beside the host's Docker 20.10, for testing the
+# lab where students run it: Docker Engine 26 and Podman 5.4, both Debian
+# trixie's packages, on a Debian bookworm machine.
+#
+# Usage (as root):
+#   bash scripts/engines.sh install        debootstrap trixie and install both (idempotent)
+#   bash scripts/engines.sh start          start both, installing first if needed (idempotent)
+#   bash scripts/engines.sh stop           stop both, remove their namespaces
+#   bash scripts/engines.sh base-images    give both the Dockerfiles' base images, copied
+#                                          from the host's engine (made there by
+#                                          scripts/make-base-images.sh: no registry here)
+#   bash scripts/engines.sh status         one line per engine: its version, or why not
+#   bash scripts/engines.sh exec ENGINE [CMD...]
+#                                          run CMD (default: a shell) where ENGINE's
+#                                          `docker` or `podman` answers, from the
+#                                          caller's directory; ENGINE is docker26 or podman
+#   ENGINES_DIR=/var/lib/numbers-engines   where the trixie root lives
+#   ENGINE_TIMEOUT=60                      seconds to wait for an engine to answer
+#
+# How they live beside the host's engine, and why:
+# - One trixie root (debootstrap --variant=minbase, from debootstrap's own
+#   default mirror), holding docker.io, docker-buildx, docker-compose, podman,
+#   runc, nftables and curl. Trixie's programs need trixie's C library, so
+#   they run inside that root, never on the host.
+# - Each engine gets a mount namespace whose root IS that root (pivot_root),
+#   not a chroot: under a chroot, `docker exec`, and so every HEALTHCHECK
+#   probe, would run in the host's / instead of the container's.
+# - Each engine gets a network namespace of its own, joined to the host by a
+#   veth pair and NAT. Its bridge, its iptables/nftables rules and its
+#   published ports stay inside: it cannot delete the host's docker0 (dockerd
+#   does that to a bridge it believes is its own), the host engine's FORWARD
+#   rules do not drop its traffic, and a page's ports (8080, 8081...) are free
+#   there whatever the host runs. Commands reach those ports from inside,
+#   which is what `exec` gives.
+# - The host's root file system is seen inside at /host (its files, none of
+#   its mounts), so `exec` runs a command from the caller's directory.
+# - Podman needs runc and cgroupfs here (crun refuses this machine's hybrid
+#   cgroups), file-based events (no journald), and ulimits no higher than
+#   the machine's (its processes lack CAP_SYS_RESOURCE). That is Podman's
+#   own configuration, in the root's /etc/containers, never on a command a
+#   page shows.
+set -euo pipefail
+
+ENGINES_DIR="${ENGINES_DIR:-/var/lib/numbers-engines}"
+ROOT="$ENGINES_DIR/trixie"
+RUN=/run/numbers-engines
+LOGS=/var/log/numbers-engines
+ENGINE_TIMEOUT="${ENGINE_TIMEOUT:-60}"
+ENGINES=(docker26 podman)
+# docker-cli is only a recommendation of docker.io; the page's `docker build`
+# uses BuildKit through docker-buildx, as Docker Desktop does.
+PACKAGES=(docker.io docker-cli docker-buildx docker-compose podman runc nftables
+          iptables curl netavark aardvark-dns catatonit ca-certificates)
+INNER_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+log() { printf '[engines] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# --- where each engine lives -------------------------------------------------
+# A /24 of its own per engine for the veth pair: the host is .1, the engine .2.
+subnet() {
+  case "$1" in
+    docker26) echo 10.231.26 ;;
+    podman) echo 10.231.54 ;;
+    *) die "unknown engine '$1' (docker26 or podman)" ;;
+  esac
+}
+netns() { echo "numbers-$1"; }
+veth() { echo "nx-$1"; }
+mntns() { echo "$RUN/$1.mnt"; }
+
+uplink_mtu() {
+  local dev
+  dev="$(ip -o route show default 2>/dev/null | awk '{for(i=1;i<NF;i++) if($i=="dev"){print $(i+1); exit}}')"
+  if [ -n "$dev" ] && [ -r "/sys/class/net/$dev/mtu" ]; then cat "/sys/class/net/$dev/mtu"; else echo 1500; fi
+}
+
+host_bridge_check() {
+  # The trap this layout avoids: another dockerd deleting the host's docker0.
+  if [ -n "${HOST_HAD_DOCKER0:-}" ] && ! ip link show docker0 >/dev/null 2>&1; then
+    die "the host's docker0 is gone after starting $1"
+  fi
+}
+
+# --- install -----------------------------------------------------------------
+missing_packages() {
+  local p
+  for p in "${PACKAGES[@]}"; do
+    chroot "$ROOT" dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+      printf '%s ' "$p"
+  done
+}
+
+install_root() {
+  if [ -x "$ROOT/usr/bin/apt-get" ] && [ -z "$(missing_packages)" ]; then
+    log "trixie root already installed at $ROOT"
+    return
+  fi
+  [ "$(id -u)" -eq 0 ] || die "must run as root"
+  command -v debootstrap >/dev/null || {
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
+  }
+  local t0=$SECONDS
+  if [ ! -x "$ROOT/usr/bin/apt-get" ]; then
+    rm -rf --one-file-system "$ROOT"
+    mkdir -p "$ENGINES_DIR"
+    log "debootstrap trixie (minbase) into $ROOT"
+    # No mirror argument: debootstrap's own default serves.
+    debootstrap --variant=minbase --include=ca-certificates trixie "$ROOT" \
+      >"$ENGINES_DIR/debootstrap.log" 2>&1 \
+      || { tail -n 30 "$ENGINES_DIR/debootstrap.log" >&2; die "debootstrap failed"; }
+  fi
+  # Package scripts must not start daemons in the root: we start them.
+  printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
+  chmod 0755 "$ROOT/usr/sbin/policy-rc.d"
+  cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
+  log "installing ${PACKAGES[*]}"
+  mount -t proc proc "$ROOT/proc"
+  local rc=0
+  {
+    chroot "$ROOT" apt-get update -qq &&
+    chroot "$ROOT" env DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}"
+  } >"$ENGINES_DIR/apt.log" 2>&1 || rc=$?
+  umount "$ROOT/proc"
+  [ "$rc" -eq 0 ] || { tail -n 30 "$ENGINES_DIR/apt.log" >&2; die "installing the packages failed"; }
+  write_podman_config
+  mkdir -p "$ROOT/host"
+  log "installed in $((SECONDS - t0))s"
+}
+
+write_podman_config() {
+  local hard_nofile hard_nproc
+  hard_nofile="$(ulimit -Hn)"
+  hard_nproc="$(ulimit -Hu)"
+  mkdir -p "$ROOT/etc/containers/containers.conf.d"
+  cat >"$ROOT/etc/containers/containers.conf.d/50-numbers-engines.conf" <<EOF
+# This machine, not the lab: see scripts/engines.sh.
+[containers]
+# Podman's default nofile limit (1048576) is above this machine's hard limit,
+# which a process without CAP_SYS_RESOURCE cannot raise.
+default_ulimits = ["nofile=${hard_nofile}:${hard_nofile}", "nproc=${hard_nproc}:${hard_nproc}"]
+
+[engine]
+# crun refuses this machine's hybrid cgroups; runc and cgroupfs work.
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+# No journald here.
+events_logger = "file"
+EOF
+}
+
+# --- start -------------------------------------------------------------------
+setup_netns() {
+  local engine="$1" net ns host_if mtu
+  net="$(subnet "$engine")"
+  ns="$(netns "$engine")"
+  host_if="$(veth "$engine")"
+  mtu="$(uplink_mtu)"
+  if ! ip netns list | grep -qw "^$ns"; then
+    ip netns add "$ns"
+  fi
+  if ! ip link show "$host_if" >/dev/null 2>&1; then
+    ip link add "$host_if" mtu "$mtu" type veth peer name eth0 mtu "$mtu" netns "$ns"
+    ip addr add "$net.1/24" dev "$host_if"
+    ip link set "$host_if" up
+    ip -n "$ns" addr add "$net.2/24" dev eth0
+    ip -n "$ns" link set lo up
+    ip -n "$ns" link set eth0 up
+    ip -n "$ns" route add default via "$net.1"
+  fi
+  sysctl -q -w net.ipv4.ip_forward=1
+  # NAT out of the host, and let the traffic through a FORWARD chain whose
+  # policy the host's dockerd set to DROP. -C first: idempotent.
+  iptables -t nat -C POSTROUTING -s "$net.0/24" ! -o "$host_if" -j MASQUERADE 2>/dev/null ||
+    iptables -t nat -A POSTROUTING -s "$net.0/24" ! -o "$host_if" -j MASQUERADE
+  iptables -C FORWARD -i "$host_if" -j ACCEPT 2>/dev/null ||
+    iptables -I FORWARD 1 -i "$host_if" -j ACCEPT
+  iptables -C FORWARD -o "$host_if" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT 2>/dev/null ||
+    iptables -I FORWARD 1 -o "$host_if" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+  # An engine's own bridge may use 1500 bytes where the uplink carries fewer:
+  # clamp the segment size its connections ask for to the path's, or large
+  # answers (apt's, cargo's) never arrive.
+  iptables -t mangle -C FORWARD -i "$host_if" -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu 2>/dev/null ||
+    iptables -t mangle -A FORWARD -i "$host_if" -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu
+}
+
+# The mount namespace, created once and kept by a bind mount of its nsfs file.
+setup_mntns() {
+  local engine="$1" file
+  file="$(mntns "$engine")"
+  mkdir -p "$RUN"
+  if ! mountpoint -q "$RUN"; then
+    mount --bind "$RUN" "$RUN"
+    mount --make-private "$RUN"
+  fi
+  if mountpoint -q "$file" 2>/dev/null; then
+    return
+  fi
+  touch "$file"
+  # Created from inside the engine's network namespace, so the sysfs mounted
+  # here shows that namespace's interfaces, not the host's.
+  nsenter --net="/run/netns/$(netns "$engine")" \
+    unshare --mount="$file" --propagation private /bin/sh -euc '
+      root="$1"
+      mount --bind "$root" "$root"
+      mount --bind / "$root/host"              # the host files, none of its mounts
+      mount -t proc proc "$root/proc"
+      mount -t sysfs sysfs "$root/sys"
+      mount --rbind /sys/fs/cgroup "$root/sys/fs/cgroup"
+      mount --rbind /dev "$root/dev"
+      mount -t tmpfs -o mode=0755 tmpfs "$root/run"
+      mkdir -p "$root/.old"
+      cd "$root"
+      pivot_root . .old
+      umount -l /.old
+      rmdir /.old
+    ' sh "$ROOT"
+}
+
+# Runs a command inside the engine's namespaces (no directory change).
+inside() {
+  local engine="$1"
+  shift
+  nsenter --mount="$(mntns "$engine")" --net="/run/netns/$(netns "$engine")" \
+    env -i PATH="$INNER_PATH" HOME=/root PODMAN_IGNORE_CGROUPSV1_WARNING=1 "$@"
+}
+
+wait_until() { # $1 = what, rest = command that answers when ready
+  local what="$1" deadline=$((SECONDS + ENGINE_TIMEOUT))
+  shift
+  until "$@" >/dev/null 2>&1; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 1
+  done
+  log "$what answers"
+}
+
+start_docker26() {
+  local mtu log="$LOGS/docker26.log"
+  if inside docker26 docker info >/dev/null 2>&1; then
+    log "docker26 already answers"
+    return
+  fi
+  mtu="$(uplink_mtu)"
+  mkdir -p "$LOGS"
+  # A dockerd that died leaves its pid file, and a new one refuses to start
+  # while the file names a pid.
+  inside docker26 sh -c 'for f in /run/docker.pid /run/docker/containerd/containerd.pid; do
+      [ -f "$f" ] && ! kill -0 "$(cat "$f")" 2>/dev/null && rm -f "$f"; done; true'
+  # A previous run's network database names a bridge that this start would
+  # recreate; start from none (the trap in the other order deletes docker0).
+  rm -f "$ROOT/var/lib/docker/network/files/local-kv.db"
+  log "starting dockerd 26 (log: $log)"
+  nsenter --mount="$(mntns docker26)" --net="/run/netns/$(netns docker26)" \
+    env -i PATH="$INNER_PATH" HOME=/root \
+    setsid dockerd --mtu "$mtu" >>"$log" 2>&1 </dev/null &
+  wait_until "dockerd 26" inside docker26 docker info ||
+    { tail -n 30 "$log" >&2; die "dockerd 26 did not answer within ${ENGINE_TIMEOUT}s"; }
+  host_bridge_check docker26
+}
+
+start_podman() {
+  # Podman has no daemon: it answers once its namespaces exist.
+  inside podman podman info >/dev/null 2>&1 || {
+    inside podman podman info >&2 || true
+    die "podman does not answer"
+  }
+  host_bridge_check podman
+}
+
+cmd_start() {
+  [ "$(id -u)" -eq 0 ] || die "must run as root"
+  HOST_HAD_DOCKER0=""
+  ip link show docker0 >/dev/null 2>&1 && HOST_HAD_DOCKER0=1
+  install_root
+  local engine
+  for engine in "${ENGINES[@]}"; do
+    setup_netns "$engine"
+    setup_mntns "$engine"
+  done
+  start_docker26
+  start_podman
+  cmd_status
+}
+
+# The base images the Dockerfiles start FROM, as the host's engine has them.
+# Podman names an image loaded from `docker save` localhost/NAME; the
+# Dockerfiles' short names resolve to docker.io/library/NAME (the short-name
+# aliases of containers-common), so that is the name it gets.
+cmd_base_images() {
+  local here images image missing
+  here="$(cd "$(dirname "$0")/.." && pwd)"
+  images="$(awk 'toupper($1) == "FROM" && $2 != "scratch" {print $2}' "$here"/Dockerfile* | sort -u)"
+  for image in $images; do
+    docker image inspect "$image" >/dev/null 2>&1 ||
+      die "the host's engine has no $image: run scripts/make-base-images.sh first"
+  done
+  missing=""
+  for image in $images; do
+    inside docker26 docker image inspect "$image" >/dev/null 2>&1 || missing="$missing $image"
+  done
+  if [ -n "$missing" ]; then
+    log "docker26: loading$missing"
+    # shellcheck disable=SC2086
+    docker save $missing | inside docker26 docker load -q >&2
+  fi
+  missing=""
+  for image in $images; do
+    inside podman podman image exists "docker.io/library/$image" || missing="$missing $image"
+  done
+  if [ -n "$missing" ]; then
+    log "podman: loading$missing"
+    # shellcheck disable=SC2086
+    docker save $missing | inside podman podman load -q >&2
+    for image in $missing; do
+      inside podman podman tag "localhost/$image" "docker.io/library/$image"
+      inside podman podman rmi "localhost/$image" >/dev/null
+    done
+  fi
+  log "base images in place: $(echo $images)"
+}
+
+cmd_status() {
+  local engine version
+  for engine in "${ENGINES[@]}"; do
+    if ! mountpoint -q "$(mntns "$engine")" 2>/dev/null; then
+      echo "$engine: not started"
+      continue
+    fi
+    case "$engine" in
+      docker26) version="$(inside docker26 docker version --format 'Docker Engine {{.Server.Version}}' 2>&1 || true)" ;;
+      podman) version="$(inside podman podman version --format 'Podman {{.Client.Version}}' 2>&1 || true)" ;;
+    esac
+    echo "$engine: $version"
+  done
+}
+
+cmd_stop() {
+  local engine pid
+  if mountpoint -q "$(mntns docker26)" 2>/dev/null; then
+    inside docker26 sh -c 'docker ps -aq | xargs -r docker rm -f' >/dev/null 2>&1 || true
+    pid="$(inside docker26 cat /run/docker.pid 2>/dev/null || true)"
+    if [ -n "$pid" ]; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    fi
+  fi
+  if mountpoint -q "$(mntns podman)" 2>/dev/null; then
+    inside podman podman rm -af >/dev/null 2>&1 || true
+  fi
+  for engine in "${ENGINES[@]}"; do
+    umount "$(mntns "$engine")" 2>/dev/null || true
+    rm -f "$(mntns "$engine")"
+    ip link del "$(veth "$engine")" 2>/dev/null || true
+    ip netns del "$(netns "$engine")" 2>/dev/null || true
+  done
+  log "stopped"
+}
+
+cmd_exec() {
+  local engine="${1:-}"
+  [ -n "$engine" ] || die "exec needs an engine: docker26 or podman"
+  subnet "$engine" >/dev/null
+  shift
+  mountpoint -q "$(mntns "$engine")" 2>/dev/null ||
+    die "$engine is not started: run 'bash scripts/engines.sh start' as root"
+  [ "$#" -gt 0 ] || set -- bash
+  local dir
+  dir="$(pwd -P)"
+  # The caller's environment goes along (a test's NUMBERS_PUBLISH, say), with
+  # the root's PATH and HOME: the engine's clients are the root's.
+  nsenter --mount="$(mntns "$engine")" --net="/run/netns/$(netns "$engine")" \
+    env PATH="$INNER_PATH" HOME=/root PODMAN_IGNORE_CGROUPSV1_WARNING=1 \
+    /bin/sh -c 'cd "$0" && exec "$@"' "/host$dir" "$@"
+}
+
+case "${1:-}" in
+  install) install_root ;;
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  base-images) cmd_base_images ;;
+  exec) shift; cmd_exec "$@" ;;
+  -h|--help|"") sed -n '2,19p' "$0" ;;
+  *) die "unknown command '$1' (see --help)" ;;
+esac

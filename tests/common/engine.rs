@@ -1,0 +1,189 @@
+//! The engines the pages are run on: the host's Docker Engine 20.10, and
+//! Docker Engine 26 and Podman 5.4, which `scripts/engines.sh` installs and
+//! starts in network and mount namespaces of their own. A command "on" an
+//! engine runs where that engine's `docker` or `podman` answers and where
+//! `localhost` is the engine's own host, so a page's ports (8080, 8081...)
+//! are the page's own there, whatever the host runs.
+
+use std::process::{Command, Output};
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+use super::docker::ROOT;
+use super::process::run_with_deadline;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Engine {
+    /// The host's engine, Debian bookworm's docker.io (20.10), driven by the
+    /// `docker` client on the PATH.
+    Host,
+    /// Debian trixie's docker.io (26.1), with its own client, Compose and
+    /// buildx.
+    Docker26,
+    /// Debian trixie's podman (5.4), rootful.
+    Podman,
+}
+
+impl Engine {
+    /// The name `scripts/engines.sh exec` knows it by.
+    fn script_name(self) -> Option<&'static str> {
+        match self {
+            Engine::Host => None,
+            Engine::Docker26 => Some("docker26"),
+            Engine::Podman => Some("podman"),
+        }
+    }
+
+    /// The program a page calls for this engine.
+    pub fn client(self) -> &'static str {
+        match self {
+            Engine::Podman => "podman",
+            _ => "docker",
+        }
+    }
+
+    /// `sh -c <line>` on this engine, from the repository's root.
+    pub fn shell(self, line: &str) -> Command {
+        let mut command = match self.script_name() {
+            None => {
+                let mut sh = Command::new("sh");
+                sh.args(["-c", line]);
+                sh
+            }
+            Some(name) => {
+                let mut sh = Command::new("bash");
+                sh.arg(format!("{ROOT}/scripts/engines.sh"))
+                    .args(["exec", name, "sh", "-c", line]);
+                sh
+            }
+        };
+        super::clean_env(&mut command).current_dir(ROOT);
+        command
+    }
+
+    /// `<client> <args>` on this engine, within `deadline`.
+    pub fn run(self, args: &[&str], deadline: Duration) -> Output {
+        let line = std::iter::once(self.client())
+            .chain(args.iter().copied())
+            .map(shell_quote)
+            .collect::<Vec<_>>()
+            .join(" ");
+        run_with_deadline(&mut self.shell(&line), deadline)
+    }
+
+    /// Like [`Engine::run`], which must succeed within two minutes; its
+    /// stdout, trimmed.
+    pub fn run_ok(self, args: &[&str]) -> String {
+        self.run_ok_within(args, Duration::from_secs(120))
+    }
+
+    /// Like [`Engine::run_ok`], within `deadline`.
+    pub fn run_ok_within(self, args: &[&str], deadline: Duration) -> String {
+        let output = self.run(args, deadline);
+        assert!(
+            output.status.success(),
+            "{} {args:?} on {self:?} failed: {}",
+            self.client(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).trim().to_string()
+    }
+
+    /// The engine's version, once per test run, or why it does not answer.
+    fn version(self) -> &'static Result<String, String> {
+        static HOST: OnceLock<Result<String, String>> = OnceLock::new();
+        static DOCKER26: OnceLock<Result<String, String>> = OnceLock::new();
+        static PODMAN: OnceLock<Result<String, String>> = OnceLock::new();
+        let cell = match self {
+            Engine::Host => &HOST,
+            Engine::Docker26 => &DOCKER26,
+            Engine::Podman => &PODMAN,
+        };
+        cell.get_or_init(|| {
+            let args: &[&str] = match self {
+                Engine::Podman => &["version", "--format", "{{.Client.Version}}"],
+                _ => &["version", "--format", "{{.Server.Version}}"],
+            };
+            let output = self.run(args, Duration::from_secs(60));
+            if output.status.success() {
+                Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+            } else {
+                Err(format!(
+                    "{}{}",
+                    String::from_utf8_lossy(&output.stdout),
+                    String::from_utf8_lossy(&output.stderr)
+                )
+                .trim()
+                .to_string())
+            }
+        })
+    }
+
+    /// Whether the engine answers. Without it the test says so and skips,
+    /// except under CI, where a missing engine fails the run.
+    pub fn available_or_skip(self, test: &str) -> bool {
+        match self.version() {
+            Ok(_) => true,
+            Err(reason) if super::is_ci() => panic!(
+                "CI is set but {self:?} does not answer ({reason}); \
+                 `bash scripts/engines.sh start` starts it"
+            ),
+            Err(reason) => {
+                eprintln!("SKIPPED {test}: {self:?} does not answer ({reason})");
+                false
+            }
+        }
+    }
+
+    /// The version of the `docker` client a page's commands run with on
+    /// this engine (it, not the engine, formats `docker ps`), as
+    /// (major, minor).
+    pub fn docker_client_version(self) -> (u32, u32) {
+        let version = self.run_ok(&["version", "--format", "{{.Client.Version}}"]);
+        let mut parts = version.split(|c: char| !c.is_ascii_digit());
+        let mut next = || parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+        (next(), next())
+    }
+
+    /// Builds on one engine are serialised: two at once would compile the
+    /// same stage twice instead of sharing the cache.
+    pub fn build_lock(self) -> std::sync::MutexGuard<'static, ()> {
+        static HOST: Mutex<()> = Mutex::new(());
+        static DOCKER26: Mutex<()> = Mutex::new(());
+        static PODMAN: Mutex<()> = Mutex::new(());
+        let lock = match self {
+            Engine::Host => &HOST,
+            Engine::Docker26 => &DOCKER26,
+            Engine::Podman => &PODMAN,
+        };
+        lock.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A word for `sh -c`: as it is when it is plain, else in single quotes.
+pub fn shell_quote(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_quote;
+
+    #[test]
+    fn words_are_quoted_only_when_the_shell_would_split_or_expand_them() {
+        assert_eq!(shell_quote("ps"), "ps");
+        assert_eq!(shell_quote("id=3f2a"), "id=3f2a");
+        assert_eq!(shell_quote("name=^numbers-v2$"), "'name=^numbers-v2$'");
+        assert_eq!(shell_quote("{{.Status}}"), "'{{.Status}}'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote(""), "''");
+    }
+}

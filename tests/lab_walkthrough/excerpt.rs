@@ -1,0 +1,151 @@
+//! The `State.Health` excerpt the student's page shows after the quick
+//! start, compared with what `docker inspect` shows at that step: the same
+//! status and failing streak, and each log entry the page shows the same as
+//! the engine's, but for what differs on every run (times, curl's speeds).
+
+use crate::common::docs::{page, Page};
+
+/// What the page's excerpt says.
+#[derive(Debug, PartialEq)]
+pub struct Excerpt {
+    pub status: String,
+    pub streak: u64,
+    /// (exit code, output) of each entry shown, in the page's order.
+    pub entries: Vec<(i64, String)>,
+}
+
+/// The first ```json block of the page's quick start.
+pub fn json_block(doc: &Page) -> String {
+    let quick = doc.section("## Quick start");
+    let start = quick.text.find("```json\n").expect("a JSON excerpt") + 8;
+    let len = quick.text[start..]
+        .find("```")
+        .expect("a closed JSON block");
+    quick.text[start..start + len].to_string()
+}
+
+/// Reads the excerpt: it is cut off mid-array, so it is read a key a line.
+pub fn read(block: &str) -> Excerpt {
+    let value = |line: &str, key: &str| -> Option<String> {
+        let rest = line.trim().strip_prefix(&format!("\"{key}\": "))?;
+        Some(rest.strip_suffix(',').unwrap_or(rest).to_string())
+    };
+    let mut excerpt = Excerpt {
+        status: String::new(),
+        streak: 0,
+        entries: Vec::new(),
+    };
+    for line in block.lines() {
+        if let Some(status) = value(line, "Status") {
+            excerpt.status = serde_json::from_str(&status).expect("a JSON string");
+        } else if let Some(streak) = value(line, "FailingStreak") {
+            excerpt.streak = streak.parse().expect("a number");
+        } else if let Some(code) = value(line, "ExitCode") {
+            excerpt
+                .entries
+                .push((code.parse().expect("a number"), String::new()));
+        } else if let Some(output) = value(line, "Output") {
+            let entry = excerpt.entries.last_mut().expect("ExitCode before Output");
+            entry.1 = serde_json::from_str(&output).expect("a JSON string");
+        }
+    }
+    excerpt
+}
+
+/// curl's progress meter with what differs on every run taken out: of its
+/// twelve columns the byte counts stay, the speeds and times go.
+pub fn without_speeds(output: &str) -> String {
+    let row = |segment: &str| {
+        let cells: Vec<&str> = segment.split_whitespace().collect();
+        if cells.len() == 12 && cells[0].parse::<u32>().is_ok() {
+            format!("<meter {}>", cells[..6].join(" "))
+        } else {
+            segment.to_string()
+        }
+    };
+    output
+        .split('\n')
+        .map(|line| line.split('\r').map(row).collect::<Vec<_>>().join("\r"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Fails unless `health` (the engine's `State.Health`) is what the page's
+/// excerpt shows: its status and streak, the passing probes then exactly
+/// `streak` failing ones, the page's passing entry as the last pass and its
+/// failing entry as every failure.
+pub fn assert_shows(health: &serde_json::Value) {
+    let english = json_block(&page("README.md"));
+    assert_eq!(
+        json_block(&page("README.ko.md")),
+        english,
+        "the Korean page shows another excerpt"
+    );
+    let excerpt = read(&english);
+    assert_eq!(health["Status"], excerpt.status.as_str(), "{health}");
+    assert_eq!(health["FailingStreak"], excerpt.streak, "{health}");
+    let log: Vec<(i64, String)> = health["Log"]
+        .as_array()
+        .expect("a log")
+        .iter()
+        .map(|entry| {
+            (
+                entry["ExitCode"].as_i64().expect("an exit code"),
+                without_speeds(entry["Output"].as_str().expect("an output")),
+            )
+        })
+        .collect();
+    let passes = log.iter().take_while(|(code, _)| *code == 0).count();
+    let failures = &log[passes..];
+    assert_eq!(failures.len() as u64, excerpt.streak, "{health}");
+    for (code, output) in &excerpt.entries {
+        let shown = (*code, without_speeds(output));
+        if *code == 0 {
+            assert_eq!(Some(&shown), log[..passes].last(), "{health}");
+        } else {
+            for failure in failures {
+                assert_eq!(&shown, failure, "{health}");
+            }
+        }
+    }
+    assert!(
+        excerpt.entries.iter().any(|(code, _)| *code == 0)
+            && excerpt.entries.iter().any(|(code, _)| *code != 0),
+        "the excerpt shows a passing and a failing probe"
+    );
+}
+
+#[test]
+fn the_excerpt_is_read_a_key_a_line_and_the_meter_keeps_its_byte_counts() {
+    let excerpt = read(
+        "\"Health\": {\n    \"Status\": \"unhealthy\",\n    \"FailingStreak\": 3,\n    \"Log\": [\n        {\n            \"ExitCode\": 22,\n            \"Output\": \"a\\nb\"\n        },\n",
+    );
+    assert_eq!(
+        excerpt,
+        Excerpt {
+            status: "unhealthy".into(),
+            streak: 3,
+            entries: vec![(22, "a\nb".into())],
+        }
+    );
+    let meter = "\r  0   171    0     0    0     0      0      0 --:--:-- --:--:-- --:--:--     0\ncurl: (22) x";
+    assert_eq!(
+        without_speeds(meter),
+        "\r<meter 0 171 0 0 0 0>\ncurl: (22) x"
+    );
+    let fast = "\r100     2  100     2    0     0   3034      0 --:--:-- --:--:-- --:--:--  2000";
+    let slow = "\r100     2  100     2    0     0    812      0 --:--:-- --:--:-- --:--:--   500";
+    assert_eq!(without_speeds(fast), without_speeds(slow));
+    assert_ne!(without_speeds(meter), without_speeds(fast));
+}
+
+#[test]
+fn the_student_page_shows_a_passing_and_a_failing_probe() {
+    let excerpt = read(&json_block(&page("README.md")));
+    assert_eq!(excerpt.status, "unhealthy");
+    assert_eq!(excerpt.entries.len(), 2, "{excerpt:?}");
+    assert_eq!(excerpt.entries[0].0, 0);
+    assert!(excerpt.entries[1]
+        .1
+        .ends_with("curl: (22) The requested URL returned error: 500\n"));
+}

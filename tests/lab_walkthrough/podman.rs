@@ -1,0 +1,147 @@
+//! Every `$ podman` command of the pages, run as written, in order, on
+//! Podman 5.4: the student's page's Podman section, then the Podman page.
+//! Podman has no systemd timer here, so the probes are the pages' own
+//! `podman healthcheck run`s, each compared with what the page shows.
+
+use std::time::{Duration, Instant};
+
+use crate::common::docs::{page, Step};
+use crate::common::engine::Engine;
+use crate::common::recipe::{run_and_compare, run_ok, text, Ports, Shell};
+use crate::common::table::wait_for_row;
+
+/// The pages, and the sections of each, that hold Podman commands.
+const PAGES: [(&str, Option<&str>); 2] = [
+    ("README.md", Some("## On Podman")),
+    ("docs/podman.md", None),
+];
+
+fn steps_of(name: &str, section: Option<&str>) -> Vec<Step> {
+    let doc = page(name);
+    match section {
+        Some(heading) => doc.section(heading).steps(),
+        None => doc.steps(),
+    }
+}
+
+/// The container a `podman healthcheck run NAME` probes, wherever it is in
+/// the line (a loop runs it too).
+fn probed(command: &str) -> Option<&str> {
+    let rest = &command[command.find("podman healthcheck run ")? + 23..];
+    rest.split(|c: char| c.is_whitespace() || c == ';').next()
+}
+
+/// Waits until the container's service says it listens: a probe sent
+/// before that would fail where the page's passes. A reader is never that
+/// quick; a test can be.
+fn wait_until_listening(shell: &mut Shell, name: &str) {
+    let started = Instant::now();
+    loop {
+        let output = shell.run(&format!("podman logs {name}"), Duration::from_secs(60));
+        if text(&output).contains(" listening on ") {
+            return;
+        }
+        // It starts in milliseconds; 30 s is far beyond a loaded machine.
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{name} never said it listens:\n{}",
+            text(&output)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn run(shell: &mut Shell, steps: &[Step]) {
+    for step in steps {
+        let command = step.command.as_str();
+        if command.starts_with("podman build") {
+            let output = run_ok(shell, step, Duration::from_secs(30 * 60));
+            // Without --format docker the health check would be gone.
+            assert!(
+                !text(&output).contains("HEALTHCHECK is not supported"),
+                "`{command}` dropped the health check:\n{}",
+                text(&output)
+            );
+        } else if command == "podman ps" {
+            // Podman prints no IPv6 side: the page's row is what it prints.
+            wait_for_row(shell, step, "NAMES", true, Duration::from_secs(60));
+        } else if let Some(name) = probed(command) {
+            wait_until_listening(shell, name);
+            // A probe changes the state: run once, never again.
+            let output = shell.run(command, Duration::from_secs(120));
+            let actual: Vec<String> = text(&output).lines().map(String::from).collect();
+            assert_eq!(actual, step.expected, "output of `{command}`");
+        } else if step.expected.is_empty() {
+            run_ok(shell, step, Duration::from_secs(5 * 60));
+        } else {
+            run_and_compare(shell, step);
+        }
+    }
+    shell.assert_nothing_left();
+}
+
+#[test]
+fn the_pages_podman_commands_run_as_written_on_podman() {
+    if !Engine::Podman.available_or_skip("the pages' Podman commands") {
+        return;
+    }
+    // One shell after the other: both use the page's ports and names.
+    for (name, section) in PAGES {
+        let steps = steps_of(name, section);
+        assert!(
+            steps
+                .iter()
+                .filter(|s| s.command.starts_with("podman "))
+                .count()
+                >= 6,
+            "{name} lost its Podman commands"
+        );
+        let mut shell = Shell::on(Engine::Podman, Ports::as_written());
+        run(&mut shell, &steps);
+    }
+}
+
+/// A `$ podman` line anywhere else would be a command no test runs.
+#[test]
+fn every_podman_command_of_the_pages_is_in_a_section_the_test_runs() {
+    let run: Vec<String> = PAGES
+        .iter()
+        .flat_map(|(name, section)| match section {
+            Some(heading) => page(name).section(heading).commands(),
+            None => page(name).commands(),
+        })
+        .collect();
+    let mut pages = vec!["README.md".to_string(), "README.ko.md".to_string()];
+    for entry in std::fs::read_dir(format!("{}/docs", crate::common::docs::ROOT)).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            pages.push(format!(
+                "docs/{}",
+                path.file_name().unwrap().to_string_lossy()
+            ));
+        }
+    }
+    for name in pages {
+        for command in page(&name).commands() {
+            if command.contains("podman ") {
+                assert!(
+                    run.contains(&command),
+                    "{name}: `{command}` is not run by the Podman test"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_probe_is_found_in_a_loop_as_on_its_own() {
+    assert_eq!(
+        probed("podman healthcheck run numbers-v2"),
+        Some("numbers-v2")
+    );
+    assert_eq!(
+        probed("for probe in 1 2 3; do podman healthcheck run numbers-v2; done"),
+        Some("numbers-v2")
+    );
+    assert_eq!(probed("podman ps"), None);
+}

@@ -1,0 +1,169 @@
+//! README.md, the student's page, as written: the quick start and the lab,
+//! on Docker 20.10 and Docker 26. The Korean page must hold the same
+//! commands in the same order.
+
+use std::time::{Duration, Instant};
+
+use crate::common::docker::engine_or_skip;
+use crate::common::docs::{page, Page};
+use crate::common::engine::Engine;
+use crate::common::recipe::{run_and_compare, run_ok, Ports, Shell};
+use crate::common::table::wait_for_row;
+
+/// The sections a student follows, in order: the quick start and the lab.
+fn student_path() -> Page {
+    let readme = page("README.md");
+    let quick = readme.section("## Quick start");
+    let lab = readme.section("## The lab, step by step");
+    Page {
+        name: "README.md".into(),
+        text: format!("{}{}", quick.text, lab.text),
+    }
+}
+
+#[test]
+fn the_student_page_runs_as_written_in_order() {
+    if !engine_or_skip("the student's page") {
+        return;
+    }
+    walk(Shell::new(Ports::for_this_run()));
+}
+
+/// The same page on Docker Engine 26 (every engine from 25 on probes
+/// differently during a start period; this page sets none), with its own
+/// client, Compose and buildx, always on the page's own ports.
+#[test]
+fn the_student_page_runs_as_written_on_docker_26() {
+    if !Engine::Docker26.available_or_skip("the student's page on Docker 26") {
+        return;
+    }
+    walk(Shell::on(Engine::Docker26, Ports::as_written()));
+}
+
+fn walk(mut shell: Shell) {
+    let path = student_path();
+    let steps = path.steps();
+    assert!(
+        steps.len() >= 25,
+        "the page shrank to {} steps",
+        steps.len()
+    );
+    // Docker Desktop ships a client and Compose of one generation.
+    let new_style = shell.engine.docker_client_version() >= (27, 0);
+    let mut last_failure: Option<Instant> = None;
+
+    for step in &steps {
+        let command = step.command.as_str();
+        if command.starts_with("docker build") {
+            run_ok(&mut shell, step, Duration::from_secs(30 * 60));
+        } else if command.starts_with("docker compose up") || command == "docker compose down" {
+            run_ok(&mut shell, step, Duration::from_secs(5 * 60));
+        } else if command == "docker ps" {
+            let unhealthy = step.expected[1].contains("(unhealthy)");
+            // The first probe comes 30 s after the start, the third failure
+            // 90 s after the break: 180 s is twice the worst of both.
+            wait_for_row(
+                &mut shell,
+                step,
+                "NAMES",
+                new_style,
+                Duration::from_secs(180),
+            );
+            if unhealthy {
+                let after = last_failure.expect("a failure before").elapsed();
+                println!("(unhealthy) {after:?} after the failing call, with 30 s probes");
+                // Three probes 30 s apart: never before the second interval.
+                assert!(after >= Duration::from_secs(55), "too soon: {after:?}");
+            }
+        } else if command.starts_with("docker compose ps") {
+            // interval x retries = 10 s after the break; twice the worst seen.
+            let took = wait_for_row(
+                &mut shell,
+                step,
+                "SERVICE",
+                new_style,
+                Duration::from_secs(40),
+            );
+            println!("`{command}` showed the page's state after {took:?}");
+        } else if command.starts_with("docker inspect") {
+            let output = run_ok(&mut shell, step, Duration::from_secs(60));
+            let all: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+            super::excerpt::assert_shows(&all[0]["State"]["Health"]);
+        } else {
+            let actual = run_and_compare(&mut shell, step);
+            if actual.first().is_some_and(|l| l.contains("\"status\":500")) {
+                last_failure = Some(Instant::now());
+            }
+        }
+    }
+
+    // The page promises that nothing of the lab is left running.
+    shell.assert_nothing_left();
+}
+
+#[test]
+fn every_container_the_student_page_starts_is_named_and_removed() {
+    let commands = student_path().commands();
+    let mut running: Vec<String> = Vec::new();
+    let mut compose_up = false;
+    for command in &commands {
+        let words: Vec<&str> = command.split_whitespace().collect();
+        if command.starts_with("docker run") {
+            let at = words.iter().position(|w| *w == "--name");
+            let name = at
+                .map(|at| words[at + 1].to_string())
+                .unwrap_or_else(|| panic!("`{command}` starts a container without a name"));
+            running.push(name);
+        }
+        if command.starts_with("docker rm -f ") {
+            for name in &words[3..] {
+                let before = running.len();
+                running.retain(|n| n != name);
+                assert!(
+                    running.len() < before,
+                    "`{command}` removes {name}, which is not running"
+                );
+            }
+        }
+        compose_up |= command.starts_with("docker compose up");
+        if command == "docker compose down" {
+            compose_up = false;
+        }
+    }
+    assert!(running.is_empty(), "the page leaves {running:?} running");
+    assert!(!compose_up, "the page leaves the compose project up");
+}
+
+#[test]
+fn the_korean_page_holds_the_same_commands_in_the_same_order() {
+    let english = page("README.md").commands();
+    let korean = page("README.ko.md").commands();
+    assert!(english.len() >= 25, "the page shrank to {}", english.len());
+    assert_eq!(
+        korean, english,
+        "README.ko.md and README.md differ in their commands"
+    );
+}
+
+#[test]
+fn the_page_ports_move_by_one_rule() {
+    let ports = Ports::moved();
+    let p = ports.map(8080);
+    assert_eq!(ports.map(8081), p + 1);
+    assert_eq!(ports.map(8090), p + 10);
+    assert_eq!(
+        ports.apply("docker run -d --name numbers-v2 -p 8081:80 numbers-api:v2"),
+        format!(
+            "docker run -d --name numbers-v2 -p {}:80 numbers-api:v2",
+            p + 1
+        )
+    );
+    assert_eq!(
+        ports.apply("curl http://localhost:8080/rng"),
+        format!("curl http://localhost:{p}/rng")
+    );
+    assert_eq!(
+        Ports::as_written().apply("curl http://localhost:8080/rng"),
+        "curl http://localhost:8080/rng"
+    );
+}
