@@ -123,7 +123,9 @@ fn every_podman_command_of_the_pages_is_in_a_section_the_test_runs() {
     }
     for name in pages {
         for command in page(&name).commands() {
-            if command.contains("podman ") {
+            // A command of Podman's own, or a loop around one; not a
+            // maintainer's `sudo bash scripts/engines.sh exec podman`.
+            if command.starts_with("podman ") || command.contains("do podman ") {
                 assert!(
                     run.contains(&command),
                     "{name}: `{command}` is not run by the Podman test"
