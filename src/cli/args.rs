@@ -201,8 +201,8 @@ pub struct WatchArgs {
     pub start_period: Duration,
 
     /// Time between probes during the start period (HEALTHCHECK
-    /// --start-interval, Docker 25 and newer); 0 means the default of Docker
-    /// 27 and newer, 5s (Docker 25 and 26 use --interval instead)
+    /// --start-interval, Docker 25 and newer); 0 means Docker's default, 5s
+    /// (Docker 27's and newer; Docker 25 and 26 use --interval instead)
     #[arg(long, env = "NUMBERS_WATCH_START_INTERVAL", default_value = "5s", value_name = "DURATION", value_parser = parse_health_duration)]
     pub start_interval: Duration,
 

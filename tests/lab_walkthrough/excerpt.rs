@@ -14,14 +14,11 @@ pub struct Excerpt {
     pub entries: Vec<(i64, String)>,
 }
 
-/// The first ```json block of the page's quick start.
+/// The page's first ```json block: the excerpt under the quick start.
 pub fn json_block(doc: &Page) -> String {
-    let quick = doc.section("## Quick start");
-    let start = quick.text.find("```json\n").expect("a JSON excerpt") + 8;
-    let len = quick.text[start..]
-        .find("```")
-        .expect("a closed JSON block");
-    quick.text[start..start + len].to_string()
+    let start = doc.text.find("```json\n").expect("a JSON excerpt") + 8;
+    let len = doc.text[start..].find("```").expect("a closed JSON block");
+    doc.text[start..start + len].to_string()
 }
 
 /// Reads the excerpt: it is cut off mid-array, so it is read a key a line.
@@ -70,18 +67,24 @@ pub fn without_speeds(output: &str) -> String {
         .join("\n")
 }
 
-/// Fails unless `health` (the engine's `State.Health`) is what the page's
-/// excerpt shows: its status and streak, the passing probes then exactly
-/// `streak` failing ones, the page's passing entry as the last pass and its
-/// failing entry as every failure.
-pub fn assert_shows(health: &serde_json::Value) {
+/// The Korean page shows the English page's excerpt, as it shows its
+/// commands.
+pub fn assert_both_pages_show_one_excerpt() -> Excerpt {
     let english = json_block(&page("README.md"));
     assert_eq!(
         json_block(&page("README.ko.md")),
         english,
         "the Korean page shows another excerpt"
     );
-    let excerpt = read(&english);
+    read(&english)
+}
+
+/// Fails unless `health` (the engine's `State.Health`) is what the page's
+/// excerpt shows: its status and streak, the passing probes then exactly
+/// `streak` failing ones, the page's passing entry as the last pass and its
+/// failing entry as every failure.
+pub fn assert_shows(health: &serde_json::Value) {
+    let excerpt = assert_both_pages_show_one_excerpt();
     assert_eq!(health["Status"], excerpt.status.as_str(), "{health}");
     assert_eq!(health["FailingStreak"], excerpt.streak, "{health}");
     let log: Vec<(i64, String)> = health["Log"]
@@ -140,8 +143,8 @@ fn the_excerpt_is_read_a_key_a_line_and_the_meter_keeps_its_byte_counts() {
 }
 
 #[test]
-fn the_student_page_shows_a_passing_and_a_failing_probe() {
-    let excerpt = read(&json_block(&page("README.md")));
+fn the_student_page_shows_a_passing_and_a_failing_probe_in_both_languages() {
+    let excerpt = assert_both_pages_show_one_excerpt();
     assert_eq!(excerpt.status, "unhealthy");
     assert_eq!(excerpt.entries.len(), 2, "{excerpt:?}");
     assert_eq!(excerpt.entries[0].0, 0);
