@@ -5,9 +5,11 @@
 //! lives here so the tests can drive the same code. One binary, three
 //! programs: the API ([`server`]), the tools that run in or beside its
 //! container ([`tools`]: `healthcheck` and `watch`) and the book's web app
-//! ([`web`]). `docs/architecture.md` draws how they fit together.
+//! ([`web`]). Called as `dotnet`, it answers the book's own command lines
+//! ([`compat`]). `docs/architecture.md` draws how they fit together.
 
 pub mod cli;
+pub mod compat;
 pub mod server;
 pub mod tools;
 pub mod util;

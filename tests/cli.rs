@@ -4,6 +4,8 @@ pub mod common;
 
 mod cli {
     mod config;
+    mod dotnet;
+    mod dotnet_httpcheck;
     mod healthcheck;
     mod lifecycle;
     mod privileged_port;
@@ -11,4 +13,5 @@ mod cli {
     mod shutdown;
     mod watch;
     mod web;
+    mod web_rng_api_url;
 }

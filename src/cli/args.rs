@@ -21,6 +21,10 @@ use crate::web::check::ApiCheck;
 /// The fail-after of the lab: three good calls, then failure.
 pub const DEFAULT_FAIL_AFTER: u64 = 3;
 
+/// The id of `--api-url`, by which the settings ask where its value came
+/// from: the book's `RngApi__Url` counts only when it is absent.
+pub const API_URL_ID: &str = "api_url";
+
 /// The id of `--fail-after`, by which the settings ask where its value came
 /// from: the `FailAfterCallCount` alias counts only when it is absent.
 pub const FAIL_AFTER_ID: &str = "fail_after";
@@ -225,9 +229,12 @@ pub struct WatchArgs {
 
 #[derive(Debug, Args)]
 pub struct WebArgs {
-    /// URL of the API's /rng, called each time the page's button is pressed
+    /// URL of the API's /rng, called each time the page's button is pressed.
+    /// When neither this flag nor NUMBERS_WEB_API_URL is set, the book's
+    /// RngApi__Url is read, then RngApi:Url
     #[arg(
         long,
+        id = API_URL_ID,
         env = "NUMBERS_WEB_API_URL",
         default_value = "http://127.0.0.1:8080/rng",
         value_name = "URL",

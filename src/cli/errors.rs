@@ -53,7 +53,7 @@ pub(super) fn describe(err: clap::Error) -> ConfigError {
 
 /// The value with control characters escaped (`\n`, `\u{1b}`), so that a
 /// stray newline in a variable cannot break the message over two lines.
-fn printable(value: &str) -> String {
+pub(super) fn printable(value: &str) -> String {
     value
         .chars()
         .map(|c| {

@@ -1,9 +1,15 @@
 //! The command line: what clap parses ([`args`]), the settings the program
 //! runs with ([`settings`]), the one-line error messages ([`errors`]), and
-//! [`run`], which parses them and then serves or probes.
+//! [`run`], which parses them and then serves or probes. Called by a
+//! foreign program's name (`dotnet`), the binary first translates that
+//! program's command line into ours ([`crate::compat`]).
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 
+use clap::{CommandFactory, FromArgMatches};
+
+use crate::compat::{self, httpcheck, Applet};
 use crate::server::{shutdown, Application};
 use crate::tools::{healthcheck, watch};
 use crate::util::{duration, telemetry};
@@ -23,7 +29,50 @@ pub use settings::{
 
 /// Runs the program with the process's arguments and environment.
 pub fn run() -> ExitCode {
-    match parse(std::env::args_os()) {
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    match compat::applet(&argv) {
+        None => run_ours(argv),
+        Some(Ok(Applet::Ours(ours))) => run_ours(ours),
+        Some(Ok(Applet::HttpCheck(args))) => http_check(&args),
+        Some(Err(line)) => {
+            eprintln!("{line}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `dotnet Utilities.HttpCheck.dll`: its default URL is on the port the
+/// server listens on, as `healthcheck`'s is.
+fn http_check(args: &httpcheck::Args) -> ExitCode {
+    match listen_address() {
+        Ok(listen) => ExitCode::from(httpcheck::run(args, listen.port(), &mut std::io::stdout())),
+        Err(ConfigError::Invalid(message)) => {
+            eprintln!("numbers-api: {message}");
+            ExitCode::FAILURE
+        }
+        Err(ConfigError::Display(message)) => {
+            let _ = message.print();
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// The address the server listens on (`NUMBERS_LISTEN`, or its default):
+/// where a probe in the same container finds it. A bad value is refused, as
+/// it would be by the server.
+fn listen_address() -> Result<std::net::SocketAddr, ConfigError> {
+    let matches = Cli::command()
+        .try_get_matches_from(["numbers-api"])
+        .map_err(errors::describe)?;
+    Ok(Cli::from_arg_matches(&matches)
+        .map_err(errors::describe)?
+        .serve
+        .listen)
+}
+
+/// Runs our own command line: serves or probes.
+fn run_ours(argv: Vec<OsString>) -> ExitCode {
+    match parse(argv) {
         Ok(Invocation::Serve(settings)) => serve(&settings),
         Ok(Invocation::Healthcheck(settings)) => {
             let report = healthcheck::probe(&settings);

@@ -8,10 +8,12 @@ use std::num::NonZeroUsize;
 use std::time::Duration;
 
 use clap::parser::ValueSource;
-use clap::{CommandFactory, FromArgMatches};
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
-use super::args::{Cli, Command, FAIL_AFTER_ID};
-use super::errors::{describe, ConfigError};
+use super::args::{Cli, Command, API_URL_ID, FAIL_AFTER_ID};
+use super::errors::{describe, printable, ConfigError};
+use super::parsers::parse_url;
+use crate::compat::dotnet;
 use crate::server::mode::HealthMode;
 use crate::tools::engine::{Rules, Status};
 
@@ -127,13 +129,16 @@ where
             until: args.until,
             probes: args.probes,
         }),
-        Some(Command::Web(args)) => Invocation::Web(WebSettings {
-            listen: serve.listen,
-            check_api: args.check_api.and_then(|check| check.url(&args.api_url)),
-            api_url: args.api_url,
-            api_timeout: args.api_timeout,
-            workers: default_workers(),
-        }),
+        Some(Command::Web(args)) => {
+            let api_url = web_api_url(&matches, args.api_url)?;
+            Invocation::Web(WebSettings {
+                listen: serve.listen,
+                check_api: args.check_api.and_then(|check| check.url(&api_url)),
+                api_url,
+                api_timeout: args.api_timeout,
+                workers: default_workers(),
+            })
+        }
         None => {
             // The alias only counts when the project's own setting is absent.
             let fail_after = match matches.value_source(FAIL_AFTER_ID) {
@@ -155,6 +160,28 @@ where
                 control: serve.control,
             })
         }
+    })
+}
+
+/// numbers-web's API URL: ours (`--api-url`, then `NUMBERS_WEB_API_URL`),
+/// else the book's (`RngApi__Url`, then `RngApi:Url`), else the default.
+fn web_api_url(matches: &ArgMatches, ours: String) -> Result<String, ConfigError> {
+    let source = matches
+        .subcommand_matches("web")
+        .and_then(|web| web.value_source(API_URL_ID));
+    let book = match source {
+        Some(ValueSource::DefaultValue) | None => dotnet::rng_api_url(),
+        Some(_) => None,
+    };
+    let Some(found) = book else {
+        return Ok(ours);
+    };
+    parse_url(&found.value).map_err(|reason| {
+        let value = printable(&found.value);
+        ConfigError::Invalid(format!(
+            "invalid value '{value}' for {}: {reason}",
+            found.variable
+        ))
     })
 }
 

@@ -27,6 +27,15 @@ pub const HEALTHCHECK_PRODUCT: &str = "numbers-api-healthcheck/";
 pub const HEALTHCHECK_USER_AGENT: &str =
     concat!("numbers-api-healthcheck/", env!("CARGO_PKG_VERSION"));
 
+/// Sent by `dotnet Utilities.HttpCheck.dll`: the same product as
+/// `healthcheck`'s, so the service counts the book's check as ours (the
+/// book's own tool sent no User-Agent).
+pub const HTTPCHECK_USER_AGENT: &str = concat!(
+    "numbers-api-healthcheck/",
+    env!("CARGO_PKG_VERSION"),
+    " (Utilities.HttpCheck)"
+);
+
 /// Sent with numbers-web's calls of the API.
 pub const WEB_USER_AGENT: &str = concat!("numbers-web/", env!("CARGO_PKG_VERSION"));
 
@@ -51,5 +60,6 @@ mod tests {
     #[test]
     fn the_healthcheck_user_agent_starts_with_its_product() {
         assert!(HEALTHCHECK_USER_AGENT.starts_with(HEALTHCHECK_PRODUCT));
+        assert!(HTTPCHECK_USER_AGENT.starts_with(HEALTHCHECK_PRODUCT));
     }
 }

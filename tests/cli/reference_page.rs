@@ -5,7 +5,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::common::docs::page;
-use crate::common::process::{numbers_api, run_with_deadline, Server};
+use crate::common::process::{dotnet, nothing_listening, numbers_api, run_with_deadline, Server};
 use crate::common::recipe::normalise;
 
 /// (flag, variable, default) for every option `--help` lists.
@@ -105,6 +105,60 @@ fn the_reference_curl_transcript_is_what_the_server_prints() {
     assert!(steps >= 7, "the transcript shrank to {steps} steps");
 }
 
+#[test]
+fn the_reference_dotnet_transcript_is_what_the_check_prints() {
+    let section = page("docs/reference.md").section("## `dotnet`");
+    let api = Server::start(numbers_api());
+    let refused = nothing_listening("");
+    // The page's ports, and the ones this test was given.
+    let ports = [
+        (
+            "localhost:8080",
+            format!("localhost:{}", api.address.port()),
+        ),
+        (
+            "localhost:8081",
+            refused.replace("http://127.0.0.1", "localhost"),
+        ),
+    ];
+    let steps = section.steps();
+    assert!(steps[0].command.starts_with("ln -s "), "{:?}", steps[0]);
+
+    for step in &steps[1..] {
+        let command = &step.command;
+        let args = command
+            .strip_prefix("./dotnet ")
+            .unwrap_or_else(|| panic!("only ./dotnet here: {command}"));
+        let args: Vec<String> = args
+            .split_whitespace()
+            .map(|a| {
+                ports
+                    .iter()
+                    .fold(a.to_string(), |a, (page, ours)| a.replace(page, ours))
+            })
+            .collect();
+
+        let output = run_with_deadline(dotnet().args(&args), Duration::from_secs(10));
+
+        let printed = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|line| {
+                ports
+                    .iter()
+                    .fold(line.to_string(), |l, (page, ours)| l.replace(ours, page))
+            })
+            .map(|line| normalise(&line))
+            .collect::<Vec<_>>();
+        let expected: Vec<String> = step.expected.iter().map(|l| normalise(l)).collect();
+        assert_eq!(printed, expected, "output of `{command}`");
+    }
+    assert!(
+        steps.len() >= 7,
+        "the transcript shrank to {} steps",
+        steps.len()
+    );
+}
+
 /// The paths `--control false` turns off; every one is refused in
 /// tests/api/control.rs.
 const CONTROLLED: [&str; 3] = ["/reset", "/page/reset", "/control/health"];
@@ -134,5 +188,35 @@ fn help_and_the_reference_say_what_control_false_turns_off() {
         for kept in ["/rng", "/metrics"] {
             assert!(text.contains(kept), "{kept} not said to stay in: {text}");
         }
+    }
+}
+
+#[test]
+fn help_and_the_reference_give_the_api_urls_order_of_precedence() {
+    let output = run_with_deadline(
+        numbers_api().args(["web", "--help"]),
+        Duration::from_secs(10),
+    );
+    let help = String::from_utf8_lossy(&output.stdout).to_string();
+    let from_help = help
+        .lines()
+        .map(str::trim)
+        .find(|line| line.starts_with("--api-url "))
+        .expect("--help lists --api-url");
+    let row = page("docs/reference.md")
+        .section("## Settings")
+        .table_rows("--")
+        .into_iter()
+        .find(|cells| cells[0] == "--api-url")
+        .expect("the reference lists --api-url");
+
+    for text in [from_help, row[3].as_str()] {
+        let at = |name: &str| {
+            text.find(name)
+                .unwrap_or_else(|| panic!("{name} not named in: {text}"))
+        };
+        // Our flag and variable first, then the book's two spellings.
+        assert!(at("NUMBERS_WEB_API_URL") < at("RngApi__Url"), "{text}");
+        assert!(at("RngApi__Url") < at("RngApi:Url"), "{text}");
     }
 }

@@ -5,24 +5,6 @@ use std::time::Duration;
 
 use crate::common::process::{nothing_listening, numbers_api, run_with_deadline, Server};
 
-/// POST / on numbers-web: the line the page shows after the button.
-fn press_the_button(web: &Server) -> String {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(10)))
-        .proxy(None)
-        .build()
-        .into();
-    let mut response = agent.post(&web.url("/")).send_empty().expect("an answer");
-    let page = response.body_mut().read_to_string().expect("a page");
-    ["Here it is: ", "RNG service unavailable!"]
-        .iter()
-        .find_map(|start| {
-            let at = page.find(start)?;
-            Some(page[at..page[at..].find('<')? + at].to_string())
-        })
-        .unwrap_or_else(|| panic!("no result line in {page}"))
-}
-
 #[test]
 fn web_shows_the_apis_numbers_then_says_it_is_unavailable() {
     let mut api_command = numbers_api();
@@ -32,7 +14,7 @@ fn web_shows_the_apis_numbers_then_says_it_is_unavailable() {
     web_command.args(["web", "--api-url", &api.url("/rng")]);
     let web = Server::start(web_command);
 
-    let lines: Vec<String> = (0..3).map(|_| press_the_button(&web)).collect();
+    let lines: Vec<String> = (0..3).map(|_| web.press_the_button()).collect();
 
     assert!(lines[0].starts_with("Here it is: "), "{lines:?}");
     assert!(lines[1].starts_with("Here it is: "), "{lines:?}");
@@ -63,7 +45,7 @@ fn web_gives_up_on_a_silent_api_after_its_api_timeout() {
     let mut slowest = Duration::ZERO;
     for _ in 0..3 {
         let started = std::time::Instant::now();
-        let line = press_the_button(&web);
+        let line = web.press_the_button();
         let took = started.elapsed();
 
         assert_eq!(line, "RNG service unavailable!");
@@ -182,7 +164,7 @@ fn check_api_against_a_healthy_api_serves_and_spends_no_call() {
         "{:?}",
         web.logs()
     );
-    assert!(press_the_button(&web).starts_with("Here it is: "));
+    assert!(web.press_the_button().starts_with("Here it is: "));
     assert_eq!(calls(&api), 1);
 }
 

@@ -25,9 +25,15 @@ pub fn is_ci() -> bool {
 }
 
 /// Variables outside `NUMBERS_*` that change what a spawned program does:
-/// the lab's alias of `--fail-after`, the log filter, and the zone `watch`
-/// stamps its times in.
-const LEAKY: [&str; 3] = ["FailAfterCallCount", "RUST_LOG", "TZ"];
+/// the lab's alias of `--fail-after`, the book's name for numbers-web's API
+/// URL, the log filter, and the zone `watch` stamps its times in.
+const LEAKY: [&str; 5] = [
+    "FailAfterCallCount",
+    "RngApi__Url",
+    "RngApi:Url",
+    "RUST_LOG",
+    "TZ",
+];
 
 /// Removes every `NUMBERS_*` variable of the test's own environment, and
 /// [`LEAKY`]'s, from what `command` will see, so a developer's shell cannot

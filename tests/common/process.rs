@@ -3,18 +3,43 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc::{self, Receiver};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_numbers-api");
+
+/// Where [`dotnet`] keeps its link to [`BIN`].
+const DOTNET_DIR: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/as-dotnet");
 
 /// The binary with a clean environment: no `NUMBERS_*` variable,
 /// `FailAfterCallCount`, `RUST_LOG` or `TZ` of the test's own (see
 /// [`super::clean_env`]).
 pub fn numbers_api() -> Command {
     let mut command = Command::new(BIN);
+    super::clean_env(&mut command);
+    command
+}
+
+/// The binary called by the name `dotnet`, as the book's command lines call
+/// it, with the clean environment of [`numbers_api`]. The name is a link to
+/// [`BIN`] in the tests' own temporary directory.
+pub fn dotnet() -> Command {
+    static LINK: OnceLock<PathBuf> = OnceLock::new();
+    let link = LINK.get_or_init(|| {
+        std::fs::create_dir_all(DOTNET_DIR).expect("the link's directory");
+        let link = Path::new(DOTNET_DIR).join("dotnet");
+        // Another test binary may be making the same link: make ours under
+        // a name of its own, then rename it over, which is atomic.
+        let ours = Path::new(DOTNET_DIR).join(format!("dotnet.{}", std::process::id()));
+        let _ = std::fs::remove_file(&ours);
+        std::os::unix::fs::symlink(BIN, &ours).expect("a link named dotnet");
+        std::fs::rename(&ours, &link).expect("the link in place");
+        link
+    });
+    let mut command = Command::new(link);
     super::clean_env(&mut command);
     command
 }
@@ -112,6 +137,20 @@ impl Server {
         let mut response = agent.get(&self.url(path)).call().expect("an answer");
         let body = response.body_mut().read_to_string().expect("body");
         (response.status().as_u16(), body)
+    }
+
+    /// POST / on numbers-web: the line the page shows after the button.
+    pub fn press_the_button(&self) -> String {
+        let agent = super::http::agent(Some(Duration::from_secs(10)));
+        let mut response = agent.post(&self.url("/")).send_empty().expect("an answer");
+        let page = response.body_mut().read_to_string().expect("a page");
+        ["Here it is: ", "RNG service unavailable!"]
+            .iter()
+            .find_map(|start| {
+                let at = page.find(start)?;
+                Some(page[at..page[at..].find('<')? + at].to_string())
+            })
+            .unwrap_or_else(|| panic!("no result line in {page}"))
     }
 
     /// The process id, to read its memory from /proc.

@@ -1,0 +1,165 @@
+//! .NET configuration keys, read from the environment as the book's apps
+//! read them. A key such as `RngApi:Url` names a setting in .NET's
+//! configuration; an environment variable sets it under either spelling:
+//! `RngApi__Url` (every `__` stands for `:`, the form every shell and
+//! compose file accepts) or `RngApi:Url` itself (Docker's `ENV` and
+//! compose's `environment:` accept the colon too).
+//!
+//! Quirks kept from .NET:
+//! - Keys compare without regard to case: `RNGAPI__URL` sets `RngApi:Url`.
+//! - Only variable names are rewritten, never the key asked for: the key
+//!   `RngApi__Url` matches no variable at all, since every variable's `__`
+//!   has become `:` by the time keys are compared.
+//!
+//! Where .NET leaves it open: when several variables set one key, the last
+//! one .NET happens to enumerate wins, in an order it does not define. Here
+//! the `__` spelling wins over the colon, an exact spelling over another
+//! case, and otherwise the name that sorts first.
+//!
+//! What is left out: the book's apps also read `appsettings.json` from the
+//! working directory (where `RngApi:Url` defaults to
+//! `http://localhost:5000/rng`, an address that answers nothing in a
+//! container); our images carry no such file, so only the environment
+//! counts.
+
+use std::ffi::OsString;
+
+/// A key's value, and the variable it came from (for error messages).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub variable: String,
+    pub value: String,
+}
+
+/// The value of configuration key `key` in the process's environment.
+pub fn lookup(key: &str) -> Option<Found> {
+    lookup_in(key, std::env::vars_os())
+}
+
+/// The value of configuration key `key` among `vars`.
+pub fn lookup_in<I>(key: &str, vars: I) -> Option<Found>
+where
+    I: IntoIterator<Item = (OsString, OsString)>,
+{
+    let underscored = key.replace(':', "__");
+    vars.into_iter()
+        .filter_map(|(name, value)| {
+            // A name that is not UTF-8 cannot spell a key.
+            let name = name.into_string().ok()?;
+            let normalised = name.replace("__", ":");
+            normalised.eq_ignore_ascii_case(key).then(|| {
+                let rank = (
+                    name.contains(':'),
+                    name != underscored && name != key,
+                    name.clone(),
+                );
+                let value = value.to_string_lossy().into_owned();
+                (
+                    rank,
+                    Found {
+                        variable: name,
+                        value,
+                    },
+                )
+            })
+        })
+        .min_by(|a, b| a.0.cmp(&b.0))
+        .map(|(_, found)| found)
+}
+
+/// The variables that set `key`, as a message names them:
+/// `RngApi__Url or RngApi:Url`.
+pub fn spellings(key: &str) -> String {
+    let underscored = key.replace(':', "__");
+    if underscored == key {
+        key.to_string()
+    } else {
+        format!("{underscored} or {key}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(OsString, OsString)> {
+        pairs
+            .iter()
+            .map(|(name, value)| (OsString::from(name), OsString::from(value)))
+            .collect()
+    }
+
+    fn value(key: &str, pairs: &[(&str, &str)]) -> Option<String> {
+        lookup_in(key, vars(pairs)).map(|found| found.value)
+    }
+
+    #[test]
+    fn either_spelling_sets_the_key() {
+        assert_eq!(
+            lookup_in("RngApi:Url", vars(&[("RngApi__Url", "http://a/rng")])),
+            Some(Found {
+                variable: "RngApi__Url".into(),
+                value: "http://a/rng".into()
+            })
+        );
+        assert_eq!(
+            value("RngApi:Url", &[("RngApi:Url", "http://b/rng")]),
+            Some("http://b/rng".into())
+        );
+        assert_eq!(value("RngApi:Url", &[("PATH", "/bin")]), None);
+    }
+
+    #[test]
+    fn the_underscore_spelling_wins_over_the_colon() {
+        let both = [
+            ("RngApi:Url", "http://colon"),
+            ("RngApi__Url", "http://under"),
+        ];
+        assert_eq!(value("RngApi:Url", &both), Some("http://under".into()));
+        let reversed = [
+            ("RngApi__Url", "http://under"),
+            ("RngApi:Url", "http://colon"),
+        ];
+        assert_eq!(value("RngApi:Url", &reversed), Some("http://under".into()));
+    }
+
+    #[test]
+    fn keys_ignore_case_and_the_exact_spelling_wins() {
+        assert_eq!(
+            value("RngApi:Url", &[("RNGAPI__URL", "http://upper")]),
+            Some("http://upper".into())
+        );
+        let both = [
+            ("RNGAPI__URL", "http://upper"),
+            ("RngApi__Url", "http://exact"),
+        ];
+        assert_eq!(value("RngApi:Url", &both), Some("http://exact".into()));
+    }
+
+    #[test]
+    fn a_key_written_with_underscores_matches_nothing() {
+        assert_eq!(value("RngApi__Url", &[("RngApi__Url", "http://a")]), None);
+    }
+
+    #[test]
+    fn nested_keys_take_any_mix_of_spellings() {
+        let pairs = [("Logging__LogLevel:Default", "Debug")];
+        assert_eq!(
+            value("Logging:LogLevel:Default", &pairs),
+            Some("Debug".into())
+        );
+        assert_eq!(
+            spellings("Logging:LogLevel:Default"),
+            "Logging__LogLevel__Default or Logging:LogLevel:Default"
+        );
+        assert_eq!(spellings("Broken"), "Broken");
+    }
+
+    #[test]
+    fn an_empty_value_is_still_a_value() {
+        assert_eq!(
+            value("RngApi:Url", &[("RngApi__Url", "")]),
+            Some(String::new())
+        );
+    }
+}

@@ -1,0 +1,157 @@
+//! `dotnet`: the command the book's images and compose files call, with the
+//! book's assemblies as its programs. Called by that name (a link or copy
+//! named `dotnet`), this binary answers these command lines:
+//!
+//! | the book's command | what runs |
+//! |---|---|
+//! | `dotnet Numbers.Api.dll [flags]` | `numbers-api [flags]`: the API |
+//! | `dotnet Numbers.Web.dll [flags]` | `numbers-api web [flags]`: numbers-web |
+//! | `dotnet Utilities.HttpCheck.dll [flags]` | the book's check ([`super::httpcheck`]) |
+//!
+//! The assembly may be given with a directory, as in the book's
+//! `ENTRYPOINT ["dotnet", "/app/Numbers.Api.dll"]`; only its file name
+//! counts (no such file exists, and none is looked for). The name is
+//! compared as Linux compares file names, case and all. Anything else that
+//! the real `dotnet` would run (`--info`, `exec`, another assembly) is
+//! refused with one line naming what this `dotnet` runs, and exit code 1.
+//!
+//! Numbers.Web reads the API's URL from the configuration key `RngApi:Url`
+//! ([`RNG_API_URL`]); `numbers-api web` reads it too, under our own
+//! settings ([`rng_api_url`]).
+
+use std::ffi::OsString;
+use std::path::Path;
+
+use super::configuration::{self, Found};
+use super::httpcheck;
+use super::Applet;
+
+/// The configuration key of Numbers.Web's API URL.
+pub const RNG_API_URL: &str = "RngApi:Url";
+
+/// Numbers.Web's API URL from the environment (`RngApi__Url` or
+/// `RngApi:Url`), if set.
+pub fn rng_api_url() -> Option<Found> {
+    configuration::lookup(RNG_API_URL)
+}
+
+/// What each assembly runs, given the words after it.
+type Start = fn(&[OsString]) -> Result<Applet, String>;
+
+/// The book's assemblies, and ours for each.
+const ASSEMBLIES: [(&str, Start); 3] = [
+    ("Numbers.Api.dll", |rest| Ok(Applet::Ours(ours(&[], rest)))),
+    ("Numbers.Web.dll", |rest| {
+        Ok(Applet::Ours(ours(&["web"], rest)))
+    }),
+    ("Utilities.HttpCheck.dll", |rest| {
+        let words: Vec<String> = rest
+            .iter()
+            .map(|w| w.to_string_lossy().into_owned())
+            .collect();
+        httpcheck::Args::parse(&words)
+            .map(Applet::HttpCheck)
+            .map_err(|e| format!("dotnet Utilities.HttpCheck.dll: {e}"))
+    }),
+];
+
+/// Our own command line for one of the book's: `numbers-api`, then
+/// `subcommand`, then the words the book passed on.
+fn ours(subcommand: &[&str], rest: &[OsString]) -> Vec<OsString> {
+    std::iter::once("numbers-api")
+        .chain(subcommand.iter().copied())
+        .map(OsString::from)
+        .chain(rest.iter().cloned())
+        .collect()
+}
+
+/// What `dotnet <words>` asks for; the error is the line to print.
+pub fn translate(words: &[OsString]) -> Result<Applet, String> {
+    let assembly = words.first().map(|first| {
+        Path::new(first)
+            .file_name()
+            .unwrap_or(first.as_os_str())
+            .to_string_lossy()
+            .into_owned()
+    });
+    match assembly {
+        Some(name) => match ASSEMBLIES.iter().find(|(known, _)| *known == name) {
+            Some((_, start)) => start(&words[1..]),
+            None => Err(refusal(&format!(
+                "cannot run '{}'",
+                words[0].to_string_lossy()
+            ))),
+        },
+        None => Err(refusal("no assembly given")),
+    }
+}
+
+fn refusal(what: &str) -> String {
+    let names: Vec<&str> = ASSEMBLIES.iter().map(|(name, _)| *name).collect();
+    format!(
+        "dotnet: {what}: this dotnet is numbers-api, not .NET, and runs only {}",
+        names.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(list: &[&str]) -> Vec<OsString> {
+        list.iter().map(OsString::from).collect()
+    }
+
+    fn ours_for(list: &[&str]) -> Vec<OsString> {
+        match translate(&words(list)) {
+            Ok(Applet::Ours(args)) => args,
+            other => panic!("{list:?}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_api_and_the_web_app_become_our_command_lines() {
+        assert_eq!(ours_for(&["Numbers.Api.dll"]), words(&["numbers-api"]));
+        assert_eq!(ours_for(&["/app/Numbers.Api.dll"]), words(&["numbers-api"]));
+        assert_eq!(
+            ours_for(&["Numbers.Web.dll", "--api-timeout", "1s"]),
+            words(&["numbers-api", "web", "--api-timeout", "1s"])
+        );
+    }
+
+    #[test]
+    fn the_check_parses_its_flags() {
+        match translate(&words(&["Utilities.HttpCheck.dll", "-t", "150"])) {
+            Ok(Applet::HttpCheck(args)) => assert_eq!(args.timeout_ms, 150),
+            other => panic!("{other:?}"),
+        }
+        let err = translate(&words(&["Utilities.HttpCheck.dll", "-t", "x"])).unwrap_err();
+        assert!(
+            err.starts_with("dotnet Utilities.HttpCheck.dll: invalid value 'x' for -t"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn anything_else_is_refused_naming_what_runs() {
+        for list in [
+            &[][..],
+            &["Foo.dll"],
+            &["numbers.api.dll"],
+            &["--info"],
+            &["exec", "Numbers.Api.dll"],
+        ] {
+            let err = translate(&words(list)).unwrap_err();
+            assert!(err.starts_with("dotnet: "), "{err}");
+            assert!(
+                err.ends_with(
+                    "runs only Numbers.Api.dll, Numbers.Web.dll, Utilities.HttpCheck.dll"
+                ),
+                "{err}"
+            );
+            assert!(!err.contains('\n'), "{err}");
+        }
+        let err = translate(&words(&["Foo.dll"])).unwrap_err();
+        assert!(err.contains("'Foo.dll'"), "{err}");
+    }
+}

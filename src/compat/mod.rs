@@ -1,0 +1,63 @@
+//! Other programs' command lines and settings names, answered by this
+//! binary: the compatibility surface, and the only place that knows the
+//! foreign programs' quirks.
+//!
+//! As busybox does, the binary reads the name it was called by (argv[0]'s
+//! file name) and looks it up in [`PROGRAMS`]; a match translates the
+//! foreign command line into an [`Applet`]. The book's images run .NET, so
+//! the one program so far is `dotnet` ([`dotnet`]), with the book's
+//! health-check tool ([`httpcheck`]) and .NET's way of reading settings
+//! from the environment ([`configuration`]).
+
+pub mod configuration;
+pub mod dotnet;
+pub mod httpcheck;
+
+use std::ffi::OsString;
+use std::path::Path;
+
+/// What a foreign command line asks of this binary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applet {
+    /// Our own command line (`numbers-api web ...`), to parse and run as
+    /// if it had been typed.
+    Ours(Vec<OsString>),
+    /// `Utilities.HttpCheck` with these flags.
+    HttpCheck(httpcheck::Args),
+}
+
+/// Translates the words after the program's name; the error is the one
+/// line to print before exiting 1.
+type Translate = fn(&[OsString]) -> Result<Applet, String>;
+
+/// The foreign programs this binary answers for, by the name it is called.
+const PROGRAMS: [(&str, Translate); 1] = [("dotnet", dotnet::translate)];
+
+/// The applet a command line (argv, program name first) asks for, when the
+/// binary was called by a foreign program's name; `None` otherwise.
+pub fn applet(argv: &[OsString]) -> Option<Result<Applet, String>> {
+    let called = Path::new(argv.first()?).file_name()?;
+    let (_, translate) = PROGRAMS.iter().find(|(name, _)| called == *name)?;
+    Some(translate(&argv[1..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(words: &[&str]) -> Vec<OsString> {
+        words.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn only_the_name_dotnet_is_foreign() {
+        assert!(applet(&argv(&["numbers-api", "Numbers.Api.dll"])).is_none());
+        assert!(applet(&argv(&["/usr/bin/dotnet-x", "Numbers.Api.dll"])).is_none());
+        assert!(applet(&[]).is_none());
+        assert_eq!(
+            applet(&argv(&["/usr/bin/dotnet", "Numbers.Api.dll"])),
+            Some(Ok(Applet::Ours(argv(&["numbers-api"]))))
+        );
+        assert!(matches!(applet(&argv(&["dotnet"])), Some(Err(_))));
+    }
+}
