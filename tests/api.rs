@@ -6,6 +6,7 @@ mod api {
     mod compat;
     mod control;
     mod errors;
+    mod framing;
     mod health;
     mod metrics;
     mod modes;

@@ -7,6 +7,7 @@ mod cli {
     mod healthcheck;
     mod lifecycle;
     mod privileged_port;
+    mod probe_output;
     mod reference_page;
     mod shutdown;
     mod watch;

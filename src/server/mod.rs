@@ -1,8 +1,8 @@
 //! The API server: the lab's numbers-api. This module starts it (bind the
 //! listener, build the app, run until a shutdown future resolves or the app
 //! asks to exit); its children are the state the workers share, the routes,
-//! the call budget and health modes, problem responses, metrics, lifecycle
-//! and shutdown, and the lab page.
+//! the call budget and health modes, problem responses and their framing,
+//! metrics, lifecycle and shutdown, and the lab page.
 //!
 //! Binding is separate from serving so tests can bind port 0, read the real
 //! port back and talk to exactly the server the binary runs. The bind is the
@@ -23,6 +23,7 @@ use state::AppState;
 
 pub mod budget;
 pub mod context;
+pub mod framing;
 pub mod lifecycle;
 pub mod metrics;
 pub mod mode;

@@ -8,6 +8,7 @@ use actix_web::{HttpRequest, HttpResponse};
 
 use crate::server::budget::Verdict;
 use crate::server::context::Context;
+use crate::server::framing::Kestrel;
 use crate::server::metrics::ProbeAnswer;
 use crate::server::probes::{ProbeRecord, Prober};
 use crate::server::problem::ApiError;
@@ -19,7 +20,11 @@ const HANG_LIMIT: Duration = Duration::from_secs(3600);
 
 /// `Ok` while healthy; the same 500 as `/rng` once unhealthy, or whatever
 /// the health mode says. Probing never counts as a call.
-pub async fn health(call: Context, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn health(call: Context, req: HttpRequest) -> Kestrel {
+    Kestrel(probe(call, req).await)
+}
+
+async fn probe(call: Context, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let path = if req.path() == "/healthz" {
         "/healthz"
     } else {
