@@ -3,6 +3,7 @@
 pub mod common;
 
 mod cli {
+    mod books;
     mod config;
     mod healthcheck;
     mod lifecycle;

@@ -7,13 +7,14 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::num::NonZeroUsize;
 use std::time::Duration;
 
-use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches};
 
-use super::args::{Cli, Command, FAIL_AFTER_ID};
+use super::args::{Cli, Command};
 use super::errors::{describe, ConfigError};
+use crate::server::budget::Rule;
 use crate::server::mode::HealthMode;
 use crate::tools::engine::{Rules, Status};
+use crate::util::telemetry::LogLevel;
 
 /// What the command line asked for, with every setting resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +65,12 @@ pub struct WatchSettings {
 pub struct Settings {
     pub listen: SocketAddr,
     pub fail_after: u64,
+    /// Whose rule `fail_after` follows: chapter 8's or the Kubernetes book's.
+    pub rule: Rule,
+    /// Start unhealthy (`--broken`, the v5 app's `Broken`).
+    pub broken: bool,
+    /// `--log-level` (`Logging__LogLevel__Default`); `RUST_LOG` wins.
+    pub log_level: Option<LogLevel>,
     pub workers: usize,
     pub health_mode: HealthMode,
     pub startup_delay: Duration,
@@ -85,12 +92,39 @@ impl Settings {
         Self {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             fail_after,
+            rule: Rule::Lab,
+            broken: false,
+            log_level: None,
             workers: 2,
             health_mode: HealthMode::Ok,
             startup_delay: Duration::ZERO,
             shutdown_delay: Duration::ZERO,
             exit_on_unhealthy: None,
             control: true,
+        }
+    }
+
+    /// The start line's account of how the service fails (`fail-after 3`,
+    /// `FailAfterCallCount 1: the Kubernetes book's rule, with Failure
+    /// IDs`) and whether it starts broken.
+    pub fn failure_summary(&self) -> String {
+        let never = if self.fail_after == 0 {
+            " = never fail"
+        } else {
+            ""
+        };
+        let rule = match self.rule {
+            Rule::Lab => format!("fail-after {}{never}", self.fail_after),
+            Rule::Kubernetes { failure_id } => format!(
+                "FailAfterCallCount {}{never}: the Kubernetes book's rule{}",
+                self.fail_after,
+                if failure_id { ", with Failure IDs" } else { "" }
+            ),
+        };
+        if self.broken {
+            format!("{rule}; broken: unhealthy until /reset")
+        } else {
+            rule
         }
     }
 }
@@ -135,16 +169,14 @@ where
             workers: default_workers(),
         }),
         None => {
-            // The alias only counts when the project's own setting is absent.
-            let fail_after = match matches.value_source(FAIL_AFTER_ID) {
-                Some(ValueSource::DefaultValue) | None => {
-                    serve.fail_after_call_count.unwrap_or(serve.fail_after)
-                }
-                Some(_) => serve.fail_after,
-            };
+            let (rule, fail_after) = serve.books.rule(&matches, serve.fail_after);
+            let broken = serve.books.broken(&matches, serve.broken);
             Invocation::Serve(Settings {
                 listen: serve.listen,
                 fail_after,
+                rule,
+                broken,
+                log_level: serve.books.log_level,
                 workers: serve
                     .workers
                     .map_or_else(default_workers, NonZeroUsize::get),

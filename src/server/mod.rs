@@ -19,10 +19,12 @@ use actix_web::{web, App, HttpServer};
 
 use crate::cli::Settings;
 use crate::util::duration;
+use crate::util::telemetry::LIFETIME;
 use state::AppState;
 
 pub mod budget;
 pub mod context;
+pub mod failure_id;
 pub mod framing;
 pub mod lifecycle;
 pub mod metrics;
@@ -138,12 +140,13 @@ impl Application {
             state.lifecycle.start_draining();
             if !delay.is_zero() {
                 log::info!(
+                    target: LIFETIME,
                     "{reason}: /readyz answers 503 for {} before the port closes (--shutdown-delay)",
                     duration::format(delay)
                 );
                 actix_web::rt::time::sleep(delay).await;
             }
-            log::info!("{reason}: draining requests in flight, then exiting");
+            log::info!(target: LIFETIME, "{reason}: draining requests in flight, then exiting");
             handle.stop(true).await;
         });
         self.state.lifecycle.mark_ready();

@@ -7,7 +7,10 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use crate::common::server::{spawn_app, TestApp};
+use numbers_api::cli::Settings;
+use numbers_api::server::budget::Rule;
+
+use crate::common::server::{spawn_app, spawn_app_with, TestApp};
 
 /// A response as it came over the wire.
 struct Raw {
@@ -106,6 +109,23 @@ fn the_books_endpoints_answer_chunked_with_the_body_unchanged() {
         assert_eq!(body.len(), 171, "{body}");
     }
     assert_eq!(get(&app, "/reset", "HTTP/1.1").dechunked(), "Ok");
+}
+
+#[test]
+fn the_kubernetes_books_500_is_one_chunk_then_the_last() {
+    let app = spawn_app_with(Settings {
+        rule: Rule::Kubernetes { failure_id: false },
+        ..Settings::for_tests(1)
+    });
+    get(&app, "/rng", "HTTP/1.1");
+
+    let failure = get(&app, "/rng", "HTTP/1.1");
+
+    assert_eq!(failure.dechunked(), r#"{"message":"Unhealthy!"}"#);
+    assert_eq!(
+        failure.body,
+        b"18\r\n{\"message\":\"Unhealthy!\"}\r\n0\r\n\r\n".to_vec()
+    );
 }
 
 #[test]

@@ -25,9 +25,16 @@ pub fn is_ci() -> bool {
 }
 
 /// Variables outside `NUMBERS_*` that change what a spawned program does:
-/// the lab's alias of `--fail-after`, the log filter, and the zone `watch`
+/// the books' names for settings, the log filter, and the zone `watch`
 /// stamps its times in.
-const LEAKY: [&str; 3] = ["FailAfterCallCount", "RUST_LOG", "TZ"];
+const LEAKY: [&str; 6] = [
+    "FailAfterCallCount",
+    "UseFailureId",
+    "Broken",
+    "Logging__LogLevel__Default",
+    "RUST_LOG",
+    "TZ",
+];
 
 /// Removes every `NUMBERS_*` variable of the test's own environment, and
 /// [`LEAKY`]'s, from what `command` will see, so a developer's shell cannot

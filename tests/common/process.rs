@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_numbers-api");
 
-/// The binary with a clean environment: no `NUMBERS_*` variable,
-/// `FailAfterCallCount`, `RUST_LOG` or `TZ` of the test's own (see
-/// [`super::clean_env`]).
+/// The binary with a clean environment: no `NUMBERS_*` variable, none of
+/// the books' names for settings, no `RUST_LOG` or `TZ` of the test's own
+/// (see [`super::clean_env`]).
 pub fn numbers_api() -> Command {
     let mut command = Command::new(BIN);
     super::clean_env(&mut command);

@@ -6,6 +6,7 @@ use actix_web::web::Bytes;
 use actix_web::HttpResponse;
 use rand::Rng;
 
+use crate::server::budget::Rule;
 use crate::server::context::{Context, ControlCall};
 use crate::server::framing::Kestrel;
 use crate::server::problem::ApiError;
@@ -49,15 +50,14 @@ pub(crate) fn call_rng(call: &Context) -> Result<u8, ApiError> {
     let ok = call.budget.record_call();
     call.metrics.rng_call(ok);
     if !ok {
-        log::warn!("Unhealthy! traceId {}", call.trace_id);
-        return Err(call.unhealthy());
+        return Err(call.unhealthy_call());
     }
     let number: u8 = rand::rng().random_range(0..100);
     log::debug!("Returning random number: {number}");
     Ok(number)
 }
 
-/// Makes the service healthy again and restarts the count.
+/// Makes the service healthy again: see [`crate::server::budget::CallBudget::reset`].
 pub async fn reset(call: ControlCall) -> Kestrel {
     reset_state(&call);
     Kestrel(Ok(HttpResponse::Ok().content_type(TEXT).body("Ok")))
@@ -67,7 +67,13 @@ pub async fn reset(call: ControlCall) -> Kestrel {
 /// [`ControlCall`], so neither caller can skip `--control`.
 pub(crate) fn reset_state(call: &ControlCall) {
     call.budget.reset();
-    log::info!("Reset: healthy again, call count restarted");
+    match call.budget.rule() {
+        Rule::Lab => log::info!("Reset: healthy again, call count restarted"),
+        Rule::Kubernetes { .. } => log::info!(
+            "Reset: healthy again; the call count stays at {} (FailAfterCallCount)",
+            call.budget.calls()
+        ),
+    }
 }
 
 #[cfg(test)]
