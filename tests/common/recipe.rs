@@ -71,6 +71,8 @@ impl Ports {
             let to = self.map(port);
             out = out
                 .replace(&format!(" {port}:"), &format!(" {to}:"))
+                // `docker ps`'s PORTS: `0.0.0.0:8081->80/tcp`.
+                .replace(&format!(":{port}->"), &format!(":{to}->"))
                 .replace(&format!(":{port}/"), &format!(":{to}/"))
                 .replace(&format!(":{port} "), &format!(":{to} "));
             if out.ends_with(&format!(":{port}")) {

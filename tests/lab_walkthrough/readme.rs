@@ -166,4 +166,8 @@ fn the_page_ports_move_by_one_rule() {
         Ports::as_written().apply("curl http://localhost:8080/rng"),
         "curl http://localhost:8080/rng"
     );
+    assert_eq!(
+        ports.apply("0.0.0.0:8081->80/tcp, [::]:8081->80/tcp"),
+        format!("0.0.0.0:{0}->80/tcp, [::]:{0}->80/tcp", p + 1)
+    );
 }
