@@ -44,11 +44,19 @@ TOOLS = {
     "curl": "apt-get install curl",
     "taskset": "apt-get install util-linux",
 }
-# Settings of the process under test come only from its command line.
+# Settings of the process under test come only from its command line: no
+# NUMBERS_* variable, none of the books' names for settings, no log filter.
+OUTSIDE_NUMBERS = (
+    "FailAfterCallCount",
+    "UseFailureId",
+    "Broken",
+    "Logging__LogLevel__Default",
+    "RUST_LOG",
+)
 CLEAN_ENV = {
     k: v
     for k, v in os.environ.items()
-    if not k.startswith("NUMBERS_") and k not in ("FailAfterCallCount", "RUST_LOG")
+    if not k.startswith("NUMBERS_") and k not in OUTSIDE_NUMBERS
 }
 
 SERVERS = {

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Two more container engines beside the host's Docker 20.10, for testing the
 # lab where students run it: Docker Engine 26 and Podman 5.4, both Debian
-# trixie's packages, on a Debian bookworm machine.
+# trixie's packages, on a Debian bookworm machine. Podman runs twice: as root
+# (`podman`) and as a normal user (`podman-rootless`), as on most laptops.
 #
 # Usage (as root):
 #   bash scripts/engines.sh install        debootstrap trixie and install both (idempotent)
-#   bash scripts/engines.sh start          start both, installing first if needed (idempotent)
-#   bash scripts/engines.sh stop           stop both, remove their namespaces
+#   bash scripts/engines.sh start          start them, installing first if needed (idempotent)
+#   bash scripts/engines.sh stop           stop them, remove their namespaces
 #   bash scripts/engines.sh base-images    give both the Dockerfiles' base images, copied
 #                                          from the host's engine (made there by
 #                                          scripts/make-base-images.sh: no registry here)
@@ -14,7 +15,8 @@
 #   bash scripts/engines.sh exec ENGINE [CMD...]
 #                                          run CMD (default: a shell) where ENGINE's
 #                                          `docker` or `podman` answers, from the
-#                                          caller's directory; ENGINE is docker26 or podman
+#                                          caller's directory; ENGINE is docker26, podman,
+#                                          or podman-rootless (Podman as a normal user)
 #   ENGINES_DIR=/var/lib/numbers-engines   where the trixie root lives
 #   ENGINE_TIMEOUT=60                      seconds to wait for an engine to answer
 #
@@ -35,6 +37,10 @@
 #   which is what `exec` gives.
 # - The host's root file system is seen inside at /host (its files, none of
 #   its mounts), so `exec` runs a command from the caller's directory.
+# - Rootless Podman runs as the root's user "student", with subordinate ids,
+#   a tun device open to all (pasta's networking) in its namespace only, and
+#   the caller's directory bound under /srv/lab, since the user may not be
+#   able to reach it where it is.
 # - Podman needs runc and cgroupfs here (crun refuses this machine's hybrid
 #   cgroups), file-based events (no journald), and ulimits no higher than
 #   the machine's (its processes lack CAP_SYS_RESOURCE). That is Podman's
@@ -47,11 +53,15 @@ ROOT="$ENGINES_DIR/trixie"
 RUN=/run/numbers-engines
 LOGS=/var/log/numbers-engines
 ENGINE_TIMEOUT="${ENGINE_TIMEOUT:-60}"
-ENGINES=(docker26 podman)
+ENGINES=(docker26 podman podman-rootless)
 # docker-cli is only a recommendation of docker.io; the page's `docker build`
 # uses BuildKit through docker-buildx, as Docker Desktop does.
+# uidmap, passt and fuse-overlayfs: Podman run by a normal user (rootless).
 PACKAGES=(docker.io docker-cli docker-buildx docker-compose podman runc nftables
-          iptables curl netavark aardvark-dns catatonit ca-certificates)
+          iptables curl netavark aardvark-dns catatonit ca-certificates
+          uidmap passt fuse-overlayfs)
+# The normal user that runs rootless Podman, as a student's laptop does.
+STUDENT=student
 INNER_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 log() { printf '[engines] %s\n' "$*" >&2; }
@@ -63,11 +73,13 @@ subnet() {
   case "$1" in
     docker26) echo 10.231.26 ;;
     podman) echo 10.231.54 ;;
-    *) die "unknown engine '$1' (docker26 or podman)" ;;
+    podman-rootless) echo 10.231.55 ;;
+    *) die "unknown engine '$1' (docker26, podman or podman-rootless)" ;;
   esac
 }
 netns() { echo "numbers-$1"; }
-veth() { echo "nx-$1"; }
+# Interface names have 15 characters at most.
+veth() { echo "nx-${1#podman-}"; }
 mntns() { echo "$RUN/$1.mnt"; }
 
 uplink_mtu() {
@@ -127,6 +139,11 @@ install_root() {
   umount "$ROOT/proc"
   [ "$rc" -eq 0 ] || { tail -n 30 "$ENGINES_DIR/apt.log" >&2; die "installing the packages failed"; }
   write_podman_config
+  # A normal user with subordinate ids, which rootless Podman maps into its
+  # containers.
+  chroot "$ROOT" sh -c "id -u $STUDENT >/dev/null 2>&1 || useradd -m -s /bin/sh $STUDENT"
+  grep -q "^$STUDENT:" "$ROOT/etc/subuid" 2>/dev/null || echo "$STUDENT:100000:65536" >>"$ROOT/etc/subuid"
+  grep -q "^$STUDENT:" "$ROOT/etc/subgid" 2>/dev/null || echo "$STUDENT:100000:65536" >>"$ROOT/etc/subgid"
   mkdir -p "$ROOT/host"
   log "installed in $((SECONDS - t0))s"
 }
@@ -211,12 +228,19 @@ setup_mntns() {
       mount -t sysfs sysfs "$root/sys"
       mount --rbind /sys/fs/cgroup "$root/sys/fs/cgroup"
       mount --rbind /dev "$root/dev"
+      # The tun device for rootless networking (pasta), open to every user
+      # here as on a desktop, without changing the host'"'"'s own.
+      mount -t tmpfs -o mode=0755 tmpfs "$root/dev/net"
+      mknod -m 0666 "$root/dev/net/tun" c 10 200
       mount -t tmpfs -o mode=0755 tmpfs "$root/run"
       mkdir -p "$root/.old"
       cd "$root"
       pivot_root . .old
       umount -l /.old
       rmdir /.old
+      # Rootless Podman wants / shared (it warns on every command if not);
+      # the namespace has no peers outside, so nothing leaks to the host.
+      mount --make-rshared /
     ' sh "$ROOT"
 }
 
@@ -226,6 +250,11 @@ inside() {
   shift
   nsenter --mount="$(mntns "$engine")" --net="/run/netns/$(netns "$engine")" \
     env -i PATH="$INNER_PATH" HOME=/root PODMAN_IGNORE_CGROUPSV1_WARNING=1 "$@"
+}
+
+# Runs a command as the normal user in Podman's namespaces.
+rootless() {
+  (cd / && cmd_exec podman-rootless "$@")
 }
 
 wait_until() { # $1 = what, rest = command that answers when ready
@@ -267,6 +296,10 @@ start_podman() {
   inside podman podman info >/dev/null 2>&1 || {
     inside podman podman info >&2 || true
     die "podman does not answer"
+  }
+  rootless podman info >/dev/null 2>&1 || {
+    rootless podman info >&2 || true
+    die "podman does not answer to $STUDENT"
   }
   host_bridge_check podman
 }
@@ -320,6 +353,18 @@ cmd_base_images() {
       inside podman podman rmi "localhost/$image" >/dev/null
     done
   fi
+  # The normal user's Podman has storage of its own.
+  missing=""
+  for image in $images; do
+    rootless podman image exists "docker.io/library/$image" || missing="$missing $image"
+  done
+  if [ -n "$missing" ]; then
+    log "podman-rootless: loading$missing"
+    for image in $missing; do
+      # shellcheck disable=SC2086
+      inside podman podman save "docker.io/library/$image" | rootless podman load -q >&2
+    done
+  fi
   log "base images in place: $(echo $images)"
 }
 
@@ -333,6 +378,7 @@ cmd_status() {
     case "$engine" in
       docker26) version="$(inside docker26 docker version --format 'Docker Engine {{.Server.Version}}' 2>&1 || true)" ;;
       podman) version="$(inside podman podman version --format 'Podman {{.Client.Version}}' 2>&1 || true)" ;;
+      podman-rootless) version="$(rootless podman info --format 'Podman {{.Version.Version}}, rootless {{.Host.Security.Rootless}}' 2>&1 || true)" ;;
     esac
     echo "$engine: $version"
   done
@@ -351,6 +397,9 @@ cmd_stop() {
   if mountpoint -q "$(mntns podman)" 2>/dev/null; then
     inside podman podman rm -af >/dev/null 2>&1 || true
   fi
+  if mountpoint -q "$(mntns podman-rootless)" 2>/dev/null; then
+    rootless podman rm -af >/dev/null 2>&1 || true
+  fi
   for engine in "${ENGINES[@]}"; do
     umount "$(mntns "$engine")" 2>/dev/null || true
     rm -f "$(mntns "$engine")"
@@ -362,7 +411,7 @@ cmd_stop() {
 
 cmd_exec() {
   local engine="${1:-}"
-  [ -n "$engine" ] || die "exec needs an engine: docker26 or podman"
+  [ -n "$engine" ] || die "exec needs an engine: docker26, podman or podman-rootless"
   subnet "$engine" >/dev/null
   shift
   mountpoint -q "$(mntns "$engine")" 2>/dev/null ||
@@ -370,11 +419,31 @@ cmd_exec() {
   [ "$#" -gt 0 ] || set -- bash
   local dir
   dir="$(pwd -P)"
-  # The caller's environment goes along (a test's NUMBERS_PUBLISH, say), with
-  # the root's PATH and HOME: the engine's clients are the root's.
+  if [ "$engine" != podman-rootless ]; then
+    # The caller's environment goes along (a test's NUMBERS_PUBLISH, say),
+    # with the root's PATH and HOME: the engine's clients are the root's.
+    nsenter --mount="$(mntns "$engine")" --net="/run/netns/$(netns "$engine")" \
+      env PATH="$INNER_PATH" HOME=/root PODMAN_IGNORE_CGROUPSV1_WARNING=1 \
+      /bin/sh -c 'cd "$0" && exec "$@"' "/host$dir" "$@"
+    return
+  fi
+  # As the normal user, from the caller's directory seen under /srv/lab (the
+  # folder keeps its name; the user may not be able to reach it under /host,
+  # whose parents can be root's alone), with a runtime directory as a
+  # desktop session gives one.
   nsenter --mount="$(mntns "$engine")" --net="/run/netns/$(netns "$engine")" \
-    env PATH="$INNER_PATH" HOME=/root PODMAN_IGNORE_CGROUPSV1_WARNING=1 \
-    /bin/sh -c 'cd "$0" && exec "$@"' "/host$dir" "$@"
+    env PATH="$INNER_PATH" PODMAN_IGNORE_CGROUPSV1_WARNING=1 STUDENT="$STUDENT" \
+    /bin/sh -c '
+      dir="$0"; lab="/srv/lab$dir"
+      if [ "$dir" = / ]; then
+        lab="/home/$STUDENT"
+      elif ! mountpoint -q "$lab"; then
+        mkdir -p "$lab" && mount --bind "/host$dir" "$lab"
+      fi
+      uid="$(id -u "$STUDENT")"; run="/run/user/$uid"
+      [ -d "$run" ] || { mkdir -p "$run" && chown "$STUDENT:" "$run" && chmod 0700 "$run"; }
+      cd "$lab" && exec runuser -u "$STUDENT" -- \
+        env HOME="/home/$STUDENT" XDG_RUNTIME_DIR="$run" "$@"' "$dir" "$@"
 }
 
 case "${1:-}" in

@@ -3,10 +3,13 @@
 pub mod common;
 
 mod api {
+    mod broken;
     mod compat;
     mod control;
     mod errors;
+    mod framing;
     mod health;
+    mod kubernetes;
     mod metrics;
     mod modes;
     mod page;

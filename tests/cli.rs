@@ -3,12 +3,14 @@
 pub mod common;
 
 mod cli {
+    mod books;
     mod config;
     mod dotnet;
     mod dotnet_httpcheck;
     mod healthcheck;
     mod lifecycle;
     mod privileged_port;
+    mod probe_output;
     mod reference_page;
     mod shutdown;
     mod watch;

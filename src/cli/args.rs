@@ -10,6 +10,7 @@ use std::time::Duration;
 use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand};
 
+use super::books::BookArgs;
 use super::parsers::{
     parse_api_check, parse_delay, parse_exit_code, parse_fail_after, parse_health_duration,
     parse_listen, parse_mode, parse_probe_duration, parse_status, parse_url, parse_workers,
@@ -26,8 +27,11 @@ pub const DEFAULT_FAIL_AFTER: u64 = 3;
 pub const API_URL_ID: &str = "api_url";
 
 /// The id of `--fail-after`, by which the settings ask where its value came
-/// from: the `FailAfterCallCount` alias counts only when it is absent.
+/// from: the Kubernetes book's settings count only when it is absent.
 pub const FAIL_AFTER_ID: &str = "fail_after";
+
+/// The id of `--broken`: the v5 app's `Broken` counts only when it is absent.
+pub const BROKEN_ID: &str = "broken";
 
 /// A random-number API that fails on cue, for teaching Docker health checks.
 ///
@@ -69,9 +73,10 @@ pub struct ServeArgs {
     )]
     pub listen: SocketAddr,
 
-    /// Calls of /rng that succeed before the service turns unhealthy; 0 means
-    /// never fail. FailAfterCallCount (the Kubernetes book's name) is read
-    /// when neither this flag nor NUMBERS_FAIL_AFTER is set
+    /// Chapter 8's rule: calls of /rng that succeed before the service turns
+    /// unhealthy (/health fails from the first call past them, with the
+    /// problem+json 500; /reset restarts the count); 0 means never fail. Set,
+    /// it wins over FailAfterCallCount and UseFailureId
     #[arg(
         long,
         id = FAIL_AFTER_ID,
@@ -82,15 +87,24 @@ pub struct ServeArgs {
     )]
     pub fail_after: u64,
 
-    /// The Kubernetes book's name for --fail-after (documented there).
+    #[command(flatten)]
+    pub books: BookArgs,
+
+    /// Start unhealthy, as the book's v5 app does: /rng, /health and
+    /// /healthz answer 500 until /reset. Broken (the v5 app's name, true or
+    /// false) is read when neither this flag nor NUMBERS_BROKEN is set
     #[arg(
-        long = "fail-after-call-count",
-        env = "FailAfterCallCount",
-        value_name = "N",
-        value_parser = parse_fail_after,
-        hide = true
+        long,
+        id = BROKEN_ID,
+        env = "NUMBERS_BROKEN",
+        default_value = "false",
+        value_name = "BOOL",
+        num_args = 0..=1,
+        default_missing_value = "true",
+        action = ArgAction::Set,
+        value_parser = BoolishValueParser::new()
     )]
-    pub fail_after_call_count: Option<u64>,
+    pub broken: bool,
 
     /// Worker threads serving requests [default: one per CPU core]
     #[arg(long, env = "NUMBERS_WORKERS", value_name = "N", value_parser = parse_workers)]

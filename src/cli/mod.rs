@@ -12,10 +12,12 @@ use clap::{CommandFactory, FromArgMatches};
 use crate::compat::{self, httpcheck, Applet};
 use crate::server::{shutdown, Application};
 use crate::tools::{healthcheck, watch};
-use crate::util::{duration, telemetry};
+use crate::util::duration;
+use crate::util::telemetry::{self, LIFETIME};
 use crate::web::WebApp;
 
 mod args;
+mod books;
 mod errors;
 mod parsers;
 mod settings;
@@ -103,13 +105,14 @@ fn run_ours(argv: Vec<OsString>) -> ExitCode {
 }
 
 fn serve(settings: &Settings) -> ExitCode {
-    telemetry::init();
+    telemetry::init(settings.log_level);
     let result = actix_web::rt::System::new().block_on(async {
         let mut signals = Box::pin(
             shutdown::signals().map_err(|e| format!("cannot install signal handlers: {e}"))?,
         );
         if !settings.startup_delay.is_zero() {
             log::info!(
+                target: LIFETIME,
                 "numbers-api {} starting: the port opens in {} (--startup-delay)",
                 env!("CARGO_PKG_VERSION"),
                 duration::format(settings.startup_delay)
@@ -117,18 +120,18 @@ fn serve(settings: &Settings) -> ExitCode {
             tokio::select! {
                 _ = actix_web::rt::time::sleep(settings.startup_delay) => {}
                 signal = &mut signals => {
-                    log::info!("{signal} received during the start-up delay: exiting");
+                    log::info!(target: LIFETIME, "{signal} received during the start-up delay: exiting");
                     return Ok(None);
                 }
             }
         }
         let app = Application::build(settings).map_err(|e| e.to_string())?;
         log::info!(
-            "numbers-api {} listening on {} (fail-after {}{}, workers {}, health mode {}, control API {})",
+            target: LIFETIME,
+            "numbers-api {} listening on {} ({}, workers {}, health mode {}, control API {})",
             env!("CARGO_PKG_VERSION"),
             app.local_addr(),
-            settings.fail_after,
-            if settings.fail_after == 0 { " = never fail" } else { "" },
+            settings.failure_summary(),
             settings.workers,
             settings.health_mode,
             if settings.control { "on" } else { "off" },
@@ -139,11 +142,11 @@ fn serve(settings: &Settings) -> ExitCode {
     });
     match result {
         Ok(None) => {
-            log::info!("stopped");
+            log::info!(target: LIFETIME, "stopped");
             ExitCode::SUCCESS
         }
         Ok(Some(code)) => {
-            log::info!("stopped, exit code {code}");
+            log::info!(target: LIFETIME, "stopped, exit code {code}");
             ExitCode::from(code)
         }
         Err(message) => {
@@ -155,7 +158,7 @@ fn serve(settings: &Settings) -> ExitCode {
 
 /// `numbers-api web`: numbers-web, stopped by SIGTERM / SIGINT like the API.
 fn serve_web(settings: &WebSettings) -> ExitCode {
-    telemetry::init();
+    telemetry::init(None);
     // --check-api: before the port is bound, as the book's check runs before
     // its app starts. Failing, the one line says which URL and why.
     if let Some(report) = crate::web::check::check_api(settings) {

@@ -10,12 +10,14 @@ use std::time::Duration;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
-use super::args::{Cli, Command, API_URL_ID, FAIL_AFTER_ID};
+use super::args::{Cli, Command, API_URL_ID};
 use super::errors::{describe, printable, ConfigError};
 use super::parsers::parse_url;
 use crate::compat::dotnet;
+use crate::server::budget::Rule;
 use crate::server::mode::HealthMode;
 use crate::tools::engine::{Rules, Status};
+use crate::util::telemetry::LogLevel;
 
 /// What the command line asked for, with every setting resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +68,12 @@ pub struct WatchSettings {
 pub struct Settings {
     pub listen: SocketAddr,
     pub fail_after: u64,
+    /// Whose rule `fail_after` follows: chapter 8's or the Kubernetes book's.
+    pub rule: Rule,
+    /// Start unhealthy (`--broken`, the v5 app's `Broken`).
+    pub broken: bool,
+    /// `--log-level` (`Logging__LogLevel__Default`); `RUST_LOG` wins.
+    pub log_level: Option<LogLevel>,
     pub workers: usize,
     pub health_mode: HealthMode,
     pub startup_delay: Duration,
@@ -87,12 +95,39 @@ impl Settings {
         Self {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             fail_after,
+            rule: Rule::Lab,
+            broken: false,
+            log_level: None,
             workers: 2,
             health_mode: HealthMode::Ok,
             startup_delay: Duration::ZERO,
             shutdown_delay: Duration::ZERO,
             exit_on_unhealthy: None,
             control: true,
+        }
+    }
+
+    /// The start line's account of how the service fails (`fail-after 3`,
+    /// `FailAfterCallCount 1: the Kubernetes book's rule, with Failure
+    /// IDs`) and whether it starts broken.
+    pub fn failure_summary(&self) -> String {
+        let never = if self.fail_after == 0 {
+            " = never fail"
+        } else {
+            ""
+        };
+        let rule = match self.rule {
+            Rule::Lab => format!("fail-after {}{never}", self.fail_after),
+            Rule::Kubernetes { failure_id } => format!(
+                "FailAfterCallCount {}{never}: the Kubernetes book's rule{}",
+                self.fail_after,
+                if failure_id { ", with Failure IDs" } else { "" }
+            ),
+        };
+        if self.broken {
+            format!("{rule}; broken: unhealthy until /reset")
+        } else {
+            rule
         }
     }
 }
@@ -140,16 +175,14 @@ where
             })
         }
         None => {
-            // The alias only counts when the project's own setting is absent.
-            let fail_after = match matches.value_source(FAIL_AFTER_ID) {
-                Some(ValueSource::DefaultValue) | None => {
-                    serve.fail_after_call_count.unwrap_or(serve.fail_after)
-                }
-                Some(_) => serve.fail_after,
-            };
+            let (rule, fail_after) = serve.books.rule(&matches, serve.fail_after);
+            let broken = serve.books.broken(&matches, serve.broken);
             Invocation::Serve(Settings {
                 listen: serve.listen,
                 fail_after,
+                rule,
+                broken,
+                log_level: serve.books.log_level,
                 workers: serve
                     .workers
                     .map_or_else(default_workers, NonZeroUsize::get),

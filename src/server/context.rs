@@ -19,6 +19,8 @@ use std::future::{ready, Ready};
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 
+use super::budget::Rule;
+use super::failure_id::FailureId;
 use super::problem::ApiError;
 use super::state::AppState;
 use super::trace_id::TraceId;
@@ -30,14 +32,55 @@ pub struct Context {
 }
 
 impl Context {
-    /// The lab's 500, for a handler that answers unhealthy: with
-    /// `--exit-on-unhealthy` the process is also asked to exit, so a restart
-    /// policy has something to act on.
-    pub fn unhealthy(&self) -> ApiError {
+    /// The 500 of a call of `/rng` once unhealthy, in the words of the
+    /// rule's book, logged as a warning. Chapter 8's is the problem body,
+    /// its log line has the `traceId`; the Kubernetes book's is
+    /// `{"message":"Unhealthy!"}`, or `Unhealthy! Failure ID: <guid>` with
+    /// `UseFailureId`, and its log line is that message, as the book logs
+    /// it, so the id can be looked up in the logs.
+    pub fn unhealthy_call(&self) -> ApiError {
+        let error = match self.budget.rule() {
+            Rule::Lab => {
+                log::warn!("Unhealthy! traceId {}", self.trace_id);
+                ApiError::Unhealthy {
+                    trace_id: self.trace_id,
+                }
+            }
+            Rule::Kubernetes { failure_id } => {
+                let message = if failure_id {
+                    format!("Unhealthy! Failure ID: {}", FailureId::new())
+                } else {
+                    "Unhealthy!".to_string()
+                };
+                log::warn!("{message}");
+                ApiError::UnhealthyMessage {
+                    message,
+                    trace_id: self.trace_id,
+                }
+            }
+        };
+        self.answered(error)
+    }
+
+    /// The 500 of a failing probe (`/health`, `/healthz`): chapter 8's
+    /// problem body, or the Kubernetes book's `{"message":"Unhealthy"}`
+    /// (its health controller's word has no `!` and never a Failure ID).
+    pub fn unhealthy_probe(&self) -> ApiError {
+        let trace_id = self.trace_id;
+        self.answered(match self.budget.rule() {
+            Rule::Lab => ApiError::Unhealthy { trace_id },
+            Rule::Kubernetes { .. } => ApiError::UnhealthyMessage {
+                message: "Unhealthy".to_string(),
+                trace_id,
+            },
+        })
+    }
+
+    /// With `--exit-on-unhealthy` an unhealthy answer also asks the process
+    /// to exit, so a restart policy has something to act on.
+    fn answered(&self, error: ApiError) -> ApiError {
         self.state.answered_unhealthy();
-        ApiError::Unhealthy {
-            trace_id: self.trace_id,
-        }
+        error
     }
 }
 

@@ -1,8 +1,8 @@
 //! The API server: the lab's numbers-api. This module starts it (bind the
 //! listener, build the app, run until a shutdown future resolves or the app
 //! asks to exit); its children are the state the workers share, the routes,
-//! the call budget and health modes, problem responses, metrics, lifecycle
-//! and shutdown, and the lab page.
+//! the call budget and health modes, problem responses and their framing,
+//! metrics, lifecycle and shutdown, and the lab page.
 //!
 //! Binding is separate from serving so tests can bind port 0, read the real
 //! port back and talk to exactly the server the binary runs. The bind is the
@@ -19,10 +19,13 @@ use actix_web::{web, App, HttpServer};
 
 use crate::cli::Settings;
 use crate::util::duration;
+use crate::util::telemetry::LIFETIME;
 use state::AppState;
 
 pub mod budget;
 pub mod context;
+pub mod failure_id;
+pub mod framing;
 pub mod lifecycle;
 pub mod metrics;
 pub mod mode;
@@ -137,12 +140,13 @@ impl Application {
             state.lifecycle.start_draining();
             if !delay.is_zero() {
                 log::info!(
+                    target: LIFETIME,
                     "{reason}: /readyz answers 503 for {} before the port closes (--shutdown-delay)",
                     duration::format(delay)
                 );
                 actix_web::rt::time::sleep(delay).await;
             }
-            log::info!("{reason}: draining requests in flight, then exiting");
+            log::info!(target: LIFETIME, "{reason}: draining requests in flight, then exiting");
             handle.stop(true).await;
         });
         self.state.lifecycle.mark_ready();

@@ -1,13 +1,14 @@
 //! Errors as `application/problem+json` (RFC 7807), with the exact bodies
 //! ASP.NET Core 3.x writes, so a transcript from the lab matches ours byte
-//! for byte, down to the title's spelling ("occured").
+//! for byte, down to the title's spelling ("occured"); and the Kubernetes
+//! book's own 500, `{"message":"Unhealthy!"}`.
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
 use super::trace_id::TraceId;
-use crate::util::http::content_type::PROBLEM_JSON;
+use crate::util::http::content_type::{JSON, PROBLEM_JSON};
 
 /// Every way a request can fail; one `match` maps each to its status.
 #[derive(Debug, thiserror::Error)]
@@ -15,6 +16,11 @@ pub enum ApiError {
     /// The lab's failure: the call budget is spent.
     #[error("the service is unhealthy")]
     Unhealthy { trace_id: TraceId },
+    /// The Kubernetes book's failure: a 500 whose body is
+    /// `{"message":...}` (`StatusCode(500, new { message })` in its code),
+    /// not a problem.
+    #[error("the service is unhealthy: {message}")]
+    UnhealthyMessage { message: String, trace_id: TraceId },
     #[error("no such endpoint")]
     NotFound { trace_id: TraceId },
     #[error("method not allowed (allowed: {allow})")]
@@ -39,6 +45,12 @@ pub enum ApiError {
     },
 }
 
+/// The Kubernetes book's 500 body.
+#[derive(Debug, Serialize)]
+struct Message<'a> {
+    message: &'a str,
+}
+
 /// The body, fields in the order ASP.NET Core writes them.
 #[derive(Debug, Serialize)]
 struct ProblemDetails {
@@ -57,7 +69,7 @@ impl ApiError {
     /// mapping uses for each status.
     fn type_and_title(&self) -> (&'static str, &'static str) {
         match self {
-            ApiError::Unhealthy { .. } => (
+            ApiError::Unhealthy { .. } | ApiError::UnhealthyMessage { .. } => (
                 "https://tools.ietf.org/html/rfc7231#section-6.6.1",
                 "An error occured while processing your request.",
             ),
@@ -87,6 +99,7 @@ impl ApiError {
     pub fn trace_id(&self) -> TraceId {
         match self {
             ApiError::Unhealthy { trace_id }
+            | ApiError::UnhealthyMessage { trace_id, .. }
             | ApiError::NotFound { trace_id }
             | ApiError::MethodNotAllowed { trace_id, .. }
             | ApiError::BadRequest { trace_id, .. }
@@ -107,6 +120,10 @@ impl ApiError {
 
     /// The exact body this error is answered with.
     pub fn body(&self) -> String {
+        if let ApiError::UnhealthyMessage { message, .. } = self {
+            // Serialising one string cannot fail.
+            return serde_json::to_string(&Message { message }).unwrap_or_default();
+        }
         let (kind, title) = self.type_and_title();
         let details = ProblemDetails {
             kind,
@@ -123,7 +140,9 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::Unhealthy { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Unhealthy { .. } | ApiError::UnhealthyMessage { .. } => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
@@ -134,7 +153,10 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status_code());
-        response.content_type(PROBLEM_JSON);
+        response.content_type(match self {
+            ApiError::UnhealthyMessage { .. } => JSON,
+            _ => PROBLEM_JSON,
+        });
         if let ApiError::MethodNotAllowed { allow, .. } = self {
             response.insert_header((header::ALLOW, *allow));
         }
@@ -153,6 +175,23 @@ mod tests {
         assert_eq!(
             ApiError::Unhealthy { trace_id }.body(),
             r#"{"type":"https://tools.ietf.org/html/rfc7231#section-6.6.1","title":"An error occured while processing your request.","status":500,"traceId":"|63e19d6d-433b13eab37d0c35."}"#
+        );
+    }
+
+    #[test]
+    fn the_kubernetes_books_500_is_its_message_as_json() {
+        let trace_id = TraceIds::seeded(1, 1).next_id();
+        let failure = ApiError::UnhealthyMessage {
+            message: "Unhealthy!".into(),
+            trace_id,
+        };
+
+        assert_eq!(failure.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(failure.body(), r#"{"message":"Unhealthy!"}"#);
+        let response = failure.error_response();
+        assert_eq!(
+            response.headers().get(header::CONTENT_TYPE).unwrap(),
+            "application/json; charset=utf-8"
         );
     }
 

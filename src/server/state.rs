@@ -25,7 +25,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(settings: &Settings) -> prometheus::Result<Self> {
         Ok(Self {
-            budget: CallBudget::with_mode(settings.fail_after, settings.health_mode),
+            budget: budget(settings),
             trace_ids: TraceIds::new(),
             probes: ProbeLog::default(),
             metrics: Metrics::new(settings.fail_after)?,
@@ -44,5 +44,17 @@ impl AppState {
             }
             self.lifecycle.request_exit(code);
         }
+    }
+}
+
+/// The counter the settings ask for: its rule, its mode, and whether it
+/// starts broken.
+fn budget(settings: &Settings) -> CallBudget {
+    let budget =
+        CallBudget::under(settings.rule, settings.fail_after).with_mode(settings.health_mode);
+    if settings.broken {
+        budget.broken()
+    } else {
+        budget
     }
 }

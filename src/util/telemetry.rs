@@ -1,8 +1,162 @@
-//! Logging through `env_logger`: `RUST_LOG` picks the level, `info` by
-//! default (set `RUST_LOG=debug` to see each number as it is handed out).
+//! Logging through `env_logger`. Who picks the level, first that is set:
+//!
+//! 1. `RUST_LOG`, ours, with env_logger's whole syntax (`debug`,
+//!    `numbers_api=trace`...);
+//! 2. `--log-level`, which is `Logging__LogLevel__Default`: ASP.NET Core's
+//!    setting under its own name, as the books' compose files set it
+//!    (`Logging__LogLevel__Default=Debug` shows each number handed out);
+//! 3. `info`.
+//!
+//! ASP.NET Core's `Default` is the app's level: the books' `appsettings.json`
+//! keeps the framework's categories at their own levels and its start-up
+//! lines (`Microsoft.Hosting.Lifetime`) at `Information`. So here: ours
+//! follow the level, the crates under us (actix) never go past `info` (their
+//! `trace` is a flood of every byte read), and the lines that say where the
+//! service listens and that it stops are logged under [`LIFETIME`], which
+//! stays at `info` whatever the level.
 
-pub fn init() {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info"))
+use std::fmt;
+use std::str::FromStr;
+
+use log::LevelFilter;
+
+/// The target of the start and stop lines: ASP.NET Core's
+/// `Microsoft.Hosting.Lifetime`, kept at `info` by `--log-level`.
+pub const LIFETIME: &str = "numbers_api::lifetime";
+
+/// ASP.NET Core's log levels, the values of `Logging__LogLevel__Default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogLevel {
+    Trace,
+    Debug,
+    Information,
+    Warning,
+    Error,
+    Critical,
+    None,
+}
+
+impl LogLevel {
+    const ALL: [LogLevel; 7] = [
+        LogLevel::Trace,
+        LogLevel::Debug,
+        LogLevel::Information,
+        LogLevel::Warning,
+        LogLevel::Error,
+        LogLevel::Critical,
+        LogLevel::None,
+    ];
+
+    /// The `log` crate's level: it has no `Critical`, so that is `error`;
+    /// `None` turns logging off.
+    pub fn filter(self) -> LevelFilter {
+        match self {
+            LogLevel::Trace => LevelFilter::Trace,
+            LogLevel::Debug => LevelFilter::Debug,
+            LogLevel::Information => LevelFilter::Info,
+            LogLevel::Warning => LevelFilter::Warn,
+            LogLevel::Error | LogLevel::Critical => LevelFilter::Error,
+            LogLevel::None => LevelFilter::Off,
+        }
+    }
+}
+
+/// As .NET reads an enum from configuration: any case, or the level's
+/// number (`Trace` is 0, `None` is 6).
+impl FromStr for LogLevel {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let found = match text.parse::<usize>() {
+            Ok(number) => Self::ALL.get(number).copied(),
+            Err(_) => Self::ALL
+                .into_iter()
+                .find(|level| level.to_string().eq_ignore_ascii_case(text)),
+        };
+        found.ok_or_else(|| {
+            "expected Trace, Debug, Information, Warning, Error, Critical or None".into()
+        })
+    }
+}
+
+impl fmt::Display for LogLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+/// The env_logger filter for `--log-level`, when `RUST_LOG` is not set.
+pub fn filter(level: Option<LogLevel>) -> String {
+    match level {
+        None => "info".into(),
+        Some(level) => {
+            let ours = level.filter();
+            let under_us = ours.min(LevelFilter::Info);
+            format!("{under_us},numbers_api={ours},{LIFETIME}=info").to_lowercase()
+        }
+    }
+}
+
+/// Starts logging: `RUST_LOG` if set, else [`filter`] of `level`.
+pub fn init(level: Option<LogLevel>) {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(filter(level)))
         .format_timestamp_millis()
         .init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_asp_net_level_maps_onto_a_log_level() {
+        let mapped: Vec<(LogLevel, LevelFilter)> =
+            LogLevel::ALL.iter().map(|l| (*l, l.filter())).collect();
+        assert_eq!(
+            mapped,
+            [
+                (LogLevel::Trace, LevelFilter::Trace),
+                (LogLevel::Debug, LevelFilter::Debug),
+                (LogLevel::Information, LevelFilter::Info),
+                (LogLevel::Warning, LevelFilter::Warn),
+                (LogLevel::Error, LevelFilter::Error),
+                (LogLevel::Critical, LevelFilter::Error),
+                (LogLevel::None, LevelFilter::Off),
+            ]
+        );
+    }
+
+    #[test]
+    fn levels_are_read_in_any_case_or_by_number_as_dotnet_reads_them() {
+        assert_eq!("Debug".parse(), Ok(LogLevel::Debug));
+        assert_eq!("debug".parse(), Ok(LogLevel::Debug));
+        assert_eq!(" INFORMATION ".parse(), Ok(LogLevel::Information));
+        assert_eq!("0".parse(), Ok(LogLevel::Trace));
+        assert_eq!("6".parse(), Ok(LogLevel::None));
+        for bad in ["", "7", "-1", "info", "Warn", "Debug,Info"] {
+            assert!(bad.parse::<LogLevel>().is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn the_level_is_ours_the_framework_stays_at_info_at_most_and_start_lines_show() {
+        assert_eq!(filter(None), "info");
+        assert_eq!(
+            filter(Some(LogLevel::Debug)),
+            "info,numbers_api=debug,numbers_api::lifetime=info"
+        );
+        assert_eq!(
+            filter(Some(LogLevel::Trace)),
+            "info,numbers_api=trace,numbers_api::lifetime=info"
+        );
+        assert_eq!(
+            filter(Some(LogLevel::Warning)),
+            "warn,numbers_api=warn,numbers_api::lifetime=info"
+        );
+        assert_eq!(
+            filter(Some(LogLevel::None)),
+            "off,numbers_api=off,numbers_api::lifetime=info"
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! The engines the pages are run on: the host's Docker Engine 20.10, and
-//! Docker Engine 26 and Podman 5.4, which `scripts/engines.sh` installs and
-//! starts in network and mount namespaces of their own. A command "on" an
+//! Docker Engine 26 and Podman 5.4 (as root and as a normal user), which
+//! `scripts/engines.sh` installs and starts in network and mount namespaces
+//! of their own. A command "on" an
 //! engine runs where that engine's `docker` or `podman` answers and where
 //! `localhost` is the engine's own host, so a page's ports (8080, 8081...)
 //! are the page's own there, whatever the host runs.
@@ -22,6 +23,8 @@ pub enum Engine {
     Docker26,
     /// Debian trixie's podman (5.4), rootful.
     Podman,
+    /// The same Podman run by a normal user (rootless), as on most laptops.
+    PodmanRootless,
 }
 
 impl Engine {
@@ -31,13 +34,14 @@ impl Engine {
             Engine::Host => None,
             Engine::Docker26 => Some("docker26"),
             Engine::Podman => Some("podman"),
+            Engine::PodmanRootless => Some("podman-rootless"),
         }
     }
 
     /// The program a page calls for this engine.
     pub fn client(self) -> &'static str {
         match self {
-            Engine::Podman => "podman",
+            Engine::Podman | Engine::PodmanRootless => "podman",
             _ => "docker",
         }
     }
@@ -94,14 +98,18 @@ impl Engine {
         static HOST: OnceLock<Result<String, String>> = OnceLock::new();
         static DOCKER26: OnceLock<Result<String, String>> = OnceLock::new();
         static PODMAN: OnceLock<Result<String, String>> = OnceLock::new();
+        static ROOTLESS: OnceLock<Result<String, String>> = OnceLock::new();
         let cell = match self {
             Engine::Host => &HOST,
             Engine::Docker26 => &DOCKER26,
             Engine::Podman => &PODMAN,
+            Engine::PodmanRootless => &ROOTLESS,
         };
         cell.get_or_init(|| {
             let args: &[&str] = match self {
-                Engine::Podman => &["version", "--format", "{{.Client.Version}}"],
+                Engine::Podman | Engine::PodmanRootless => {
+                    &["version", "--format", "{{.Client.Version}}"]
+                }
                 _ => &["version", "--format", "{{.Server.Version}}"],
             };
             let output = self.run(args, Duration::from_secs(60));
@@ -151,10 +159,12 @@ impl Engine {
         static HOST: Mutex<()> = Mutex::new(());
         static DOCKER26: Mutex<()> = Mutex::new(());
         static PODMAN: Mutex<()> = Mutex::new(());
+        static ROOTLESS: Mutex<()> = Mutex::new(());
         let lock = match self {
             Engine::Host => &HOST,
             Engine::Docker26 => &DOCKER26,
             Engine::Podman => &PODMAN,
+            Engine::PodmanRootless => &ROOTLESS,
         };
         lock.lock().unwrap_or_else(|e| e.into_inner())
     }

@@ -26,10 +26,13 @@ pub fn is_ci() -> bool {
 }
 
 /// Variables outside `NUMBERS_*` that change what a spawned program does:
-/// the lab's alias of `--fail-after`, the book's name for numbers-web's API
-/// URL, the log filter, and the zone `watch` stamps its times in.
-const LEAKY: [&str; 5] = [
+/// the books' names for settings (numbers-web's API URL among them), the log
+/// filter, and the zone `watch` stamps its times in.
+const LEAKY: [&str; 8] = [
     "FailAfterCallCount",
+    "UseFailureId",
+    "Broken",
+    "Logging__LogLevel__Default",
     "RngApi__Url",
     "RngApi:Url",
     "RUST_LOG",

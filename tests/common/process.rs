@@ -14,9 +14,9 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_numbers-api");
 /// Where [`dotnet`] keeps its link to [`BIN`].
 const DOTNET_DIR: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/as-dotnet");
 
-/// The binary with a clean environment: no `NUMBERS_*` variable,
-/// `FailAfterCallCount`, `RUST_LOG` or `TZ` of the test's own (see
-/// [`super::clean_env`]).
+/// The binary with a clean environment: no `NUMBERS_*` variable, none of
+/// the books' names for settings, no `RUST_LOG` or `TZ` of the test's own
+/// (see [`super::clean_env`]).
 pub fn numbers_api() -> Command {
     let mut command = Command::new(BIN);
     super::clean_env(&mut command);

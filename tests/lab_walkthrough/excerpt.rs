@@ -49,9 +49,20 @@ pub fn read(block: &str) -> Excerpt {
     excerpt
 }
 
-/// curl's progress meter with what differs on every run taken out: of its
-/// twelve columns the byte counts stay, the speeds and times go.
+/// A probe's output with what differs on every run taken out: of the
+/// twelve columns of curl's progress meter the byte counts stay, the speeds
+/// and times go; and the passing probe's answer, `Ok`, which curl writes to
+/// stdout while the meter goes to stderr, so that it lands before, within
+/// or after the meter's last row, is moved to the end.
 pub fn without_speeds(output: &str) -> String {
+    let (output, answered) = match output.find("Ok") {
+        Some(at) => (format!("{}{}", &output[..at], &output[at + 2..]), "Ok"),
+        None => (output.to_string(), ""),
+    };
+    format!("{}{answered}", meter_without_speeds(output.trim_end_matches('\n')))
+}
+
+fn meter_without_speeds(output: &str) -> String {
     let row = |segment: &str| {
         let cells: Vec<&str> = segment.split_whitespace().collect();
         if cells.len() == 12 && cells[0].parse::<u32>().is_ok() {
@@ -140,6 +151,11 @@ fn the_excerpt_is_read_a_key_a_line_and_the_meter_keeps_its_byte_counts() {
     let slow = "\r100     2  100     2    0     0    812      0 --:--:-- --:--:-- --:--:--   500";
     assert_eq!(without_speeds(fast), without_speeds(slow));
     assert_ne!(without_speeds(meter), without_speeds(fast));
+    // The answer is the same wherever it lands.
+    let before = "\r  0     0    0     0    0     0      0      0 --:--:-- --:--:-- --:--:--     0Ok\r100     2  100     2    0     0   2976      0 --:--:-- --:--:-- --:--:--  2000\n";
+    let after = "\r  0     0    0     0    0     0      0      0 --:--:-- --:--:-- --:--:--     0\r100     2  100     2    0     0   3034      0 --:--:-- --:--:-- --:--:--  2000\nOk";
+    assert_eq!(without_speeds(before), without_speeds(after));
+    assert!(without_speeds(after).ends_with("Ok"));
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Every `$ podman` command of the pages, run as written, in order, on
-//! Podman 5.4: the student's page's Podman section, then the Podman page.
+//! Podman 5.4 as root: the student's page's Podman section, then the Podman
+//! page; and the student's section again on Podman as a normal user.
 //! Podman has no systemd timer here, so the probes are the pages' own
 //! `podman healthcheck run`s, each compared with what the page shows.
 
@@ -99,6 +100,21 @@ fn the_pages_podman_commands_run_as_written_on_podman() {
         let mut shell = Shell::on(Engine::Podman, Ports::as_written());
         run(&mut shell, &steps);
     }
+}
+
+/// The student's page's section again, as a normal user: rootless Podman,
+/// the default on most Linux laptops and in `podman machine`, builds the
+/// image and serves port 80 through the binary's capability in its own
+/// user namespace.
+#[test]
+fn the_student_pages_podman_section_runs_as_written_on_rootless_podman() {
+    let engine = Engine::PodmanRootless;
+    if !engine.available_or_skip("the student's Podman section, rootless") {
+        return;
+    }
+    let (name, section) = PAGES[0];
+    let mut shell = Shell::on(engine, Ports::as_written());
+    run(&mut shell, &steps_of(name, section));
 }
 
 /// A `$ podman` line anywhere else would be a command no test runs.

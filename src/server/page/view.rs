@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::server::budget::{CallBudget, Rule};
 use crate::server::mode::HealthMode;
 use crate::server::probes::{ProbeRecord, Prober};
 use crate::server::state::AppState;
@@ -62,18 +63,28 @@ impl PageState {
             calls,
             fail_after,
             status_text: if healthy { "Healthy" } else { "Unhealthy" },
-            status_detail: status_detail(mode, healthy),
+            status_detail: status_detail(mode, healthy, why_unhealthy(&state.budget)),
             calls_text: calls_text(calls, fail_after),
             probes: state.probes.recent().iter().rev().map(view).collect(),
         }
     }
 }
 
-fn status_detail(mode: HealthMode, healthy: bool) -> String {
+/// Why the count (or the mark) made the service unhealthy, in the page's
+/// words.
+fn why_unhealthy(budget: &CallBudget) -> &'static str {
+    match (budget.rule(), budget.marked()) {
+        (Rule::Lab, false) => "the good calls are used up",
+        (Rule::Lab, true) => "it started broken (--broken); /reset heals it",
+        (Rule::Kubernetes { .. }, _) => "marked unhealthy, the Kubernetes book's way, until /reset",
+    }
+}
+
+fn status_detail(mode: HealthMode, healthy: bool, why: &str) -> String {
     let answer = if healthy { "200 OK" } else { "500" };
     match mode {
         HealthMode::Ok if healthy => "/health answers 200 OK.".into(),
-        HealthMode::Ok => "/health answers 500: the good calls are used up.".into(),
+        HealthMode::Ok => format!("/health answers 500: {why}."),
         HealthMode::Fail => "/health answers 500 (health mode fail).".into(),
         HealthMode::Hang => {
             "/health holds every probe without an answer (health mode hang).".into()
@@ -136,18 +147,33 @@ mod tests {
 
     #[test]
     fn the_detail_says_what_health_answers_and_why() {
+        let why = "the good calls are used up";
         assert_eq!(
-            status_detail(HealthMode::Ok, true),
+            status_detail(HealthMode::Ok, true, why),
             "/health answers 200 OK."
         );
         assert_eq!(
-            status_detail(HealthMode::Ok, false),
+            status_detail(HealthMode::Ok, false, why),
             "/health answers 500: the good calls are used up."
         );
         assert_eq!(
-            status_detail(HealthMode::Fail, false),
+            status_detail(HealthMode::Fail, false, why),
             "/health answers 500 (health mode fail)."
         );
+    }
+
+    #[test]
+    fn the_reason_names_the_rule_and_a_broken_start() {
+        let spent = CallBudget::new(1);
+        spent.record_call();
+        spent.record_call();
+        let broken = CallBudget::new(3).broken();
+        let kubernetes = CallBudget::under(Rule::Kubernetes { failure_id: false }, 1);
+        kubernetes.record_call();
+
+        assert_eq!(why_unhealthy(&spent), "the good calls are used up");
+        assert!(why_unhealthy(&broken).contains("--broken"));
+        assert!(why_unhealthy(&kubernetes).contains("Kubernetes"));
     }
 
     #[test]

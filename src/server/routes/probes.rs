@@ -8,6 +8,7 @@ use actix_web::{HttpRequest, HttpResponse};
 
 use crate::server::budget::Verdict;
 use crate::server::context::Context;
+use crate::server::framing::Kestrel;
 use crate::server::metrics::ProbeAnswer;
 use crate::server::probes::{ProbeRecord, Prober};
 use crate::server::problem::ApiError;
@@ -17,9 +18,13 @@ use crate::util::http::content_type::TEXT;
 /// so a forgotten demo does not pile up requests forever.
 const HANG_LIMIT: Duration = Duration::from_secs(3600);
 
-/// `Ok` while healthy; the same 500 as `/rng` once unhealthy, or whatever
-/// the health mode says. Probing never counts as a call.
-pub async fn health(call: Context, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+/// `Ok` while healthy; a 500 once unhealthy (chapter 8's is `/rng`'s), or
+/// whatever the health mode says. Probing never counts as a call.
+pub async fn health(call: Context, req: HttpRequest) -> Kestrel {
+    Kestrel(probe(call, req).await)
+}
+
+async fn probe(call: Context, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let path = if req.path() == "/healthz" {
         "/healthz"
     } else {
@@ -68,7 +73,7 @@ pub async fn health(call: Context, req: HttpRequest) -> Result<HttpResponse, Api
         log::warn!("Health check failed: unhealthy, traceId {}", call.trace_id);
         record(Some(500));
         call.metrics.probe(ProbeAnswer::Fail, prober);
-        Err(call.unhealthy())
+        Err(call.unhealthy_probe())
     }
 }
 

@@ -14,6 +14,7 @@ use std::time::Duration;
 use numbers_api::cli::{
     self, ConfigError, HealthcheckSettings, Invocation, Settings, WatchSettings, WebSettings,
 };
+use numbers_api::server::budget::Rule;
 use numbers_api::server::mode::HealthMode;
 use numbers_api::tools::engine::{Rules, Status};
 use proptest::prelude::*;
@@ -43,6 +44,10 @@ fn argument() -> impl Strategy<Value = OsString> {
             "--listen",
             "--fail-after",
             "--fail-after-call-count",
+            "--use-failure-id",
+            "--broken",
+            "--v5-broken",
+            "--log-level",
             "--workers",
             "--health-mode",
             "--startup-delay",
@@ -93,6 +98,9 @@ fn argument() -> impl Strategy<Value = OsString> {
             "1m30s",
             "true",
             "false",
+            "True",
+            "Debug",
+            "None",
             "health",
             "starting",
             "healthy",
@@ -255,6 +263,10 @@ proptest! {
         let expected = Settings {
             listen: listen.unwrap_or(defaults.listen),
             fail_after: fail_after.unwrap_or(defaults.fail_after),
+            // --fail-after given picks chapter 8's rule whatever else is set.
+            rule: if fail_after.is_some() { Rule::Lab } else { defaults.rule },
+            broken: defaults.broken,
+            log_level: defaults.log_level,
             workers: workers.unwrap_or(defaults.workers),
             health_mode: health_mode.unwrap_or(defaults.health_mode),
             startup_delay: startup_delay.map_or(defaults.startup_delay, |(_, d)| d),

@@ -1,0 +1,206 @@
+//! The books' names for settings, as their compose files and manifests set
+//! them: `FailAfterCallCount` and `UseFailureId` (the Kubernetes book),
+//! `Broken` (chapter 14's v5 app), `Logging__LogLevel__Default` (every
+//! ASP.NET Core app; chapter 19 sets `Debug`); and where ours win.
+
+use std::time::Duration;
+
+use crate::common::process::{numbers_api, Server};
+
+const DEADLINE: Duration = Duration::from_secs(10);
+
+fn server(vars: &[(&str, &str)]) -> Server {
+    let mut command = numbers_api();
+    for (name, value) in vars {
+        command.env(name, value);
+    }
+    Server::start(command)
+}
+
+fn statuses(server: &Server, path: &str, calls: usize) -> Vec<u16> {
+    (0..calls).map(|_| server.get(path).0).collect()
+}
+
+const PROBLEM_500: &str = r#"{"type":"https://tools.ietf.org/html/rfc7231#section-6.6.1","#;
+
+#[test]
+fn fail_after_call_count_answers_the_nth_call_then_the_kubernetes_books_500() {
+    let server = server(&[("FailAfterCallCount", "1")]);
+
+    let first = server.get("/rng");
+    let healthz = server.get("/healthz");
+    let second = server.get("/rng");
+
+    assert_eq!(first.0, 200);
+    assert_eq!(healthz, (500, r#"{"message":"Unhealthy"}"#.to_string()));
+    assert_eq!(second, (500, r#"{"message":"Unhealthy!"}"#.to_string()));
+    let line = server.wait_for_log("listening on", DEADLINE).unwrap();
+    assert!(
+        line.contains("FailAfterCallCount 1: the Kubernetes book's rule"),
+        "{line}"
+    );
+}
+
+#[test]
+fn fail_after_call_count_zero_never_fails() {
+    let server = server(&[("FailAfterCallCount", "0")]);
+
+    assert!(statuses(&server, "/rng", 50).iter().all(|&s| s == 200));
+}
+
+#[test]
+fn use_failure_id_logs_the_message_the_client_got() {
+    let server = server(&[("FailAfterCallCount", "1"), ("UseFailureId", "true")]);
+    server.get("/rng");
+
+    let (status, body) = server.get("/rng");
+
+    assert_eq!(status, 500);
+    let message = body
+        .strip_prefix(r#"{"message":""#)
+        .and_then(|rest| rest.strip_suffix(r#""}"#))
+        .expect("a message");
+    assert!(message.starts_with("Unhealthy! Failure ID: "), "{body}");
+    let line = server.wait_for_log(message, DEADLINE);
+    assert!(
+        line.as_ref().is_some_and(|l| l.contains("WARN")),
+        "{line:?} in {:?}",
+        server.logs()
+    );
+}
+
+#[test]
+fn numbers_fail_after_keeps_chapter_8s_rule_over_the_kubernetes_books_settings() {
+    let server = server(&[
+        ("NUMBERS_FAIL_AFTER", "2"),
+        ("FailAfterCallCount", "1"),
+        ("UseFailureId", "true"),
+    ]);
+
+    assert_eq!(statuses(&server, "/rng", 2), [200, 200]);
+    let (status, body) = server.get("/rng");
+    assert_eq!(status, 500);
+    assert!(body.starts_with(PROBLEM_500), "{body}");
+}
+
+#[test]
+fn broken_and_numbers_broken_start_the_service_unhealthy() {
+    for (name, value) in [
+        ("Broken", "true"),
+        ("Broken", "True"),
+        ("NUMBERS_BROKEN", "1"),
+    ] {
+        let server = server(&[(name, value)]);
+
+        let (health, body) = server.get("/health");
+        assert_eq!(health, 500, "{name}={value}");
+        assert!(body.starts_with(PROBLEM_500), "{name}={value}: {body}");
+        assert_eq!(server.get("/rng").0, 500, "{name}={value}");
+        let line = server.wait_for_log("listening on", DEADLINE).unwrap();
+        assert!(line.contains("broken: unhealthy until /reset"), "{line}");
+    }
+}
+
+#[test]
+fn numbers_broken_wins_over_broken_and_neither_means_healthy() {
+    for vars in [
+        &[("Broken", "true"), ("NUMBERS_BROKEN", "false")][..],
+        &[("Broken", "false")],
+        &[],
+    ] {
+        let server = server(vars);
+
+        assert_eq!(server.get("/health").0, 200, "{vars:?}");
+        assert_eq!(server.get("/rng").0, 200, "{vars:?}");
+    }
+}
+
+/// The book's `_logger.LogDebug($"Returning random number: {n}")`.
+fn number_line(number: &str) -> String {
+    format!("Returning random number: {number}")
+}
+
+#[test]
+fn logging_loglevel_default_debug_logs_each_number_in_the_books_words() {
+    let server = server(&[("Logging__LogLevel__Default", "Debug")]);
+
+    let (_, number) = server.get("/rng");
+
+    let line = server.wait_for_log(&number_line(&number), DEADLINE);
+    assert!(
+        line.as_ref().is_some_and(|l| l.contains("DEBUG")),
+        "{line:?} in {:?}",
+        server.logs()
+    );
+}
+
+#[test]
+fn at_trace_the_framework_stays_at_info_as_the_books_appsettings_keep_it() {
+    let server = server(&[("Logging__LogLevel__Default", "Trace")]);
+
+    let (_, number) = server.get("/rng");
+    server
+        .wait_for_log(&number_line(&number), DEADLINE)
+        .expect("the number's line");
+
+    let logs = server.logs();
+    assert!(
+        !logs
+            .iter()
+            .any(|l| l.contains("TRACE actix") || l.contains("DEBUG actix")),
+        "{logs:?}"
+    );
+}
+
+#[test]
+fn logging_loglevel_default_information_and_warning_hide_the_numbers() {
+    for level in ["Information", "warning"] {
+        let server = server(&[
+            ("Logging__LogLevel__Default", level),
+            ("NUMBERS_FAIL_AFTER", "1"),
+        ]);
+
+        let (_, number) = server.get("/rng");
+        server.get("/reset");
+        server.get("/rng");
+        server.get("/rng");
+        // The failure's warning shows at both levels and comes last: every
+        // line before it has been read by then.
+        let warning = server.wait_for_log("Unhealthy!", DEADLINE);
+        let logs = server.logs();
+
+        assert!(warning.is_some(), "{level}: {logs:?}");
+        let reset = logs.iter().any(|l| l.contains("Reset: healthy again"));
+        assert_eq!(reset, level == "Information", "{level}: {logs:?}");
+        assert!(
+            !logs.iter().any(|l| l.contains(&number_line(&number))),
+            "{level}: {logs:?}"
+        );
+        // The start line shows at every level, as ASP.NET Core's
+        // Microsoft.Hosting.Lifetime does.
+        assert!(logs.iter().any(|l| l.contains("listening on")));
+    }
+}
+
+#[test]
+fn rust_log_wins_over_logging_loglevel_default() {
+    let server = server(&[
+        ("Logging__LogLevel__Default", "Debug"),
+        ("RUST_LOG", "info"),
+    ]);
+
+    let (_, number) = server.get("/rng");
+    server.get("/reset");
+    server
+        .wait_for_log("Reset: healthy again", DEADLINE)
+        .unwrap();
+
+    assert!(
+        !server
+            .logs()
+            .iter()
+            .any(|l| l.contains(&number_line(&number))),
+        "{:?}",
+        server.logs()
+    );
+}
