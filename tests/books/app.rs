@@ -85,6 +85,26 @@ pub fn logs(id: &str) -> String {
     text(&docker(&["logs", id]))
 }
 
+/// Polls until the web app serves its page on `port` (true) or its
+/// container has exited (false), as a dependency check that failed leaves it.
+pub fn serves_or_exits(web: &str, port: u16) -> bool {
+    let started = Instant::now();
+    loop {
+        if crate::common::docker::try_get(port, "/").is_ok_and(|(status, _)| status == 200) {
+            return true;
+        }
+        if docker_ok(&["inspect", "--format", "{{.State.Status}}", web]) == "exited" {
+            return false;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the web app neither serves nor exits:\n{}",
+            logs(web)
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 /// What the book's web page shows after its button is pressed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Press {

@@ -19,9 +19,9 @@ const V3: &str = "diamol/ch08-numbers-api:v3";
 const V5: &str = "diamol/ch14-numbers-api:v5";
 /// `deploy.replicas` in prod.yml.
 const REPLICAS: usize = 6;
-/// Six replicas healthy after a deploy: 13 s measured at worst.
+/// Six replicas healthy after a deploy: 5.5 s measured at worst.
 const DEPLOY_WAIT: Duration = Duration::from_secs(90);
-/// From the bad deploy to `rollback_completed`: 25 s measured at worst.
+/// From the bad deploy to `rollback_completed`: 17.8 s measured at worst.
 const ROLLBACK_WAIT: Duration = Duration::from_secs(120);
 
 /// A service's virtual IP needs the kernel's IPVS, which some machines lack
@@ -84,35 +84,40 @@ pub fn remove_stacks_starting(prefix: &str) {
     let stacks = docker(&["stack", "ls", "--format", "{{.Name}}"]);
     for stack in String::from_utf8_lossy(&stacks.stdout).lines() {
         if stack.starts_with(prefix) {
-            remove_stack(stack, Duration::from_secs(60));
+            let _ = remove_stack(stack, Duration::from_secs(120));
         }
     }
 }
 
-/// `docker stack rm` is done when no container, network or service of the
-/// stack is left; polls until then and returns how long it took.
-fn wait_until_removed(stack: &str, deadline: Duration) -> Duration {
+/// Polls until no container or service of `stack` is left, then tells
+/// whether its network is gone too: `docker stack rm` tries to remove it
+/// while the last tasks are still stopping, and gives up on it.
+fn stopped_and_gone(stack: &str, deadline: Duration) -> bool {
     let label = format!("label=com.docker.stack.namespace={stack}");
+    let left = |what: &[&str]| {
+        let mut args = what.to_vec();
+        args.extend(["-q", "--filter", &label]);
+        !String::from_utf8_lossy(&docker(&args).stdout)
+            .trim()
+            .is_empty()
+    };
     let started = Instant::now();
-    loop {
-        let left: String = [
-            docker(&["ps", "-a", "-q", "--filter", &label]),
-            docker(&["network", "ls", "-q", "--filter", &label]),
-            docker(&["service", "ls", "-q", "--filter", &label]),
-        ]
-        .iter()
-        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_string())
-        .collect();
-        if left.is_empty() || started.elapsed() > deadline {
-            return started.elapsed();
+    while left(&["ps", "-a"]) || left(&["service", "ls"]) {
+        if started.elapsed() > deadline {
+            return false;
         }
         std::thread::sleep(Duration::from_millis(500));
     }
+    !left(&["network", "ls"])
 }
 
-fn remove_stack(stack: &str, deadline: Duration) -> Duration {
-    let _ = docker(&["stack", "rm", stack]);
-    wait_until_removed(stack, deadline)
+/// `docker stack rm` until nothing of the stack is left (twice at most);
+/// how many times it ran, or `None` if something is still left.
+fn remove_stack(stack: &str, deadline: Duration) -> Option<usize> {
+    (1..=2).find(|_| {
+        let _ = docker(&["stack", "rm", stack]);
+        stopped_and_gone(stack, deadline)
+    })
 }
 
 #[test]
@@ -209,15 +214,27 @@ fn chapter_14_swarm_rolls_back_the_update_whose_replicas_never_turn_healthy() {
             "Broken=true: {probe}"
         );
     }
-    let failed = service_ps
-        .lines()
-        .filter(|row| row.contains(V5) && row.contains("Failed"))
-        .count();
-    assert!(failed >= 1, "no failed v5 task:\n{service_ps}");
+    let v5_rows: Vec<&str> = service_ps.lines().filter(|row| row.contains(V5)).collect();
+    assert!(!v5_rows.is_empty(), "{service_ps}");
+    assert!(
+        v5_rows.iter().all(|row| row.contains("Shutdown")),
+        "a v5 task is still wanted:\n{service_ps}"
+    );
     assert!(matches!(after, Press::Number(_)), "{after:?}");
 
-    ex.run("docker stack rm");
-    let took = wait_until_removed(&stack, Duration::from_secs(120));
-    println!("ch14: `docker stack rm` left nothing after {took:?}");
+    // The page's command, run again if it left the network (see
+    // `stopped_and_gone`), as a teacher would.
+    let rm = ex.take("docker stack rm");
+    let started = Instant::now();
+    ex.sh(&rm);
+    let mut runs = 1;
+    if !stopped_and_gone(&stack, Duration::from_secs(120)) {
+        runs += remove_stack(&stack, Duration::from_secs(120))
+            .unwrap_or_else(|| panic!("`{rm}` left {stack} behind"));
+    }
+    println!(
+        "ch14: `docker stack rm`, {runs} time(s), left nothing after {:?}",
+        started.elapsed()
+    );
     ex.finish();
 }

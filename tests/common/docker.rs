@@ -84,16 +84,8 @@ pub fn build_target(tag: &str, dockerfile: &str, target: Option<&str>, buildkit:
         .env("DOCKER_BUILDKIT", if buildkit { "1" } else { "0" })
         .current_dir(ROOT);
     let output = run_with_deadline(&mut command, Duration::from_secs(30 * 60));
-    let builder = if buildkit {
-        "BuildKit"
-    } else {
-        "legacy builder"
-    };
-    let printed = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let builder = ["legacy builder", "BuildKit"][usize::from(buildkit)];
+    let printed = super::recipe::text(&output);
     assert!(
         output.status.success(),
         "building {dockerfile} ({builder}) failed:\n{printed}"
