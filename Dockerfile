@@ -10,13 +10,14 @@
 #   docker rm -f numbers-v1
 
 # --- Stage 1: build ----------------------------------------------------------
-# This stage is the same, line for line, in Dockerfile, Dockerfile.v2 and
-# Dockerfile.v3. Docker caches a stage by its instructions and the files they
-# copy, so whichever image is built first compiles the service and the other
-# two reuse its layers: the whole lab compiles once.
+# This stage is the same, line for line, in Dockerfile, Dockerfile.v2,
+# Dockerfile.v3 and Dockerfile.books. Docker caches a stage by its
+# instructions and the files they copy, so whichever image is built first
+# compiles the service and every other image reuses its layers: the whole
+# lab, and the book's images with it, compiles once.
 #
 # The full Rust toolchain, pinned to the version the project is tested with.
-# To move to a newer Rust, change this tag in all three Dockerfiles and
+# To move to a newer Rust, change this tag in every Dockerfile and
 # `rust-version` in Cargo.toml together (docs/development.md).
 FROM rust:1.95-slim-bookworm AS builder
 WORKDIR /src
@@ -67,13 +68,25 @@ RUN target="$(rustc -vV | sed -n 's/^host: //p')" \
 # The binary sits in a folder of its own because the legacy builder loses a
 # file's capability when it copies one file from another stage, and keeps it
 # when it copies a folder (moby/moby#20435). BuildKit keeps it either way.
+#
+# Beside it, `dotnet` is a link to it: the name the book's images and
+# compose files run (`dotnet Numbers.Api.dll`, `dotnet Utilities.HttpCheck.dll
+# -t 150`). Called by that name, the binary answers the book's command lines
+# (src/compat). Every image copies the folder into /usr/local/bin, which is
+# on Docker's default PATH, so `dotnet` is found without a path.
+#
+# /links holds what an image FROM scratch cannot make itself, having no
+# shell: the short path /numbers-api, a link into /usr/local/bin, which v3's
+# ENTRYPOINT, HEALTHCHECK and the lab's `docker exec` commands use.
 COPY src ./src
 RUN target="$(rustc -vV | sed -n 's/^host: //p')" \
  && cargo build --release --locked --target "$target" \
- && mkdir /out \
+ && mkdir /out /links \
  && cp target/"$target"/release/numbers-api /out/numbers-api \
  && ! ldd /out/numbers-api 2>/dev/null | grep -q '=>' \
- && setcap cap_net_bind_service=+p /out/numbers-api
+ && setcap cap_net_bind_service=+p /out/numbers-api \
+ && ln -s numbers-api /out/dotnet \
+ && ln -s usr/local/bin/numbers-api /links/numbers-api
 
 # --- Stage 2: run ------------------------------------------------------------
 # A slim Debian with just the binary: no compiler, no sources, no cargo cache.
@@ -89,7 +102,8 @@ LABEL org.opencontainers.image.title="numbers-api" \
 # where an engine does not (Podman), the binary's capability does.
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin numbers
 
-# The folder's contents, with the binary's capability (see the build stage).
+# The folder's contents: the binary, with its capability, and `dotnet`, the
+# link that answers the book's command lines (see the build stage).
 COPY --from=builder /out/ /usr/local/bin/
 
 # Port 80 inside the container, as in the lab: `-p 8080:80` maps it.

@@ -64,33 +64,33 @@ static BUILDS: Mutex<()> = Mutex::new(());
 /// `docker build -t <tag> -f <dockerfile> .` with the given builder; what
 /// it printed.
 pub fn build(tag: &str, dockerfile: &str, buildkit: bool) -> String {
+    build_target(tag, dockerfile, None, buildkit)
+}
+
+/// [`build`], of one stage of a multi-stage Dockerfile (`--target`).
+pub fn build_target(tag: &str, dockerfile: &str, target: Option<&str>, buildkit: bool) -> String {
     let _serial = BUILDS.lock().unwrap_or_else(|e| e.into_inner());
     let mut command = Command::new(if buildkit {
         buildkit_client()
     } else {
         "docker"
     });
+    command.args(["build", "-t", tag, "-f", dockerfile]);
+    if let Some(target) = target {
+        command.args(["--target", target]);
+    }
     command
-        .args(["build", "-t", tag, "-f", dockerfile, "."])
+        .arg(".")
         .env("DOCKER_BUILDKIT", if buildkit { "1" } else { "0" })
         .current_dir(ROOT);
     let output = run_with_deadline(&mut command, Duration::from_secs(30 * 60));
+    let builder = ["legacy builder", "BuildKit"][usize::from(buildkit)];
+    let printed = super::recipe::text(&output);
     assert!(
         output.status.success(),
-        "building {dockerfile} ({}) failed:\n{}\n{}",
-        if buildkit {
-            "BuildKit"
-        } else {
-            "legacy builder"
-        },
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+        "building {dockerfile} ({builder}) failed:\n{printed}"
     );
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    printed
 }
 
 /// The client that drives BuildKit without the buildx plugin: Debian's

@@ -1,6 +1,6 @@
 //! What the test suites share: a server in process ([`server`]), the
 //! compiled binary as a child process ([`process`]), a Docker engine
-//! ([`docker`], [`compose_project`]) or another of the engines students run
+//! ([`docker`], [`compose_project`], [`swarm`]) or another of the engines students run
 //! ([`engine`]), a process's capabilities ([`capabilities`]), one HTTP
 //! client ([`http`]), and the pages people copy commands from ([`docs`]),
 //! run as written ([`recipe`]), whose tables are read by [`table`]. Each
@@ -16,6 +16,7 @@ pub mod http;
 pub mod process;
 pub mod recipe;
 pub mod server;
+pub mod swarm;
 pub mod table;
 
 /// CI is any `CI` value but empty, `0` or `false`: there a test that cannot

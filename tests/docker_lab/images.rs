@@ -1,9 +1,9 @@
-//! One test per image of the lab, plus the builds themselves.
+//! One test per image of the lab (the builds themselves: `builds`).
 
 use std::time::{Duration, Instant};
 
 use crate::common::docker::{
-    build, docker, docker_ok, engine_or_skip, image, three_numbers_then_a_500, Container,
+    docker, docker_ok, engine_or_skip, image, three_numbers_then_a_500, Container,
 };
 
 /// Faster than the image's 30 s, so the transition takes seconds; the
@@ -183,6 +183,42 @@ fn the_kubernetes_books_variable_and_reset_work_in_the_container() {
 }
 
 #[test]
+fn every_image_has_a_dotnet_command_on_the_path_that_is_numbers_api() {
+    if !engine_or_skip("dotnet") {
+        return;
+    }
+    for version in ["v1", "v2", "v3"] {
+        let tag = image(version);
+        let refused = docker(&["run", "--rm", "--entrypoint", "dotnet", tag, "--info"]);
+        let check = docker(&[
+            "run",
+            "--rm",
+            "--entrypoint",
+            "dotnet",
+            tag,
+            "Utilities.HttpCheck.dll",
+            "-u",
+            "http://127.0.0.1:1",
+        ]);
+
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(1), "{tag}: {stderr}");
+        assert!(
+            stderr.contains("this dotnet is numbers-api"),
+            "{tag}: {stderr}"
+        );
+        let stdout = String::from_utf8_lossy(&check.stdout);
+        assert_eq!(check.status.code(), Some(1), "{tag}: {stdout}");
+        assert!(
+            stdout.starts_with(
+                "HTTPCheck: error. Url http://127.0.0.1:1, exception Connection refused"
+            ),
+            "{tag}: {stdout}"
+        );
+    }
+}
+
+#[test]
 fn every_image_carries_the_oci_labels() {
     if !engine_or_skip("labels") {
         return;
@@ -209,54 +245,4 @@ fn every_image_carries_the_oci_labels() {
         );
         assert!(labels["org.opencontainers.image.description"].is_string());
     }
-}
-
-/// Cargo's line for compiling the service itself (not a dependency).
-const COMPILING_THE_SERVICE: &str = "Compiling numbers-api v";
-
-/// The three Dockerfiles share their build stage line for line, so once one
-/// is built the other two take it from the cache: the lab compiles once.
-fn one_compile_for_three_images(buildkit: bool, tags: [&str; 3]) {
-    // The student's order: v2 (the quick start), then v1, then v3.
-    let files = ["Dockerfile.v2", "Dockerfile", "Dockerfile.v3"];
-    for (at, (file, tag)) in files.into_iter().zip(tags).enumerate() {
-        let printed = build(tag, file, buildkit);
-        if at > 0 {
-            assert!(
-                !printed.contains(COMPILING_THE_SERVICE),
-                "{file} compiled the service again (BuildKit: {buildkit}):\n{printed}"
-            );
-        }
-        let version = docker_ok(&["run", "--rm", tag, "--version"]);
-        assert_eq!(
-            version,
-            format!("numbers-api {}", env!("CARGO_PKG_VERSION"))
-        );
-    }
-}
-
-#[test]
-fn the_three_images_compile_the_service_once_with_the_legacy_builder() {
-    if !engine_or_skip("one compile") {
-        return;
-    }
-    one_compile_for_three_images(
-        false,
-        ["numbers-api:v2", "numbers-api:latest", "numbers-api:v3"],
-    );
-}
-
-#[test]
-fn every_dockerfile_builds_with_buildkit_too_and_compiles_once() {
-    if !engine_or_skip("BuildKit") {
-        return;
-    }
-    one_compile_for_three_images(
-        true,
-        [
-            "numbers-api:buildkit-v2",
-            "numbers-api:buildkit-v1",
-            "numbers-api:buildkit-v3",
-        ],
-    );
 }
