@@ -14,7 +14,8 @@
 //! page, `/readyz`, `/metrics`, the control API, and the problem bodies of
 //! a 404, 405 or 403, which ASP.NET Core 3 answers with no body at all. An
 //! HTTP/1.0 client (nginx's `proxy_pass` by default) has no chunks: it gets
-//! the length, as Kestrel gives it.
+//! the length, as Kestrel gives it; so does a request to upgrade the
+//! connection, which actix-web would answer unframed.
 //!
 //! The cost is one small allocation per answer (the body is boxed, as any
 //! stream is) and the chunk's framing bytes; `docs/performance.md` has the
@@ -40,7 +41,11 @@ impl Responder for Kestrel {
 
     fn respond_to(self, req: &HttpRequest) -> HttpResponse {
         let response = self.0.unwrap_or_else(|error| error.error_response());
-        if req.version() < Version::HTTP_11 {
+        // A request that asks to upgrade the connection (`Connection:
+        // Upgrade`) makes actix-web write a streamed body raw, ended by the
+        // connection's close, under a `transfer-encoding: chunked` header:
+        // such a client gets the length too.
+        if req.version() < Version::HTTP_11 || req.head().upgrade() {
             return response;
         }
         response.map_body(|_, body| match body.try_into_bytes() {
@@ -115,5 +120,17 @@ mod tests {
         assert_eq!(chunked.size(), BodySize::Stream);
         assert_eq!(read(chunked), Some(Bytes::from_static(b"42")));
         assert_eq!(sized.size(), BodySize::Sized(2));
+    }
+
+    #[test]
+    fn a_request_to_upgrade_the_connection_gets_the_length() {
+        let upgrade = TestRequest::get()
+            .insert_header(("connection", "Upgrade"))
+            .insert_header(("upgrade", "websocket"))
+            .to_http_request();
+
+        let answer = Kestrel(Ok(HttpResponse::Ok().body("42"))).respond_to(&upgrade);
+
+        assert_eq!(answer.into_body().size(), BodySize::Sized(2));
     }
 }
