@@ -15,5 +15,6 @@ mod api {
     mod page;
     mod readiness;
     mod rng;
+    mod startup;
     mod web;
 }

@@ -12,11 +12,12 @@ use clap::{ArgAction, Args, Parser, Subcommand};
 
 use super::books::BookArgs;
 use super::parsers::{
-    parse_api_check, parse_delay, parse_exit_code, parse_fail_after, parse_health_duration,
-    parse_listen, parse_mode, parse_probe_duration, parse_status, parse_url, parse_workers,
+    parse_delay, parse_exit_code, parse_fail_after, parse_health_duration, parse_listen,
+    parse_probe_duration, parse_workers,
 };
 use crate::server::mode::HealthMode;
 use crate::tools::engine::Status;
+use crate::util::http::parse_url;
 use crate::web::check::ApiCheck;
 
 /// The fail-after of the lab: three good calls, then failure.
@@ -117,8 +118,7 @@ pub struct ServeArgs {
         long,
         env = "NUMBERS_HEALTH_MODE",
         default_value = "ok",
-        value_name = "MODE",
-        value_parser = parse_mode
+        value_name = "MODE"
     )]
     pub health_mode: HealthMode,
 
@@ -233,12 +233,12 @@ pub struct WatchArgs {
     pub verbose: bool,
 
     /// Stop once the status is this: starting, healthy or unhealthy
-    #[arg(long, env = "NUMBERS_WATCH_UNTIL", value_name = "STATUS", value_parser = parse_status)]
+    #[arg(long, env = "NUMBERS_WATCH_UNTIL", value_name = "STATUS")]
     pub until: Option<Status>,
 
     /// Stop after this many probes
-    #[arg(long, env = "NUMBERS_WATCH_PROBES", value_name = "N")]
-    pub probes: Option<u32>,
+    #[arg(long = "probes", env = "NUMBERS_WATCH_PROBES", value_name = "N")]
+    pub stop_after: Option<u32>,
 }
 
 #[derive(Debug, Args)]
@@ -272,12 +272,11 @@ pub struct WebArgs {
     /// a URL, that URL (the book's /rng spends a good call at every start);
     /// false, no check. Gives up after --api-timeout
     #[arg(
-        long,
+        long = "check-api",
         env = "NUMBERS_WEB_CHECK_API",
         value_name = "URL",
         num_args = 0..=1,
-        default_missing_value = "health",
-        value_parser = parse_api_check
+        default_missing_value = "health"
     )]
-    pub check_api: Option<ApiCheck>,
+    pub api_check: Option<ApiCheck>,
 }

@@ -19,7 +19,7 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, Args};
 
 use super::args::{BROKEN_ID, FAIL_AFTER_ID};
-use super::parsers::{parse_dotnet_bool, parse_fail_after, parse_log_level};
+use super::parsers::{parse_dotnet_bool, parse_fail_after};
 use crate::server::budget::Rule;
 use crate::util::telemetry::LogLevel;
 
@@ -64,12 +64,7 @@ pub struct BookArgs {
     /// Log level, in ASP.NET Core's words: Trace, Debug (logs each number
     /// handed out), Information, Warning, Error, Critical or None. RUST_LOG,
     /// when set, wins [default: Information]
-    #[arg(
-        long,
-        env = "Logging__LogLevel__Default",
-        value_name = "LEVEL",
-        value_parser = parse_log_level
-    )]
+    #[arg(long, env = "Logging__LogLevel__Default", value_name = "LEVEL")]
     pub log_level: Option<LogLevel>,
 }
 
@@ -113,19 +108,20 @@ fn given(matches: &ArgMatches, id: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::settings::{parse, Invocation, Settings};
+    use super::super::settings::{parse, Invocation};
     use super::*;
+    use crate::server::Config;
 
-    fn serve(args: &[&str]) -> Settings {
+    fn serve(args: &[&str]) -> Config {
         match parse(std::iter::once("numbers-api").chain(args.iter().copied())) {
-            Ok(Invocation::Serve(settings)) => settings,
-            other => panic!("expected serve settings, got {other:?}"),
+            Ok(Invocation::Serve(config)) => config,
+            other => panic!("expected the server's configuration, got {other:?}"),
         }
     }
 
     fn rule(args: &[&str]) -> (Rule, u64) {
-        let settings = serve(args);
-        (settings.rule, settings.fail_after)
+        let config = serve(args);
+        (config.rule, config.fail_after)
     }
 
     const KUBERNETES: Rule = Rule::Kubernetes { failure_id: false };

@@ -1,8 +1,10 @@
-//! The command line: what clap parses ([`args`]), the settings the program
-//! runs with ([`settings`]), the one-line error messages ([`errors`]), and
-//! [`run`], which parses them and then serves or probes. Called by a
-//! foreign program's name (`dotnet`), the binary first translates that
-//! program's command line into ours ([`crate::compat`]).
+//! The command line: what clap parses ([`args`]), how that becomes each
+//! part's own configuration ([`settings`]), the one-line error messages
+//! ([`errors`]), and [`run`]: parse, build the configuration, hand it to
+//! the part (the one start-up of both servers, the probe or `watch`), exit
+//! with its code. No part imports this module. Called by a foreign
+//! program's name (`dotnet`), the binary first translates that program's
+//! command line into ours ([`crate::compat`]).
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -10,11 +12,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 use crate::compat::{self, httpcheck, Applet};
-use crate::server::{shutdown, Application};
+use crate::startup;
 use crate::tools::{healthcheck, watch};
-use crate::util::duration;
-use crate::util::telemetry::{self, LIFETIME};
-use crate::web::WebApp;
 
 mod args;
 mod books;
@@ -24,10 +23,7 @@ mod settings;
 
 pub use args::{Cli, DEFAULT_FAIL_AFTER};
 pub use errors::ConfigError;
-pub use settings::{
-    base_url, default_health_url, parse, HealthcheckSettings, Invocation, Settings, WatchSettings,
-    WebSettings,
-};
+pub use settings::{parse, Invocation};
 
 /// Runs the program with the process's arguments and environment.
 pub fn run() -> ExitCode {
@@ -75,21 +71,21 @@ fn listen_address() -> Result<std::net::SocketAddr, ConfigError> {
 /// Runs our own command line: serves or probes.
 fn run_ours(argv: Vec<OsString>) -> ExitCode {
     match parse(argv) {
-        Ok(Invocation::Serve(settings)) => serve(&settings),
-        Ok(Invocation::Healthcheck(settings)) => {
-            let report = healthcheck::probe(&settings);
+        Ok(Invocation::Serve(config)) => ExitCode::from(startup::run(&config)),
+        Ok(Invocation::Web(config)) => ExitCode::from(startup::run(&config)),
+        Ok(Invocation::Healthcheck { url, timeout }) => {
+            let report = healthcheck::probe(&url, timeout);
             println!("{report}");
             ExitCode::from(report.exit_code())
         }
-        Ok(Invocation::Watch(settings)) => {
+        Ok(Invocation::Watch(config)) => {
             let mut out = std::io::stdout();
-            match watch::run(&settings, &mut out) {
-                Ok(health) => ExitCode::from(watch::exit_code(&settings, &health)),
+            match watch::run(&config, &mut out) {
+                Ok(health) => ExitCode::from(watch::exit_code(&config, &health)),
                 // stdout closed (piped into `head`, say): nothing left to do.
                 Err(_) => ExitCode::SUCCESS,
             }
         }
-        Ok(Invocation::Web(settings)) => serve_web(&settings),
         Err(ConfigError::Display(message)) => {
             // --help and --version; printing to a closed pipe is not an error
             // worth a non-zero exit.
@@ -99,97 +95,6 @@ fn run_ours(argv: Vec<OsString>) -> ExitCode {
         Err(ConfigError::Invalid(message)) => {
             eprintln!("numbers-api: {message}");
             // 1 rather than clap's 2: Docker reserves 2 for health checks.
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn serve(settings: &Settings) -> ExitCode {
-    telemetry::init(settings.log_level);
-    let result = actix_web::rt::System::new().block_on(async {
-        let mut signals = Box::pin(
-            shutdown::signals().map_err(|e| format!("cannot install signal handlers: {e}"))?,
-        );
-        if !settings.startup_delay.is_zero() {
-            log::info!(
-                target: LIFETIME,
-                "numbers-api {} starting: the port opens in {} (--startup-delay)",
-                env!("CARGO_PKG_VERSION"),
-                duration::format(settings.startup_delay)
-            );
-            tokio::select! {
-                _ = actix_web::rt::time::sleep(settings.startup_delay) => {}
-                signal = &mut signals => {
-                    log::info!(target: LIFETIME, "{signal} received during the start-up delay: exiting");
-                    return Ok(None);
-                }
-            }
-        }
-        let app = Application::build(settings).map_err(|e| e.to_string())?;
-        log::info!(
-            target: LIFETIME,
-            "numbers-api {} listening on {} ({}, workers {}, health mode {}, control API {})",
-            env!("CARGO_PKG_VERSION"),
-            app.local_addr(),
-            settings.failure_summary(),
-            settings.workers,
-            settings.health_mode,
-            if settings.control { "on" } else { "off" },
-        );
-        app.run_until_stopped(signals)
-            .await
-            .map_err(|e| format!("server error: {e}"))
-    });
-    match result {
-        Ok(None) => {
-            log::info!(target: LIFETIME, "stopped");
-            ExitCode::SUCCESS
-        }
-        Ok(Some(code)) => {
-            log::info!(target: LIFETIME, "stopped, exit code {code}");
-            ExitCode::from(code)
-        }
-        Err(message) => {
-            eprintln!("numbers-api: {message}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-/// `numbers-api web`: numbers-web, stopped by SIGTERM / SIGINT like the API.
-fn serve_web(settings: &WebSettings) -> ExitCode {
-    telemetry::init(None);
-    // --check-api: before the port is bound, as the book's check runs before
-    // its app starts. Failing, the one line says which URL and why.
-    if let Some(report) = crate::web::check::check_api(settings) {
-        if report.exit_code() != 0 {
-            eprintln!("numbers-api: the API check failed (--check-api): {report}");
-            return ExitCode::FAILURE;
-        }
-        log::info!("the API check passed (--check-api): {report}");
-    }
-    let result = actix_web::rt::System::new().block_on(async {
-        let signals =
-            shutdown::signals().map_err(|e| format!("cannot install signal handlers: {e}"))?;
-        let app = WebApp::build(settings).map_err(|e| e.to_string())?;
-        log::info!(
-            "numbers-web {} listening on {} (API {}, timeout {})",
-            env!("CARGO_PKG_VERSION"),
-            app.local_addr(),
-            settings.api_url,
-            duration::format(settings.api_timeout),
-        );
-        app.run_until_stopped(signals)
-            .await
-            .map_err(|e| format!("server error: {e}"))
-    });
-    match result {
-        Ok(()) => {
-            log::info!("stopped");
-            ExitCode::SUCCESS
-        }
-        Err(message) => {
-            eprintln!("numbers-api: {message}");
             ExitCode::FAILURE
         }
     }

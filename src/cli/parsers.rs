@@ -1,15 +1,14 @@
-//! The value parsers behind the flags: each accepts one kind of value and
-//! says, in a few words, what it expected instead.
+//! The value parsers behind the flags whose values are plain numbers,
+//! addresses and durations: each accepts one kind of value and says, in a
+//! few words, what it expected instead. A part's own type parses next to
+//! itself (`FromStr`: a health mode, a status, a log level, `--check-api`),
+//! and clap calls that directly.
 
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
 use std::time::Duration;
 
-use crate::server::mode::HealthMode;
-use crate::tools::engine::Status;
 use crate::util::duration;
-use crate::util::telemetry::LogLevel;
-use crate::web::check::ApiCheck;
 
 pub(super) fn parse_listen(value: &str) -> Result<SocketAddr, String> {
     value
@@ -37,19 +36,11 @@ pub(super) fn parse_dotnet_bool(value: &str) -> Result<bool, String> {
     }
 }
 
-pub(super) fn parse_log_level(value: &str) -> Result<LogLevel, String> {
-    value.parse()
-}
-
 pub(super) fn parse_workers(value: &str) -> Result<NonZeroUsize, String> {
     match value.trim().parse::<usize>() {
         Ok(n) if (1..=1024).contains(&n) => Ok(NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN)),
         _ => Err("expected a number of threads from 1 to 1024".into()),
     }
-}
-
-pub(super) fn parse_mode(value: &str) -> Result<HealthMode, String> {
-    value.parse()
 }
 
 /// Delays up to an hour: longer is a typo, not a lesson.
@@ -81,15 +72,6 @@ pub(super) fn parse_health_duration(value: &str) -> Result<Duration, String> {
     }
 }
 
-pub(super) fn parse_status(value: &str) -> Result<Status, String> {
-    match value.trim() {
-        "starting" => Ok(Status::Starting),
-        "healthy" => Ok(Status::Healthy),
-        "unhealthy" => Ok(Status::Unhealthy),
-        _ => Err("expected starting, healthy or unhealthy".into()),
-    }
-}
-
 pub(super) fn parse_exit_code(value: &str) -> Result<u8, String> {
     match value.trim().parse::<u8>() {
         // 0 would look like success: `restart: on-failure` would not act.
@@ -98,37 +80,9 @@ pub(super) fn parse_exit_code(value: &str) -> Result<u8, String> {
     }
 }
 
-pub(super) fn parse_api_check(value: &str) -> Result<ApiCheck, String> {
-    match value.trim() {
-        "health" | "true" => Ok(ApiCheck::Health),
-        "false" => Ok(ApiCheck::Off),
-        url if url.starts_with("http://") => parse_url(value).map(ApiCheck::Url),
-        _ => Err(
-            "expected health (the API's /health, from --api-url), an http:// URL such as http://numbers-api/rng, or false"
-                .into(),
-        ),
-    }
-}
-
-pub(super) fn parse_url(value: &str) -> Result<String, String> {
-    if value.starts_with("http://") && value.len() > "http://".len() {
-        Ok(value.to_string())
-    } else {
-        Err("expected an http:// URL, such as http://127.0.0.1:8080/health".into())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_status_parses() {
-        assert_eq!(parse_status("starting"), Ok(Status::Starting));
-        assert_eq!(parse_status("healthy"), Ok(Status::Healthy));
-        assert_eq!(parse_status(" unhealthy "), Ok(Status::Unhealthy));
-        assert!(parse_status("Healthy").is_err());
-    }
 
     #[test]
     fn delays_go_up_to_an_hour_inclusive() {
@@ -179,12 +133,5 @@ mod tests {
         for bad in ["", "1", "0", "yes", "on", "truth"] {
             assert!(parse_dotnet_bool(bad).is_err(), "{bad:?} was accepted");
         }
-    }
-
-    #[test]
-    fn urls_need_a_host() {
-        assert!(parse_url("http://").is_err());
-        assert_eq!(parse_url("http://x"), Ok("http://x".to_string()));
-        assert!(parse_url("https://x").is_err());
     }
 }

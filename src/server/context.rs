@@ -166,14 +166,14 @@ mod tests {
     use actix_web::test::TestRequest;
 
     use super::*;
-    use crate::cli::Settings;
+    use crate::server::Config;
 
     fn extract(control: bool) -> Result<ControlCall, actix_web::Error> {
-        let settings = Settings {
+        let config = Config {
             control,
-            ..Settings::for_tests(3)
+            ..Config::for_tests(3)
         };
-        let state = web::Data::new(AppState::new(&settings).expect("metrics register"));
+        let state = web::Data::new(AppState::new(&config).expect("metrics register"));
         let req = TestRequest::post()
             .uri("/reset")
             .app_data(state)

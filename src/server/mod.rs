@@ -1,13 +1,13 @@
-//! The API server: the lab's numbers-api. This module starts it (bind the
-//! listener, build the app, run until a shutdown future resolves or the app
-//! asks to exit); its children are the state the workers share, the routes,
-//! the call budget and health modes, problem responses and their framing,
-//! metrics, lifecycle and shutdown, and the lab page.
+//! The API server: the lab's numbers-api. This module builds it on a bound
+//! listener and runs it until a shutdown future resolves or the app asks to
+//! exit; the start-up around it (delay, bind, signals, exit code) is the one
+//! every server shares ([`crate::startup`]). Its children are its
+//! configuration ([`Config`]), the state the workers share, the routes, the
+//! call budget and health modes, problem responses and their framing,
+//! metrics, lifecycle, and the lab page.
 //!
-//! Binding is separate from serving so tests can bind port 0, read the real
-//! port back and talk to exactly the server the binary runs. The bind is the
-//! one step that may need a privilege (port 80 on Podman, see
-//! [`privileged_port`]); the server runs without any.
+//! Building is separate from binding: the one start-up binds for both
+//! servers, and a test may hand in a listener of its own.
 
 use std::future::Future;
 use std::io;
@@ -17,12 +17,13 @@ use std::time::Duration;
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
 
-use crate::cli::Settings;
+use crate::startup::{Serve, Service, StartupError, DRAIN_TIMEOUT};
 use crate::util::duration;
-use crate::util::telemetry::LIFETIME;
+use crate::util::telemetry::{LogLevel, LIFETIME};
 use state::AppState;
 
 pub mod budget;
+pub mod config;
 pub mod context;
 pub mod failure_id;
 pub mod framing;
@@ -30,44 +31,19 @@ pub mod lifecycle;
 pub mod metrics;
 pub mod mode;
 pub mod page;
-pub mod privileged_port;
 pub mod probes;
 pub mod problem;
 pub mod routes;
-pub mod shutdown;
 pub mod state;
 pub mod trace_id;
 
-/// How long requests in flight may take to finish after a signal. Docker
-/// waits 10 s before it kills; we stay far below that. Both servers of the
-/// binary (the API and numbers-web) use it.
-pub(crate) const DRAIN: Duration = Duration::from_secs(1);
+pub use config::Config;
 
-/// Binds a listen address, naming the setting when it fails (a port in use,
-/// an address this machine does not have, a port below 1024 without the
-/// capability). Whatever capabilities the process had, it has none after.
-pub(crate) fn bind(addr: SocketAddr) -> Result<TcpListener, StartupError> {
-    privileged_port::raise_for_bind();
-    let bound = TcpListener::bind(addr);
-    privileged_port::drop_all().map_err(StartupError::Capabilities)?;
-    bound.map_err(|source| StartupError::Bind { addr, source })
-}
-
-/// Why the server could not start.
+/// Why the API's metrics could not be set up: the one start-up error only
+/// the API can meet.
 #[derive(Debug, thiserror::Error)]
-pub enum StartupError {
-    #[error(
-        "cannot listen on {addr} (--listen / NUMBERS_LISTEN): {source}{}",
-        privileged_port::advice(.addr, .source)
-    )]
-    Bind { addr: SocketAddr, source: io::Error },
-    #[error("cannot drop the capabilities after binding: {0}")]
-    Capabilities(io::Error),
-    #[error("cannot start the server: {0}")]
-    Server(#[from] io::Error),
-    #[error("cannot set up metrics: {0}")]
-    Metrics(#[from] prometheus::Error),
-}
+#[error("cannot set up metrics: {0}")]
+pub struct MetricsError(#[from] prometheus::Error);
 
 /// A bound, configured server that is not yet running.
 pub struct Application {
@@ -78,18 +54,19 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds the listen address from the settings.
-    pub fn build(settings: &Settings) -> Result<Self, StartupError> {
-        Self::from_listener(bind(settings.listen)?, settings)
-    }
-
-    /// Serves on a listener the caller already bound (tests bind port 0).
+    /// Serves on a listener already bound (by [`crate::startup::start`], or by a
+    /// test on port 0).
     ///
     /// Must run inside an actix system; the server starts accepting as soon
     /// as the returned value is awaited.
-    pub fn from_listener(listener: TcpListener, settings: &Settings) -> Result<Self, StartupError> {
+    pub fn from_listener(
+        listener: TcpListener,
+        config: &Config,
+    ) -> Result<Self, StartupError<MetricsError>> {
         let local_addr = listener.local_addr()?;
-        let state = web::Data::new(AppState::new(settings)?);
+        let state =
+            AppState::new(config).map_err(|e| StartupError::Service(MetricsError::from(e)))?;
+        let state = web::Data::new(state);
         let shared = state.clone();
         let server = HttpServer::new(move || {
             App::new()
@@ -98,32 +75,33 @@ impl Application {
                 .configure(page::configure)
                 .configure(routes::configure)
         })
-        .workers(settings.workers)
-        // Signals are ours (see `shutdown`), so the binary and the tests stop
-        // the server the same way.
+        .workers(config.workers)
+        // Signals are ours (see `startup::signals`), so the binary and the
+        // tests stop the server the same way.
         .disable_signals()
-        .shutdown_timeout(DRAIN.as_secs())
+        .shutdown_timeout(DRAIN_TIMEOUT.as_secs())
         .listen(listener)?
         .run();
         Ok(Self {
             server,
             local_addr,
             state,
-            shutdown_delay: settings.shutdown_delay,
+            shutdown_delay: config.shutdown_delay,
         })
     }
+}
 
-    /// The address actually bound (the real port when port 0 was asked for).
-    pub fn local_addr(&self) -> SocketAddr {
+impl Serve for Application {
+    fn local_addr(&self) -> SocketAddr {
         self.local_addr
     }
 
     /// Serves until `shutdown` resolves (a signal) or the app asks to exit
     /// (`--exit-on-unhealthy`). Then `/readyz` turns 503, the server keeps
     /// serving for the shutdown delay, stops accepting, lets requests in
-    /// flight finish (for at most one second) and returns the exit code the
-    /// app asked for, if any.
-    pub async fn run_until_stopped<F>(self, shutdown: F) -> io::Result<Option<u8>>
+    /// flight finish (for at most [`DRAIN_TIMEOUT`]) and returns the exit
+    /// code the app asked for, if any.
+    async fn run_until_stopped<F>(self, shutdown: F) -> io::Result<Option<u8>>
     where
         F: Future<Output = &'static str> + 'static,
     {
@@ -152,5 +130,38 @@ impl Application {
         self.state.lifecycle.mark_ready();
         self.server.await?;
         Ok(self.state.lifecycle.exit_code())
+    }
+}
+
+impl Service for Config {
+    const NAME: &'static str = "numbers-api";
+    const LISTEN_SETTING: &'static str = "--listen / NUMBERS_LISTEN";
+    type Error = MetricsError;
+    type Server = Application;
+
+    fn listen(&self) -> SocketAddr {
+        self.listen
+    }
+
+    fn startup_delay(&self) -> Duration {
+        self.startup_delay
+    }
+
+    fn log_level(&self) -> Option<LogLevel> {
+        self.log_level
+    }
+
+    fn build(&self, listener: TcpListener) -> Result<Application, StartupError<MetricsError>> {
+        Application::from_listener(listener, self)
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "{}, workers {}, health mode {}, control API {}",
+            self.failure_summary(),
+            self.workers,
+            self.health_mode,
+            if self.control { "on" } else { "off" },
+        )
     }
 }

@@ -6,7 +6,7 @@ use super::lifecycle::Lifecycle;
 use super::metrics::Metrics;
 use super::probes::ProbeLog;
 use super::trace_id::TraceIds;
-use crate::cli::Settings;
+use super::Config;
 
 #[derive(Debug)]
 pub struct AppState {
@@ -23,7 +23,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(settings: &Settings) -> prometheus::Result<Self> {
+    pub fn new(settings: &Config) -> prometheus::Result<Self> {
         Ok(Self {
             budget: budget(settings),
             trace_ids: TraceIds::new(),
@@ -49,7 +49,7 @@ impl AppState {
 
 /// The counter the settings ask for: its rule, its mode, and whether it
 /// starts broken.
-fn budget(settings: &Settings) -> CallBudget {
+fn budget(settings: &Config) -> CallBudget {
     let budget =
         CallBudget::under(settings.rule, settings.fail_after).with_mode(settings.health_mode);
     if settings.broken {

@@ -5,15 +5,15 @@
 //! 0 only for HTTP 200 within the timeout, 1 otherwise. Never 2: Docker
 //! reserves that code.
 //!
-//! The request runs on its own thread and the caller waits at most the
-//! timeout for it, so the probe cannot outlive its timeout even against a
-//! server that accepts the connection and never answers.
+//! The timeout bounds the whole request (ureq's `timeout_global`: the name
+//! lookup, the connection, sending and the answer's head), so the probe
+//! cannot outlive it even against a server that accepts the connection and
+//! never answers.
 
 use std::fmt;
-use std::sync::mpsc;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use crate::cli::HealthcheckSettings;
 use crate::util::http::{self, HEALTHCHECK_USER_AGENT};
 
 /// What one probe saw.
@@ -72,37 +72,56 @@ impl fmt::Display for Report {
     }
 }
 
-/// Probes once, taking at most `settings.timeout` (plus thread start-up).
-pub fn probe(settings: &HealthcheckSettings) -> Report {
+/// Probes `url` once, taking at most `timeout` (and the little it takes to
+/// set up the request).
+pub fn probe(url: &str, timeout: Duration) -> Report {
     let started = Instant::now();
-    let (sender, receiver) = mpsc::channel();
-    let url = settings.url.clone();
-    let timeout = settings.timeout;
-    let spawned = std::thread::Builder::new()
-        .name("healthcheck".into())
-        .spawn(move || {
-            // The receiver may have given up already; nothing to do then.
-            let _ = sender.send(request(&url, timeout));
-        });
-    let outcome = match spawned {
-        Err(error) => Outcome::Failed(format!("cannot start the probe: {error}")),
-        Ok(_) => match receiver.recv_timeout(timeout) {
-            Ok(outcome) => outcome,
-            Err(_) => Outcome::TimedOut,
-        },
+    let agent = http::agent(timeout, HEALTHCHECK_USER_AGENT);
+    let outcome = match agent.get(url).call() {
+        Ok(response) => Outcome::Status(response.status().as_u16()),
+        Err(ureq::Error::Timeout(_)) => Outcome::TimedOut,
+        Err(error) => Outcome::Failed(error.to_string()),
     };
     Report {
-        url: settings.url.clone(),
+        url: url.to_string(),
         outcome,
         took: started.elapsed(),
     }
 }
 
-fn request(url: &str, timeout: Duration) -> Outcome {
-    let agent = http::agent(timeout, HEALTHCHECK_USER_AGENT);
-    match agent.get(url).call() {
-        Ok(response) => Outcome::Status(response.status().as_u16()),
-        Err(ureq::Error::Timeout(_)) => Outcome::TimedOut,
-        Err(error) => Outcome::Failed(error.to_string()),
+/// Where the probe looks by default: the server's listen port on loopback,
+/// so one variable (`NUMBERS_LISTEN`) sets both the server and its probe.
+pub fn default_url(listen: SocketAddr) -> String {
+    let host = match listen.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    // A SocketAddr prints IPv6 in brackets, as a URL needs it.
+    format!("http://{}/health", SocketAddr::new(host, listen.port()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_url_follows_the_listen_port() {
+        assert_eq!(
+            default_url("0.0.0.0:80".parse().unwrap()),
+            "http://127.0.0.1:80/health"
+        );
+        assert_eq!(
+            default_url("[::]:8080".parse().unwrap()),
+            "http://[::1]:8080/health"
+        );
+        assert_eq!(
+            default_url("10.1.2.3:81".parse().unwrap()),
+            "http://10.1.2.3:81/health"
+        );
+        assert_eq!(
+            default_url("[2001:db8::1]:8080".parse().unwrap()),
+            "http://[2001:db8::1]:8080/health"
+        );
     }
 }

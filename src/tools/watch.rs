@@ -11,19 +11,35 @@
 use std::io::Write;
 use std::time::{Duration, Instant, SystemTime};
 
-use super::engine::{ContainerHealth, ProbeResult, Status};
+use super::engine::{ContainerHealth, ProbeResult, Rules, Status};
 use super::healthcheck::{self, Outcome};
-use crate::cli::{HealthcheckSettings, WatchSettings};
 use crate::util::duration;
+
+/// What `watch` runs with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The URL each probe gets.
+    pub url: String,
+    /// Docker's rules: interval, timeout, retries, start period and interval.
+    pub rules: Rules,
+    /// Print `State.Health` as `docker inspect` shows it at each change.
+    pub inspect: bool,
+    /// Print every probe, not only changes of status.
+    pub verbose: bool,
+    /// Stop once the status is this.
+    pub until: Option<Status>,
+    /// Stop after this many probes (`--probes`).
+    pub stop_after: Option<u32>,
+}
 
 /// Runs until `--until` or `--probes` says to stop (or forever); writes to
 /// `out`. Returns the final state.
-pub fn run(settings: &WatchSettings, out: &mut impl Write) -> std::io::Result<ContainerHealth> {
-    let rules = &settings.rules;
+pub fn run(config: &Config, out: &mut impl Write) -> std::io::Result<ContainerHealth> {
+    let rules = &config.rules;
     writeln!(
         out,
         "watching {} with Docker's rules: interval {}, timeout {}, retries {}, start period {}, start interval {}",
-        settings.url,
+        config.url,
         duration::format(rules.interval),
         duration::format(rules.timeout),
         rules.retries,
@@ -33,20 +49,16 @@ pub fn run(settings: &WatchSettings, out: &mut impl Write) -> std::io::Result<Co
     let started = Instant::now();
     let mut health = ContainerHealth::default();
     writeln!(out, "{:>8}  {}", stamp(started.elapsed()), health.status)?;
-    let probe = HealthcheckSettings {
-        url: settings.url.clone(),
-        timeout: rules.timeout,
-    };
 
-    let mut probes = 0u32;
+    let mut probed = 0u32;
     loop {
-        if settings.until == Some(health.status) || settings.probes == Some(probes) {
+        if config.until == Some(health.status) || config.stop_after == Some(probed) {
             break;
         }
         std::thread::sleep(health.next_interval(started.elapsed(), rules));
         let since_start = started.elapsed();
         let start = SystemTime::now();
-        let report = healthcheck::probe(&probe);
+        let report = healthcheck::probe(&config.url, rules.timeout);
         let end = SystemTime::now();
         let result = match report.outcome {
             Outcome::TimedOut => ProbeResult::timed_out(start, end, rules.timeout),
@@ -59,7 +71,7 @@ pub fn run(settings: &WatchSettings, out: &mut impl Write) -> std::io::Result<Co
         };
         let line = format!("exit {}: {}", result.exit_code, result.output.trim_end());
         let change = health.record(result, since_start, rules);
-        probes += 1;
+        probed += 1;
         let at = stamp(started.elapsed());
         match change {
             Some((from, to)) => writeln!(
@@ -67,19 +79,19 @@ pub fn run(settings: &WatchSettings, out: &mut impl Write) -> std::io::Result<Co
                 "{at:>8}  {from} -> {to}  (failing streak {}; {line})",
                 health.failing_streak
             )?,
-            None if settings.verbose => writeln!(
+            None if config.verbose => writeln!(
                 out,
                 "{at:>8}  {}  (failing streak {}; {line})",
                 health.status, health.failing_streak
             )?,
             None => {}
         }
-        if change.is_some() && settings.inspect {
+        if change.is_some() && config.inspect {
             writeln!(out, "{}", health.to_inspect_json())?;
         }
         out.flush()?;
     }
-    if settings.inspect && settings.probes.is_some() {
+    if config.inspect && config.stop_after.is_some() {
         writeln!(out, "{}", health.to_inspect_json())?;
     }
     Ok(health)
@@ -92,8 +104,8 @@ fn stamp(elapsed: Duration) -> String {
 
 /// The exit code of `watch`: 0, or 1 when it stopped on an unhealthy state
 /// it was not told to wait for.
-pub fn exit_code(settings: &WatchSettings, health: &ContainerHealth) -> u8 {
-    match (settings.until, health.status) {
+pub fn exit_code(config: &Config, health: &ContainerHealth) -> u8 {
+    match (config.until, health.status) {
         (Some(wanted), status) if wanted == status => 0,
         (_, Status::Unhealthy) => 1,
         _ => 0,
@@ -103,7 +115,6 @@ pub fn exit_code(settings: &WatchSettings, health: &ContainerHealth) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tools::engine::Rules;
 
     #[test]
     fn the_stamp_is_seconds_since_the_start_to_a_tenth() {
@@ -114,22 +125,22 @@ mod tests {
 
     #[test]
     fn unhealthy_is_exit_1_unless_it_is_what_until_waited_for() {
-        let settings = |until| WatchSettings {
+        let config = |until| Config {
             url: "http://127.0.0.1/health".into(),
             rules: Rules::default(),
             inspect: false,
             verbose: false,
             until,
-            probes: Some(3),
+            stop_after: Some(3),
         };
         let health = |status| ContainerHealth {
             status,
             ..ContainerHealth::default()
         };
         let unhealthy = health(Status::Unhealthy);
-        assert_eq!(exit_code(&settings(None), &unhealthy), 1);
-        assert_eq!(exit_code(&settings(Some(Status::Healthy)), &unhealthy), 1);
-        assert_eq!(exit_code(&settings(Some(Status::Unhealthy)), &unhealthy), 0);
-        assert_eq!(exit_code(&settings(None), &health(Status::Healthy)), 0);
+        assert_eq!(exit_code(&config(None), &unhealthy), 1);
+        assert_eq!(exit_code(&config(Some(Status::Healthy)), &unhealthy), 1);
+        assert_eq!(exit_code(&config(Some(Status::Unhealthy)), &unhealthy), 0);
+        assert_eq!(exit_code(&config(None), &health(Status::Healthy)), 0);
     }
 }

@@ -53,9 +53,27 @@ pub fn agent(timeout: Duration, user_agent: &str) -> ureq::Agent {
         .into()
 }
 
+/// An `http://` URL with something after the scheme: what every URL
+/// setting takes (the probes stay on plain HTTP, inside the container's
+/// network). The error says what was expected.
+pub fn parse_url(value: &str) -> Result<String, String> {
+    if value.starts_with("http://") && value.len() > "http://".len() {
+        Ok(value.to_string())
+    } else {
+        Err("expected an http:// URL, such as http://127.0.0.1:8080/health".into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_need_a_host() {
+        assert!(parse_url("http://").is_err());
+        assert_eq!(parse_url("http://x"), Ok("http://x".to_string()));
+        assert!(parse_url("https://x").is_err());
+    }
 
     #[test]
     fn the_healthcheck_user_agent_starts_with_its_product() {

@@ -3,16 +3,26 @@
 //! shell or curl. Before serving, numbers-web probes the API once with the
 //! `healthcheck` probe; when that fails it exits 1, and a restart policy
 //! (`restart: on-failure`) tries again until the API answers.
+//!
+//! Three words, three things: [`ApiCheck`] is the setting, as given; the
+//! check URL is what it resolves to beside `--api-url`
+//! ([`ApiCheck::check_url`], kept in [`super::Config::check_url`]); and
+//! [`probe_api`] probes it.
 
-use crate::cli::{HealthcheckSettings, WebSettings};
-use crate::tools::healthcheck::{self, Report};
+use std::fmt;
+use std::str::FromStr;
 
-/// What `--check-api` probes before numbers-web serves.
+use super::Config;
+use crate::tools::healthcheck;
+use crate::util::http::parse_url;
+
+/// What `--check-api` asks to probe before numbers-web serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiCheck {
     /// No check (`false`): the same as leaving the setting out.
     Off,
-    /// The API's `/health`, derived from `--api-url`: no call is spent.
+    /// The API's `/health`, derived from `--api-url` (`health`, `true` or
+    /// the bare flag): no call is spent.
     Health,
     /// This URL, whatever it costs (the book probes `/rng`).
     Url(String),
@@ -20,11 +30,38 @@ pub enum ApiCheck {
 
 impl ApiCheck {
     /// The URL to probe, if any, for numbers-web calling `api_url`.
-    pub fn url(&self, api_url: &str) -> Option<String> {
+    pub fn check_url(&self, api_url: &str) -> Option<String> {
         match self {
             ApiCheck::Off => None,
             ApiCheck::Health => Some(health_url_of(api_url)),
             ApiCheck::Url(url) => Some(url.clone()),
+        }
+    }
+}
+
+impl FromStr for ApiCheck {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, String> {
+        match value.trim() {
+            "health" | "true" => Ok(ApiCheck::Health),
+            "false" => Ok(ApiCheck::Off),
+            url if url.starts_with("http://") => parse_url(value).map(ApiCheck::Url),
+            _ => Err(
+                "expected health (the API's /health, from --api-url), an http:// URL such as http://numbers-api/rng, or false"
+                    .into(),
+            ),
+        }
+    }
+}
+
+/// As the setting is written: `false`, `health` or the URL.
+impl fmt::Display for ApiCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiCheck::Off => f.write_str("false"),
+            ApiCheck::Health => f.write_str("health"),
+            ApiCheck::Url(url) => f.write_str(url),
         }
     }
 }
@@ -42,59 +79,65 @@ pub fn health_url_of(api_url: &str) -> String {
     }
 }
 
-/// One probe of the API before numbers-web serves, bounded by the web app's
-/// `--api-timeout`. `None` when the check is off; the caller exits 1 when
-/// the report says it failed.
-pub fn check_api(settings: &WebSettings) -> Option<Report> {
-    let url = settings.check_api.as_ref()?;
-    Some(healthcheck::probe(&HealthcheckSettings {
-        url: url.clone(),
-        timeout: settings.api_timeout,
-    }))
+/// Probes the API once at the configuration's check URL, bounded by
+/// `--api-timeout`, and logs the outcome. `Ok` when there is no check or it
+/// passed; the error is the one line to print before exiting 1, naming the
+/// URL and why.
+pub fn probe_api(config: &Config) -> Result<(), String> {
+    let Some(check_url) = &config.check_url else {
+        return Ok(());
+    };
+    let report = healthcheck::probe(check_url, config.api_timeout);
+    if report.exit_code() != 0 {
+        return Err(format!("the API check failed (--check-api): {report}"));
+    }
+    log::info!("the API check passed (--check-api): {report}");
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
+    use std::net::TcpListener;
+    use std::time::Duration;
+
     use super::*;
-    use crate::cli::{parse, ConfigError, Invocation};
-
-    fn web(args: &[&str]) -> WebSettings {
-        let argv = ["numbers-api", "web"]
-            .into_iter()
-            .chain(args.iter().copied());
-        match parse(argv) {
-            Ok(Invocation::Web(settings)) => settings,
-            other => panic!("expected web settings, got {other:?}"),
-        }
-    }
 
     #[test]
-    fn check_api_is_off_unless_asked_for() {
-        assert_eq!(web(&[]).check_api, None);
-        assert_eq!(web(&["--check-api", "false"]).check_api, None);
-    }
-
-    #[test]
-    fn a_bare_check_api_probes_the_health_beside_the_api_url() {
-        let derived = Some("http://numbers-api/health".to_string());
-        for args in [
-            &["--check-api"][..],
-            &["--check-api", "health"],
-            &["--check-api=true"],
-        ] {
-            let mut args = args.to_vec();
-            args.extend(["--api-url", "http://numbers-api/rng"]);
-            assert_eq!(web(&args).check_api, derived, "{args:?}");
+    fn the_setting_reads_health_a_url_or_false() {
+        for health in ["health", "true", " health "] {
+            assert_eq!(health.parse(), Ok(ApiCheck::Health), "{health:?}");
         }
-        // The flag takes an optional value: a bare flag before another
-        // flag does not swallow it.
-        let settings = web(&["--check-api", "--api-url", "http://numbers-api/rng"]);
-        assert_eq!(settings.api_url, "http://numbers-api/rng");
-        assert_eq!(settings.check_api, derived);
-        // The default API URL, on loopback.
+        assert_eq!("false".parse(), Ok(ApiCheck::Off));
         assert_eq!(
-            web(&["--check-api"]).check_api.as_deref(),
-            Some("http://127.0.0.1:8080/health")
+            "http://numbers-api/rng".parse(),
+            Ok(ApiCheck::Url("http://numbers-api/rng".into()))
+        );
+        for bad in ["numbers-api/health", "yes", "http://", "True", ""] {
+            assert!(bad.parse::<ApiCheck>().is_err(), "{bad:?} was accepted");
+        }
+        let err = "yes".parse::<ApiCheck>().unwrap_err();
+        assert!(err.starts_with("expected health"), "{err}");
+    }
+
+    #[test]
+    fn the_setting_is_displayed_as_it_is_written() {
+        for written in ["false", "health", "http://numbers-api/rng"] {
+            let check: ApiCheck = written.parse().expect("a valid setting");
+            assert_eq!(check.to_string(), written);
+        }
+    }
+
+    #[test]
+    fn the_check_url_is_the_health_beside_the_api_url_or_the_url_given() {
+        let api = "http://numbers-api/rng";
+        assert_eq!(ApiCheck::Off.check_url(api), None);
+        assert_eq!(
+            ApiCheck::Health.check_url(api).as_deref(),
+            Some("http://numbers-api/health")
+        );
+        assert_eq!(
+            ApiCheck::Url(api.into()).check_url(api).as_deref(),
+            Some(api)
         );
     }
 
@@ -121,31 +164,29 @@ mod tests {
     }
 
     #[test]
-    fn check_api_takes_a_url_such_as_the_books_rng() {
-        let settings = web(&["--check-api", "http://numbers-api/rng"]);
+    fn no_check_url_means_no_probe() {
         assert_eq!(
-            settings.check_api.as_deref(),
-            Some("http://numbers-api/rng")
+            probe_api(&Config::for_tests("http://127.0.0.1:9/rng")),
+            Ok(())
         );
     }
 
     #[test]
-    fn a_bad_check_api_value_is_named_on_one_line() {
-        for bad in ["numbers-api/health", "yes", "http://"] {
-            let err = parse(["numbers-api", "web", "--check-api", bad]).unwrap_err();
-            match err {
-                ConfigError::Invalid(message) => {
-                    assert!(message.contains(&format!("'{bad}'")), "{message}");
-                    assert!(message.contains("--check-api"), "{message}");
-                    assert!(message.contains("NUMBERS_WEB_CHECK_API"), "{message}");
-                    assert!(!message.contains('\n'), "{message}");
-                    // It says what the setting takes, not only what a URL is.
-                    if !bad.starts_with("http://") {
-                        assert!(message.contains("expected health"), "{message}");
-                    }
-                }
-                ConfigError::Display(e) => panic!("unexpected display: {e}"),
-            }
-        }
+    fn a_failed_probe_is_one_line_naming_the_setting_and_the_url() {
+        let closed = TcpListener::bind("127.0.0.1:0").expect("a port");
+        let url = format!("http://{}/health", closed.local_addr().expect("address"));
+        drop(closed);
+        let config = Config {
+            check_url: Some(url.clone()),
+            api_timeout: Duration::from_secs(2),
+            ..Config::for_tests("http://127.0.0.1:9/rng")
+        };
+
+        let line = probe_api(&config).unwrap_err();
+
+        let prefix =
+            format!("the API check failed (--check-api): HTTPCheck: error, url {url}, took ");
+        assert!(line.starts_with(&prefix), "{line}");
+        assert!(!line.contains('\n'), "{line}");
     }
 }

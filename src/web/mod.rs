@@ -12,6 +12,7 @@
 //! too, and an orchestrator would replace web apps that are working fine.
 
 pub mod check;
+pub mod config;
 
 use std::future::Future;
 use std::io;
@@ -22,8 +23,10 @@ use actix_web::dev::Server;
 use actix_web::http::header;
 use actix_web::{web, App, HttpResponse, HttpServer};
 
-use crate::cli::WebSettings;
-use crate::server::{self, StartupError};
+pub use config::Config;
+
+use crate::startup::{Serve, Service, StartupError, DRAIN_TIMEOUT};
+use crate::util::duration;
 use crate::util::html::{escape, fill};
 use crate::util::http::{self, content_type, WEB_USER_AGENT};
 
@@ -49,21 +52,13 @@ pub struct WebApp {
 }
 
 impl WebApp {
-    /// Binds the listen address from the settings.
-    pub fn build(settings: &WebSettings) -> Result<Self, StartupError> {
-        Self::from_listener(server::bind(settings.listen)?, settings)
-    }
-
-    /// Serves on a listener the caller already bound (tests bind port 0).
-    /// Must run inside an actix system.
-    pub fn from_listener(
-        listener: TcpListener,
-        settings: &WebSettings,
-    ) -> Result<Self, StartupError> {
+    /// Serves on a listener already bound (by [`crate::startup::start`], or
+    /// by a test on port 0). Must run inside an actix system.
+    pub fn from_listener(listener: TcpListener, config: &Config) -> Result<Self, StartupError> {
         let local_addr = listener.local_addr()?;
         let state = web::Data::new(WebState {
-            api_url: settings.api_url.clone(),
-            agent: api_client(settings.api_timeout),
+            api_url: config.api_url.clone(),
+            agent: api_client(config.api_timeout),
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -71,28 +66,30 @@ impl WebApp {
                 .service(
                     web::resource("/")
                         .route(web::get().to(page))
-                        .route(web::post().to(get_number)),
+                        .route(web::post().to(page_with_number)),
                 )
                 .service(web::resource("/health").route(web::get().to(health)))
                 .service(web::resource("/healthz").route(web::get().to(health)))
                 .default_service(web::to(not_found))
         })
-        .workers(settings.workers)
+        .workers(config.workers)
         .disable_signals()
-        .shutdown_timeout(server::DRAIN.as_secs())
+        .shutdown_timeout(DRAIN_TIMEOUT.as_secs())
         .listen(listener)?
         .run();
         Ok(Self { server, local_addr })
     }
+}
 
-    /// The address actually bound.
-    pub fn local_addr(&self) -> SocketAddr {
+impl Serve for WebApp {
+    fn local_addr(&self) -> SocketAddr {
         self.local_addr
     }
 
     /// Serves until `shutdown` resolves, then lets requests in flight finish
-    /// (for at most a second).
-    pub async fn run_until_stopped<F>(self, shutdown: F) -> io::Result<()>
+    /// (for at most [`DRAIN_TIMEOUT`]). numbers-web never asks for an exit
+    /// code of its own.
+    async fn run_until_stopped<F>(self, shutdown: F) -> io::Result<Option<u8>>
     where
         F: Future<Output = &'static str> + 'static,
     {
@@ -102,7 +99,39 @@ impl WebApp {
             log::info!("{signal} received: draining requests in flight, then exiting");
             handle.stop(true).await;
         });
-        self.server.await
+        self.server.await?;
+        Ok(None)
+    }
+}
+
+impl Service for Config {
+    const NAME: &'static str = "numbers-web";
+    // `--listen` is one flag for every subcommand: `numbers-api web
+    // --listen`, with the same variable.
+    const LISTEN_SETTING: &'static str = "--listen / NUMBERS_LISTEN";
+    type Error = std::convert::Infallible;
+    type Server = WebApp;
+
+    fn listen(&self) -> SocketAddr {
+        self.listen
+    }
+
+    /// `--check-api`: before the port is bound, as the book's check runs
+    /// before its app starts.
+    fn preflight(&self) -> Result<(), String> {
+        check::probe_api(self)
+    }
+
+    fn build(&self, listener: TcpListener) -> Result<WebApp, StartupError> {
+        WebApp::from_listener(listener, self)
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "API {}, timeout {}",
+            self.api_url,
+            duration::format(self.api_timeout)
+        )
     }
 }
 
@@ -118,9 +147,11 @@ async fn page(state: web::Data<WebState>) -> HttpResponse {
     html(render(&state.api_url, None))
 }
 
-/// `POST /`: the button. The call blocks, so it runs on actix's thread pool
-/// for blocking work, not on the worker that serves other requests.
-async fn get_number(state: web::Data<WebState>) -> HttpResponse {
+/// `POST /`: the button. The page again, with a number from the API or the
+/// book's words for its failure. The call blocks, so it runs on actix's
+/// thread pool for blocking work, not on the worker that serves other
+/// requests.
+async fn page_with_number(state: web::Data<WebState>) -> HttpResponse {
     let agent = state.agent.clone();
     let url = state.api_url.clone();
     let answer = web::block(move || call_api(&agent, &url))

@@ -1,17 +1,17 @@
 //! `--broken` (the v5 app's `Broken`): the service starts unhealthy, with
 //! chapter 8's bodies, as the v5 app does, until `/reset` heals it.
 
-use numbers_api::cli::Settings;
 use numbers_api::server::budget::Rule;
+use numbers_api::server::Config;
 
 use crate::common::server::{
     assert_problem, spawn_app, spawn_app_with, TestApp, UNHEALTHY_TITLE, UNHEALTHY_TYPE,
 };
 
 fn broken(fail_after: u64) -> TestApp {
-    spawn_app_with(Settings {
+    spawn_app_with(Config {
         broken: true,
-        ..Settings::for_tests(fail_after)
+        ..Config::for_tests(fail_after)
     })
 }
 
@@ -51,10 +51,10 @@ fn reset_heals_a_broken_service_and_the_lab_starts_over() {
 
 #[test]
 fn broken_under_the_kubernetes_rule_answers_its_message_until_reset() {
-    let app = spawn_app_with(Settings {
+    let app = spawn_app_with(Config {
         broken: true,
         rule: Rule::Kubernetes { failure_id: false },
-        ..Settings::for_tests(2)
+        ..Config::for_tests(2)
     });
 
     assert_eq!(app.get("/rng").body, r#"{"message":"Unhealthy!"}"#);

@@ -2,7 +2,7 @@
 //! lesson or switch the health mode; off, every such request is refused and
 //! changes nothing, while the lab itself carries on.
 
-use numbers_api::cli::Settings;
+use numbers_api::server::Config;
 
 use crate::common::server::{assert_trace_id_shape, spawn_app, spawn_app_with, Reply, TestApp};
 
@@ -16,9 +16,9 @@ const STATE_CHANGES: [(&str, &str, &str); 5] = [
 ];
 
 fn control_off(fail_after: u64) -> TestApp {
-    spawn_app_with(Settings {
+    spawn_app_with(Config {
         control: false,
-        ..Settings::for_tests(fail_after)
+        ..Config::for_tests(fail_after)
     })
 }
 

@@ -7,8 +7,8 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use numbers_api::cli::Settings;
 use numbers_api::server::budget::Rule;
+use numbers_api::server::Config;
 
 use crate::common::server::{spawn_app, spawn_app_with, TestApp};
 
@@ -113,9 +113,9 @@ fn the_books_endpoints_answer_chunked_with_the_body_unchanged() {
 
 #[test]
 fn the_kubernetes_books_500_is_one_chunk_then_the_last() {
-    let app = spawn_app_with(Settings {
+    let app = spawn_app_with(Config {
         rule: Rule::Kubernetes { failure_id: false },
-        ..Settings::for_tests(1)
+        ..Config::for_tests(1)
     });
     get(&app, "/rng", "HTTP/1.1");
 

@@ -2,17 +2,17 @@
 //! N-th call still answers and marks the service unhealthy, later calls
 //! answer its own 500, and `/reset` heals without restarting the count.
 
-use numbers_api::cli::Settings;
 use numbers_api::server::budget::Rule;
+use numbers_api::server::Config;
 
 use crate::common::server::{spawn_app_with, Reply, TestApp};
 
 const JSON: &str = "application/json; charset=utf-8";
 
 fn kubernetes(fail_after: u64, failure_id: bool) -> TestApp {
-    spawn_app_with(Settings {
+    spawn_app_with(Config {
         rule: Rule::Kubernetes { failure_id },
-        ..Settings::for_tests(fail_after)
+        ..Config::for_tests(fail_after)
     })
 }
 

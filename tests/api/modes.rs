@@ -2,17 +2,17 @@
 
 use std::time::{Duration, Instant};
 
-use numbers_api::cli::Settings;
 use numbers_api::server::mode::HealthMode;
+use numbers_api::server::Config;
 
 use crate::common::server::{
     assert_problem, spawn_app, spawn_app_with, UNHEALTHY_TITLE, UNHEALTHY_TYPE,
 };
 
-fn with_mode(mode: HealthMode) -> Settings {
-    Settings {
+fn with_mode(mode: HealthMode) -> Config {
+    Config {
         health_mode: mode,
-        ..Settings::for_tests(3)
+        ..Config::for_tests(3)
     }
 }
 

@@ -4,7 +4,7 @@
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use numbers_api::cli::WebSettings;
+use numbers_api::web::Config;
 
 use crate::common::server::{spawn_app, spawn_web};
 
@@ -17,7 +17,7 @@ fn result_line(page: &str) -> &str {
 
 #[test]
 fn the_page_offers_the_button_and_no_number_yet() {
-    let web = spawn_web(WebSettings::for_tests("http://127.0.0.1:9/rng"));
+    let web = spawn_web(Config::for_tests("http://127.0.0.1:9/rng"));
 
     let reply = web.get("/");
 
@@ -30,7 +30,7 @@ fn the_page_offers_the_button_and_no_number_yet() {
 #[test]
 fn the_button_shows_a_number_from_the_api_then_the_apis_failure() {
     let api = spawn_app(1);
-    let web = spawn_web(WebSettings::for_tests(&api.url("/rng")));
+    let web = spawn_web(Config::for_tests(&api.url("/rng")));
 
     let first = web.post("/");
     let second = web.post("/");
@@ -48,7 +48,7 @@ fn an_api_that_is_not_there_is_unavailable() {
     let closed = TcpListener::bind("127.0.0.1:0").expect("a port");
     let url = format!("http://{}/rng", closed.local_addr().expect("address"));
     drop(closed);
-    let web = spawn_web(WebSettings::for_tests(&url));
+    let web = spawn_web(Config::for_tests(&url));
 
     let reply = web.post("/");
 
@@ -60,9 +60,9 @@ fn an_api_that_never_answers_is_given_up_on_after_the_timeout() {
     // Accepts connections (the kernel queues them) and never answers.
     let silent = TcpListener::bind("127.0.0.1:0").expect("a port");
     let url = format!("http://{}/rng", silent.local_addr().expect("address"));
-    let web = spawn_web(WebSettings {
+    let web = spawn_web(Config {
         api_timeout: Duration::from_millis(300),
-        ..WebSettings::for_tests(&url)
+        ..Config::for_tests(&url)
     });
 
     let started = Instant::now();
@@ -78,7 +78,7 @@ fn the_web_apps_health_does_not_depend_on_the_api() {
     let api = spawn_app(1);
     api.get("/rng");
     api.get("/rng");
-    let web = spawn_web(WebSettings::for_tests(&api.url("/rng")));
+    let web = spawn_web(Config::for_tests(&api.url("/rng")));
 
     let health = web.get("/health");
 
@@ -89,7 +89,7 @@ fn the_web_apps_health_does_not_depend_on_the_api() {
 
 #[test]
 fn an_unknown_path_is_404() {
-    let web = spawn_web(WebSettings::for_tests("http://127.0.0.1:9/rng"));
+    let web = spawn_web(Config::for_tests("http://127.0.0.1:9/rng"));
 
     let reply = web.get("/no-such-page");
 

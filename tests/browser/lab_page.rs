@@ -1,7 +1,7 @@
 //! The lab page at `/`, on the real server in process, in chromium.
 
 use crate::browser::driver::{browser_or_skip, Browser, Scripts, WAIT};
-use numbers_api::cli::Settings;
+use numbers_api::server::Config;
 
 use crate::common::server::{spawn_app, spawn_app_with, TestApp};
 
@@ -115,9 +115,9 @@ fn with_control_off_the_page_goes_live_without_a_reset_button_and_still_gives_nu
     if !browser_or_skip("lab page with --control false") {
         return;
     }
-    let app = spawn_app_with(Settings {
+    let app = spawn_app_with(Config {
         control: false,
-        ..Settings::for_tests(3)
+        ..Config::for_tests(3)
     });
     // Live means the script ran to the end: it must not trip over the
     // missing reset form.

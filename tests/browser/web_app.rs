@@ -1,6 +1,6 @@
 //! numbers-web in chromium, against the real API, both in process.
 
-use numbers_api::cli::WebSettings;
+use numbers_api::web::Config;
 
 use crate::browser::driver::{browser_or_skip, Browser, Scripts, WAIT};
 use crate::common::server::{spawn_app, spawn_web};
@@ -11,7 +11,7 @@ fn the_web_app_shows_numbers_then_rng_service_unavailable() {
         return;
     }
     let api = spawn_app(3);
-    let web = spawn_web(WebSettings::for_tests(&api.url("/rng")));
+    let web = spawn_web(Config::for_tests(&api.url("/rng")));
     let browser = Browser::open(Scripts::On);
     browser.goto(&web.url("/"));
 

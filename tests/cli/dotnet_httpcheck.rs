@@ -6,8 +6,8 @@
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use numbers_api::cli::Settings;
 use numbers_api::server::mode::HealthMode;
+use numbers_api::server::Config;
 
 use crate::common::process::{dotnet, nothing_listening, run_with_deadline};
 use crate::common::recipe::normalise;
@@ -98,9 +98,9 @@ fn a_500_fails_under_dotnets_name_for_it() {
 
 #[test]
 fn t_is_no_deadline_a_slow_200_is_printed_then_fails() {
-    let mut settings = Settings::for_tests(3);
-    settings.health_mode = HealthMode::Slow(Duration::from_millis(400));
-    let app = spawn_app_with(settings);
+    let mut config = Config::for_tests(3);
+    config.health_mode = HealthMode::Slow(Duration::from_millis(400));
+    let app = spawn_app_with(config);
     let url = app.url("/health");
 
     let slow = check(&["-u", &url, "-t", "100"]);

@@ -1,12 +1,21 @@
-//! Starts the real server in-process on port 0 and talks HTTP to it.
+//! Starts the real server in-process, through the binary's own start-up
+//! ([`startup::start`]) on a free loopback port, and talks HTTP to it.
 
-use std::net::{SocketAddr, TcpListener};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::mpsc;
 use std::time::Duration;
 
-use numbers_api::cli::{Settings, WebSettings};
-use numbers_api::server::Application;
-use numbers_api::web::WebApp;
+use numbers_api::startup::{self, Serve, Service};
+use numbers_api::{server, web};
 use tokio::sync::oneshot;
+
+/// How long a start-up may take to bind and build once any start-up delay
+/// is over: milliseconds when idle, and far under a second on a loaded
+/// machine.
+pub const START_DEADLINE: Duration = Duration::from_secs(10);
+
+/// A free port on loopback: the start-up binds it and reports the real one.
+const ANY_LOOPBACK_PORT: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
 
 /// A running server; dropping it stops the server.
 pub struct TestApp {
@@ -27,49 +36,107 @@ pub struct Reply {
 
 /// Starts a server that fails after `fail_after` calls of `/rng`.
 pub fn spawn_app(fail_after: u64) -> TestApp {
-    spawn_app_with(Settings::for_tests(fail_after))
+    spawn_app_with(server::Config::for_tests(fail_after))
 }
 
-/// Starts a server with the given settings (the listen address is ignored:
-/// the server gets a free loopback port).
-pub fn spawn_app_with(settings: Settings) -> TestApp {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
-    let address = listener.local_addr().expect("local address");
-    let (stop, stopped) = oneshot::channel::<()>();
-    std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
-            let app = Application::from_listener(listener, &settings).expect("server starts");
-            app.run_until_stopped(async move {
-                let _ = stopped.await;
-                "test end"
-            })
-            .await
-            .expect("server runs");
-        })
-    });
-    // The listener is bound already, so connections queue until the server
-    // accepts them: no readiness polling needed.
-    TestApp::new(address, stop)
+/// Starts a server with the given configuration (its listen address is
+/// ignored: the server gets a free loopback port).
+pub fn spawn_app_with(config: server::Config) -> TestApp {
+    let config = server::Config {
+        listen: ANY_LOOPBACK_PORT,
+        ..config
+    };
+    start(config).listening(START_DEADLINE)
 }
 
-/// Starts numbers-web (`numbers-api web`) with the given settings, on a free
-/// loopback port.
-pub fn spawn_web(settings: WebSettings) -> TestApp {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
-    let address = listener.local_addr().expect("local address");
+/// Starts numbers-web (`numbers-api web`) with the given configuration, on
+/// a free loopback port.
+pub fn spawn_web(config: web::Config) -> TestApp {
+    let config = web::Config {
+        listen: ANY_LOOPBACK_PORT,
+        ..config
+    };
+    start(config).listening(START_DEADLINE)
+}
+
+/// Why a start-up ended without a server.
+#[derive(Debug, PartialEq, Eq)]
+pub enum NotStarted {
+    /// Stopped during the start-up delay: the port never opened.
+    Stopped,
+    /// The start-up failed with this one-line message.
+    Failed(String),
+}
+
+/// A start-up under way on a thread of its own, as the binary runs it.
+pub struct Starting {
+    outcome: mpsc::Receiver<Result<SocketAddr, NotStarted>>,
+    /// Sent, or dropped with this value, it stops the start-up or the
+    /// server, as a signal would.
+    stop: Option<oneshot::Sender<()>>,
+}
+
+/// Starts `service` through [`startup::start`], then serves it until the
+/// [`TestApp`] is dropped.
+pub fn start<S: Service + Send + 'static>(service: S) -> Starting {
     let (stop, stopped) = oneshot::channel::<()>();
+    let (report, outcome) = mpsc::channel();
     std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
-            let app = WebApp::from_listener(listener, &settings).expect("web app starts");
-            app.run_until_stopped(async move {
+            let mut shutdown = Box::pin(async move {
                 let _ = stopped.await;
                 "test end"
-            })
-            .await
-            .expect("web app runs");
+            });
+            match startup::start(&service, &mut shutdown).await {
+                Ok(Some(server)) => {
+                    let _ = report.send(Ok(server.local_addr()));
+                    server
+                        .run_until_stopped(shutdown)
+                        .await
+                        .expect("server runs");
+                }
+                Ok(None) => {
+                    let _ = report.send(Err(NotStarted::Stopped));
+                }
+                Err(error) => {
+                    let _ = report.send(Err(NotStarted::Failed(error.to_string())));
+                }
+            }
         })
     });
-    TestApp::new(address, stop)
+    Starting {
+        outcome,
+        stop: Some(stop),
+    }
+}
+
+impl Starting {
+    /// How the start-up ended, if it did within `deadline`: where it
+    /// listens, or why it does not.
+    pub fn outcome(&self, deadline: Duration) -> Option<Result<SocketAddr, NotStarted>> {
+        self.outcome.recv_timeout(deadline).ok()
+    }
+
+    /// The running server, once it listens; panics unless it does within
+    /// `deadline`.
+    pub fn listening(self, deadline: Duration) -> TestApp {
+        match self.outcome(deadline) {
+            Some(Ok(address)) => TestApp {
+                address,
+                agent: agent(),
+                stop: self.stop,
+            },
+            Some(Err(why)) => panic!("the server did not start: {why:?}"),
+            None => panic!("the server did not listen within {deadline:?}"),
+        }
+    }
+
+    /// Asks the start-up to stop, as a signal would.
+    pub fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
 }
 
 /// A client that reports every status instead of failing on 4xx/5xx, and
@@ -82,14 +149,6 @@ pub fn agent() -> ureq::Agent {
 }
 
 impl TestApp {
-    fn new(address: SocketAddr, stop: oneshot::Sender<()>) -> TestApp {
-        TestApp {
-            address,
-            agent: agent(),
-            stop: Some(stop),
-        }
-    }
-
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.address, path)
     }

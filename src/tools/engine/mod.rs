@@ -20,6 +20,7 @@
 
 use std::collections::VecDeque;
 use std::fmt;
+use std::str::FromStr;
 use std::time::{Duration, SystemTime};
 
 use jiff::tz::TimeZone;
@@ -89,6 +90,10 @@ pub enum Status {
     Unhealthy,
 }
 
+impl Status {
+    const ALL: [Status; 3] = [Status::Starting, Status::Healthy, Status::Unhealthy];
+}
+
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -96,6 +101,19 @@ impl fmt::Display for Status {
             Status::Healthy => "healthy",
             Status::Unhealthy => "unhealthy",
         })
+    }
+}
+
+/// A status as Docker spells it (`docker inspect`, and `watch --until`).
+impl FromStr for Status {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        Status::ALL
+            .into_iter()
+            .find(|status| status.to_string() == text)
+            .ok_or_else(|| "expected starting, healthy or unhealthy".into())
     }
 }
 

@@ -231,3 +231,14 @@ fn the_json_stamps_times_in_the_daemons_zone() {
         "{json}"
     );
 }
+
+#[test]
+fn every_status_parses_as_docker_spells_it() {
+    assert_eq!("starting".parse(), Ok(Status::Starting));
+    assert_eq!("healthy".parse(), Ok(Status::Healthy));
+    assert_eq!(" unhealthy ".parse(), Ok(Status::Unhealthy));
+    assert!("Healthy".parse::<Status>().is_err());
+    for status in Status::ALL {
+        assert_eq!(status.to_string().parse(), Ok(status));
+    }
+}

@@ -1,5 +1,6 @@
 //! `numbers_api::cli::parse`, fed arbitrary command lines over every
-//! subcommand's settings (serve, healthcheck, watch, web): it never panics,
+//! subcommand's settings (serve, healthcheck, watch, web), each becoming
+//! its part's own configuration: it never panics,
 //! valid values of every setting come back as given, and an invalid value
 //! is refused with one line that names the setting.
 //!
@@ -11,22 +12,22 @@ use std::net::{IpAddr, SocketAddr};
 use std::os::unix::ffi::OsStringExt;
 use std::time::Duration;
 
-use numbers_api::cli::{
-    self, ConfigError, HealthcheckSettings, Invocation, Settings, WatchSettings, WebSettings,
-};
+use numbers_api::cli::{self, ConfigError, Invocation};
 use numbers_api::server::budget::Rule;
 use numbers_api::server::mode::HealthMode;
 use numbers_api::tools::engine::{Rules, Status};
+use numbers_api::tools::{healthcheck, watch};
+use numbers_api::{server, web};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 
 const CASES: u32 = 1024;
 
-/// The settings with nothing on the command line: the defaults, or what the
-/// environment running the tests sets.
-fn baseline() -> Settings {
+/// The server's configuration with nothing on the command line: the
+/// defaults, or what the environment running the tests sets.
+fn baseline() -> server::Config {
     match cli::parse(["numbers-api"]) {
-        Ok(Invocation::Serve(settings)) => settings,
+        Ok(Invocation::Serve(config)) => config,
         other => panic!("the test environment sets a bad setting: {other:?}"),
     }
 }
@@ -169,9 +170,9 @@ fn status() -> impl Strategy<Value = Status> {
 
 /// `watch <url>` with nothing else: the defaults, or what the environment
 /// running the tests sets.
-fn watch_baseline(url: &str) -> WatchSettings {
+fn watch_baseline(url: &str) -> watch::Config {
     match parse(vec!["watch".into(), url.into()]) {
-        Ok(Invocation::Watch(settings)) => settings,
+        Ok(Invocation::Watch(config)) => config,
         other => panic!("the test environment sets a bad watch setting: {other:?}"),
     }
 }
@@ -260,7 +261,7 @@ proptest! {
 
         let parsed = parse(args);
 
-        let expected = Settings {
+        let expected = server::Config {
             listen: listen.unwrap_or(defaults.listen),
             fail_after: fail_after.unwrap_or(defaults.fail_after),
             // --fail-after given picks chapter 8's rule whatever else is set.
@@ -326,7 +327,7 @@ proptest! {
         let parsed = parse(args);
 
         let rules = defaults.rules;
-        let expected = WatchSettings {
+        let expected = watch::Config {
             url,
             rules: Rules {
                 interval: interval.map_or(rules.interval, |(_, d)| d),
@@ -338,7 +339,7 @@ proptest! {
             inspect: inspect.unwrap_or(defaults.inspect),
             verbose: verbose.unwrap_or(defaults.verbose),
             until: until.or(defaults.until),
-            probes: probes.or(defaults.probes),
+            stop_after: probes.or(defaults.stop_after),
         };
         prop_assert_eq!(parsed.ok(), Some(Invocation::Watch(expected)));
     }
@@ -352,7 +353,7 @@ proptest! {
         order in Just(vec![0, 1, 2]).prop_shuffle(),
     ) {
         let defaults = match parse(vec!["web".into()]) {
-            Ok(Invocation::Web(settings)) => settings,
+            Ok(Invocation::Web(config)) => config,
             other => panic!("the test environment sets a bad web setting: {other:?}"),
         };
         let mut flags = [Vec::new(), Vec::new(), Vec::new()];
@@ -370,7 +371,7 @@ proptest! {
 
         let parsed = parse(args);
 
-        let expected = WebSettings {
+        let expected = web::Config {
             listen: listen.unwrap_or(defaults.listen),
             api_url: api_url.unwrap_or(defaults.api_url.clone()),
             api_timeout: api_timeout.map_or(defaults.api_timeout, |(_, d)| d),
@@ -427,11 +428,11 @@ proptest! {
 
         let parsed = parse(args);
 
-        let expected = HealthcheckSettings {
-            url: url.unwrap_or_else(|| cli::default_health_url(listen)),
+        let expected = Invocation::Healthcheck {
+            url: url.unwrap_or_else(|| healthcheck::default_url(listen)),
             timeout: Duration::from_millis(timeout_ms.unwrap_or(2000)),
         };
-        prop_assert_eq!(parsed.ok(), Some(Invocation::Healthcheck(expected)));
+        prop_assert_eq!(parsed.ok(), Some(expected));
     }
 
     #[test]

@@ -7,9 +7,9 @@
 //! capability as a *file capability*, in the permitted set only (`setcap
 //! cap_net_bind_service=+p`, see the Dockerfiles' build stage): exec puts it
 //! in the process's permitted set, where it does nothing until the program
-//! raises it into the effective set. [`super::bind`] raises it just for the
-//! bind ([`raise_for_bind`]) and then drops every capability ([`drop_all`]),
-//! so the server serves with none.
+//! raises it into the effective set. The one start-up ([`super::start`])
+//! raises it just for the bind ([`raise_for_bind`]) and then drops every
+//! capability ([`drop_all`]), so both servers serve with none.
 //!
 //! Why permitted only, not `+ep`: with the effective bit, the kernel refuses
 //! to exec the binary at all when the engine withholds the capability
@@ -57,19 +57,22 @@ pub(crate) fn drop_all() -> io::Result<()> {
     Ok(())
 }
 
-/// What to do when binding `addr` failed with `error`, as the rest of the
-/// one-line start-up error; empty unless a port below 1024 was refused.
-pub(crate) fn advice(addr: &SocketAddr, error: &io::Error) -> &'static str {
+/// What to do when binding `addr`, named by `setting`, failed with
+/// `error`, as the rest of the one-line start-up error; empty unless a port
+/// below 1024 was refused.
+pub(crate) fn advice(addr: &SocketAddr, error: &io::Error, setting: &str) -> String {
     let low = (1..1024).contains(&addr.port());
     if !low || error.kind() != io::ErrorKind::PermissionDenied {
-        return "";
+        return String::new();
     }
-    "; ports below net.ipv4.ip_unprivileged_port_start need CAP_NET_BIND_SERVICE \
-     (Docker lowers that limit to 0, Podman and CRI-O leave it at 1024): listen on \
-     a port of 1024 or more (--listen / NUMBERS_LISTEN), lower the limit for the \
-     container (--sysctl net.ipv4.ip_unprivileged_port_start=80), or keep the \
-     capability the image gives the binary (add NET_BIND_SERVICE back after \
-     --cap-drop ALL; no-new-privileges withholds it)"
+    format!(
+        "; ports below net.ipv4.ip_unprivileged_port_start need CAP_NET_BIND_SERVICE \
+         (Docker lowers that limit to 0, Podman and CRI-O leave it at 1024): listen on \
+         a port of 1024 or more ({setting}), lower the limit for the container \
+         (--sysctl net.ipv4.ip_unprivileged_port_start=80), or keep the capability \
+         the image gives the binary (add NET_BIND_SERVICE back after --cap-drop ALL; \
+         no-new-privileges withholds it)"
+    )
 }
 
 #[cfg(test)]
@@ -84,9 +87,11 @@ mod tests {
         io::Error::from(io::ErrorKind::PermissionDenied)
     }
 
+    const SETTING: &str = "--listen / NUMBERS_LISTEN";
+
     #[test]
     fn a_refused_low_port_is_explained_with_the_limit_the_engines_and_the_way_out() {
-        let advice = advice(&addr(80), &denied());
+        let advice = advice(&addr(80), &denied(), SETTING);
 
         assert!(advice.starts_with(
             "; ports below net.ipv4.ip_unprivileged_port_start need CAP_NET_BIND_SERVICE"
@@ -97,7 +102,7 @@ mod tests {
         assert!(advice.contains("keep the capability"));
         assert_eq!(
             advice,
-            super::advice(&addr(1023), &denied()),
+            super::advice(&addr(1023), &denied(), SETTING),
             "the last low port"
         );
     }
@@ -105,13 +110,13 @@ mod tests {
     #[test]
     fn other_ports_and_other_errors_get_no_advice() {
         assert_eq!(
-            advice(&addr(1024), &denied()),
+            advice(&addr(1024), &denied(), SETTING),
             "",
             "the first unprivileged port"
         );
-        assert_eq!(advice(&addr(0), &denied()), "", "any free port");
+        assert_eq!(advice(&addr(0), &denied(), SETTING), "", "any free port");
         let in_use = io::Error::from(io::ErrorKind::AddrInUse);
-        assert_eq!(advice(&addr(80), &in_use), "");
+        assert_eq!(advice(&addr(80), &in_use, SETTING), "");
     }
 
     /// Raising and dropping act on the calling thread only, so each runs on

@@ -1,0 +1,114 @@
+//! What the API runs with: its own configuration, built by the command
+//! line (`cli`) or by a test, and handed down; the server never sees where
+//! a value came from.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use super::budget::Rule;
+use super::mode::HealthMode;
+use crate::util::telemetry::LogLevel;
+
+/// The API's configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub listen: SocketAddr,
+    /// Calls of `/rng` that succeed before the service turns unhealthy; 0
+    /// means never.
+    pub fail_after: u64,
+    /// Whose rule `fail_after` follows: chapter 8's or the Kubernetes book's.
+    pub rule: Rule,
+    /// Start unhealthy (`--broken`, the v5 app's `Broken`).
+    pub broken: bool,
+    /// `--log-level` (`Logging__LogLevel__Default`); `RUST_LOG` wins.
+    pub log_level: Option<LogLevel>,
+    pub workers: usize,
+    pub health_mode: HealthMode,
+    /// How long the start-up waits before the port opens.
+    pub startup_delay: Duration,
+    /// How long `/readyz` answers 503 after a signal before the port closes.
+    pub shutdown_delay: Duration,
+    /// Exit with this code once the service answers unhealthy.
+    pub exit_on_unhealthy: Option<u8>,
+    /// Whether requests may change the state for everyone (`/reset`, the
+    /// control API).
+    pub control: bool,
+}
+
+impl Config {
+    /// An in-process server for tests: a free loopback port (port 0), two
+    /// workers, the lab's rule and no delays.
+    pub fn for_tests(fail_after: u64) -> Self {
+        Self {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            fail_after,
+            rule: Rule::Lab,
+            broken: false,
+            log_level: None,
+            workers: 2,
+            health_mode: HealthMode::Ok,
+            startup_delay: Duration::ZERO,
+            shutdown_delay: Duration::ZERO,
+            exit_on_unhealthy: None,
+            control: true,
+        }
+    }
+
+    /// The start line's account of how the service fails (`fail-after 3`,
+    /// `FailAfterCallCount 1: the Kubernetes book's rule, with Failure
+    /// IDs`) and whether it starts broken.
+    pub fn failure_summary(&self) -> String {
+        let never = if self.fail_after == 0 {
+            " = never fail"
+        } else {
+            ""
+        };
+        let rule = match self.rule {
+            Rule::Lab => format!("fail-after {}{never}", self.fail_after),
+            Rule::Kubernetes { failure_id } => format!(
+                "FailAfterCallCount {}{never}: the Kubernetes book's rule{}",
+                self.fail_after,
+                if failure_id { ", with Failure IDs" } else { "" }
+            ),
+        };
+        if self.broken {
+            format!("{rule}; broken: unhealthy until /reset")
+        } else {
+            rule
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(rule: Rule, fail_after: u64, broken: bool) -> Config {
+        Config {
+            rule,
+            broken,
+            ..Config::for_tests(fail_after)
+        }
+    }
+
+    #[test]
+    fn the_start_line_says_which_rule_and_whether_broken() {
+        assert_eq!(with(Rule::Lab, 3, false).failure_summary(), "fail-after 3");
+        assert_eq!(
+            with(Rule::Lab, 0, false).failure_summary(),
+            "fail-after 0 = never fail"
+        );
+        assert_eq!(
+            with(Rule::Kubernetes { failure_id: true }, 1, false).failure_summary(),
+            "FailAfterCallCount 1: the Kubernetes book's rule, with Failure IDs"
+        );
+        assert_eq!(
+            with(Rule::Kubernetes { failure_id: false }, 0, false).failure_summary(),
+            "FailAfterCallCount 0 = never fail: the Kubernetes book's rule"
+        );
+        assert_eq!(
+            with(Rule::Lab, 3, true).failure_summary(),
+            "fail-after 3; broken: unhealthy until /reset"
+        );
+    }
+}
