@@ -155,8 +155,12 @@ fn v3_stops_within_three_seconds_with_exit_code_0() {
     let took = started.elapsed();
 
     println!("docker stop took {took:?}");
-    assert!(took < Duration::from_secs(3), "docker stop took {took:?}");
+    // Exit code 0, not 137: the service stopped on SIGTERM itself rather
+    // than being killed when Docker's 10 s ran out. 3 s is the drain (1 s)
+    // with room; the slowest stop measured with two CPU-bound processes
+    // beside the tests took 0.30 s.
     assert_eq!(container.inspect("{{.State.ExitCode}}"), "0");
+    assert!(took < Duration::from_secs(3), "docker stop took {took:?}");
 }
 
 #[test]
