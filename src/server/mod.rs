@@ -24,6 +24,7 @@ use state::AppState;
 
 pub mod budget;
 pub mod context;
+pub mod endpoint;
 pub mod failure_id;
 pub mod framing;
 pub mod lifecycle;
@@ -31,10 +32,11 @@ pub mod metrics;
 pub mod mode;
 pub mod page;
 pub mod privileged_port;
-pub mod probes;
+pub mod probe_log;
 pub mod problem;
 pub mod routes;
 pub mod shutdown;
+pub mod snapshot;
 pub mod state;
 pub mod trace_id;
 

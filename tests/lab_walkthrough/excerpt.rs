@@ -59,7 +59,10 @@ pub fn without_speeds(output: &str) -> String {
         Some(at) => (format!("{}{}", &output[..at], &output[at + 2..]), "Ok"),
         None => (output.to_string(), ""),
     };
-    format!("{}{answered}", meter_without_speeds(output.trim_end_matches('\n')))
+    format!(
+        "{}{answered}",
+        meter_without_speeds(output.trim_end_matches('\n'))
+    )
 }
 
 fn meter_without_speeds(output: &str) -> String {
