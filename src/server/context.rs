@@ -7,20 +7,21 @@
 //! the request arrives; every handler takes a `Context` to reach the state,
 //! so no handler can forget to advance the counter, or advance it twice.
 //! Extracting is an `Arc` clone and one atomic add: nothing is boxed, so the
-//! hot path (`/rng`) pays what the hand-written calls paid.
+//! hot path (`/rng`) pays no more than reading the state by hand.
 //!
 //! A handler that changes the state for everyone (`/reset`, the page's
-//! reset, the control API) takes a [`ControlCall`] instead, which refuses
-//! the request when `--control false` turned such changes off: the check is
-//! in the type, so a new handler of that kind cannot forget it.
+//! reset, the control API) takes a [`ControlContext`] instead, which
+//! refuses the request when `--control false` turned such changes off: the
+//! check is in the type, and the state's operations that change it for
+//! everyone ask for one, so a new handler of that kind cannot forget it.
+//!
+//! Handlers name it `ctx`: a "call" is a call of `/rng`, the lab's word.
 
 use std::future::{ready, Ready};
 
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 
-use super::budget::Rule;
-use super::failure_id::FailureId;
 use super::problem::ApiError;
 use super::state::AppState;
 use super::trace_id::TraceId;
@@ -29,59 +30,6 @@ use super::trace_id::TraceId;
 pub struct Context {
     pub state: web::Data<AppState>,
     pub trace_id: TraceId,
-}
-
-impl Context {
-    /// The 500 of a call of `/rng` once unhealthy, in the words of the
-    /// rule's book, logged as a warning. Chapter 8's is the problem body,
-    /// its log line has the `traceId`; the Kubernetes book's is
-    /// `{"message":"Unhealthy!"}`, or `Unhealthy! Failure ID: <guid>` with
-    /// `UseFailureId`, and its log line is that message, as the book logs
-    /// it, so the id can be looked up in the logs.
-    pub fn unhealthy_call(&self) -> ApiError {
-        let error = match self.budget.rule() {
-            Rule::Lab => {
-                log::warn!("Unhealthy! traceId {}", self.trace_id);
-                ApiError::Unhealthy {
-                    trace_id: self.trace_id,
-                }
-            }
-            Rule::Kubernetes { failure_id } => {
-                let message = if failure_id {
-                    format!("Unhealthy! Failure ID: {}", FailureId::new())
-                } else {
-                    "Unhealthy!".to_string()
-                };
-                log::warn!("{message}");
-                ApiError::UnhealthyMessage {
-                    message,
-                    trace_id: self.trace_id,
-                }
-            }
-        };
-        self.answered(error)
-    }
-
-    /// The 500 of a failing probe (`/health`, `/healthz`): chapter 8's
-    /// problem body, or the Kubernetes book's `{"message":"Unhealthy"}`
-    /// (its health controller's word has no `!` and never a Failure ID).
-    pub fn unhealthy_probe(&self) -> ApiError {
-        let trace_id = self.trace_id;
-        self.answered(match self.budget.rule() {
-            Rule::Lab => ApiError::Unhealthy { trace_id },
-            Rule::Kubernetes { .. } => ApiError::UnhealthyMessage {
-                message: "Unhealthy".to_string(),
-                trace_id,
-            },
-        })
-    }
-
-    /// With `--exit-on-unhealthy` an unhealthy answer also asks the process
-    /// to exit, so a restart policy has something to act on.
-    fn answered(&self, error: ApiError) -> ApiError {
-        self.state.answered_unhealthy();
-        error
-    }
 }
 
 impl std::ops::Deref for Context {
@@ -120,16 +68,18 @@ fn context(req: &HttpRequest) -> Result<Context, actix_web::Error> {
 pub const CONTROL_OFF: &str = "turned off by --control false (NUMBERS_CONTROL)";
 
 /// A [`Context`] for a request that changes the state for everyone:
-/// extracting it fails with a 403 problem when `--control false`.
+/// extracting it fails with a 403 problem when `--control false`. The
+/// state's [`reset`](AppState::reset) and [`set_mode`](AppState::set_mode)
+/// ask for one.
 ///
 /// Why 403 and not the 404 an unregistered route would give: the path
 /// exists and the request is well formed; the service refuses it by
 /// setting. A 404 would send the teacher looking for a typo, where the
 /// detail names the setting to change. One answer for every such endpoint,
 /// whatever the method, so a student's note reads the same for each.
-pub struct ControlCall(pub Context);
+pub struct ControlContext(Context);
 
-impl std::ops::Deref for ControlCall {
+impl std::ops::Deref for ControlContext {
     type Target = Context;
 
     fn deref(&self) -> &Context {
@@ -137,24 +87,24 @@ impl std::ops::Deref for ControlCall {
     }
 }
 
-impl FromRequest for ControlCall {
+impl FromRequest for ControlContext {
     type Error = actix_web::Error;
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(context(req).and_then(|call| {
-            if call.control {
-                return Ok(ControlCall(call));
+        ready(context(req).and_then(|ctx| {
+            if ctx.control {
+                return Ok(ControlContext(ctx));
             }
             log::info!(
                 "Refused {} {}: {CONTROL_OFF}; traceId {}",
                 req.method(),
                 req.path(),
-                call.trace_id
+                ctx.trace_id
             );
             Err(ApiError::Forbidden {
                 detail: CONTROL_OFF,
-                trace_id: call.trace_id,
+                trace_id: ctx.trace_id,
             }
             .into())
         }))
@@ -168,7 +118,7 @@ mod tests {
     use super::*;
     use crate::server::Config;
 
-    fn extract(control: bool) -> Result<ControlCall, actix_web::Error> {
+    fn extract(control: bool) -> Result<ControlContext, actix_web::Error> {
         let config = Config {
             control,
             ..Config::for_tests(3)
@@ -178,7 +128,7 @@ mod tests {
             .uri("/reset")
             .app_data(state)
             .to_http_request();
-        ControlCall::from_request(&req, &mut Payload::None).into_inner()
+        ControlContext::from_request(&req, &mut Payload::None).into_inner()
     }
 
     #[test]

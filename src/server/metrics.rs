@@ -10,28 +10,7 @@ use prometheus::{
     Encoder, Gauge, IntCounter, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
 };
 
-use super::probes::Prober;
-
-/// What a probe was told.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProbeAnswer {
-    Ok,
-    Fail,
-    /// Held without an answer (`hang` mode).
-    Hang,
-}
-
-impl ProbeAnswer {
-    const ALL: [ProbeAnswer; 3] = [ProbeAnswer::Ok, ProbeAnswer::Fail, ProbeAnswer::Hang];
-
-    fn label(self) -> &'static str {
-        match self {
-            ProbeAnswer::Ok => "ok",
-            ProbeAnswer::Fail => "fail",
-            ProbeAnswer::Hang => "hang",
-        }
-    }
-}
+use super::probe_log::{ProbeAnswer, Prober};
 
 pub struct Metrics {
     registry: Registry,
@@ -39,7 +18,7 @@ pub struct Metrics {
     rng_ok: IntCounter,
     rng_unhealthy: IntCounter,
     /// Indexed by [`ProbeAnswer`] then [`Prober::index`].
-    probes: Vec<Vec<IntCounter>>,
+    probe_counts: Vec<Vec<IntCounter>>,
     healthy: IntGauge,
     ready: IntGauge,
     uptime: Gauge,
@@ -60,7 +39,7 @@ impl Metrics {
             Opts::new("numbers_rng_calls_total", "Calls of /rng by outcome"),
             &["outcome"],
         )?;
-        let probes = IntCounterVec::new(
+        let probe_counter = IntCounterVec::new(
             Opts::new(
                 "numbers_health_probes_total",
                 "Health probes (/health, /healthz) by result and by prober, from the User-Agent",
@@ -78,19 +57,21 @@ impl Metrics {
             "Seconds since the service started",
         )?;
         registry.register(Box::new(rng.clone()))?;
-        registry.register(Box::new(probes.clone()))?;
+        registry.register(Box::new(probe_counter.clone()))?;
         registry.register(Box::new(healthy.clone()))?;
         registry.register(Box::new(ready.clone()))?;
         registry.register(Box::new(fail_after_gauge.clone()))?;
         registry.register(Box::new(uptime.clone()))?;
         fail_after_gauge.set(i64::try_from(fail_after).unwrap_or(i64::MAX));
 
-        let probes = ProbeAnswer::ALL
+        let probe_counts = ProbeAnswer::ALL
             .iter()
-            .map(|result| {
+            .map(|answer| {
                 Prober::ALL
                     .iter()
-                    .map(|prober| probes.with_label_values(&[result.label(), prober.label()]))
+                    .map(|prober| {
+                        probe_counter.with_label_values(&[answer.label(), prober.label()])
+                    })
                     .collect()
             })
             .collect();
@@ -99,14 +80,15 @@ impl Metrics {
             started: Instant::now(),
             rng_ok: rng.with_label_values(&["ok"]),
             rng_unhealthy: rng.with_label_values(&["unhealthy"]),
-            probes,
+            probe_counts,
             healthy,
             ready,
             uptime,
         })
     }
 
-    pub fn rng_call(&self, ok: bool) {
+    /// Counts one call of `/rng`, by whether it succeeded.
+    pub fn count_call(&self, ok: bool) {
         if ok {
             self.rng_ok.inc();
         } else {
@@ -114,8 +96,9 @@ impl Metrics {
         }
     }
 
-    pub fn probe(&self, result: ProbeAnswer, prober: Prober) {
-        self.probes[result as usize][prober.index()].inc();
+    /// Counts one probe, by its answer and its prober.
+    pub fn count_probe(&self, answer: ProbeAnswer, prober: Prober) {
+        self.probe_counts[answer as usize][prober.index()].inc();
     }
 
     /// The exposition, with the gauges read at this moment.
@@ -137,10 +120,10 @@ mod tests {
     #[test]
     fn counts_by_outcome_result_and_prober() {
         let metrics = Metrics::new(3).unwrap();
-        metrics.rng_call(true);
-        metrics.rng_call(true);
-        metrics.rng_call(false);
-        metrics.probe(ProbeAnswer::Fail, Prober::KubeProbe);
+        metrics.count_call(true);
+        metrics.count_call(true);
+        metrics.count_call(false);
+        metrics.count_probe(ProbeAnswer::Fail, Prober::KubeProbe);
 
         let text = metrics.render(false, true);
 

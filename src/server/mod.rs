@@ -25,15 +25,17 @@ use state::AppState;
 pub mod budget;
 pub mod config;
 pub mod context;
+pub mod endpoint;
 pub mod failure_id;
 pub mod framing;
 pub mod lifecycle;
 pub mod metrics;
 pub mod mode;
 pub mod page;
-pub mod probes;
+pub mod probe_log;
 pub mod problem;
 pub mod routes;
+pub mod snapshot;
 pub mod state;
 pub mod trace_id;
 

@@ -106,7 +106,16 @@ fn the_books_endpoints_answer_chunked_with_the_body_unchanged() {
             body.starts_with(PROBLEM_500) && body.ends_with(r#"."}"#),
             "{body}"
         );
-        assert_eq!(body.len(), 171, "{body}");
+        // Whole: the JSON reads, and the trace id is all there (its suffix
+        // has up to 16 hex digits, so the body is 171 bytes or a few less).
+        let problem: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+        let trace_id = problem["traceId"].as_str().expect("a traceId");
+        let (counter, suffix) = trace_id[1..trace_id.len() - 1]
+            .split_once('-')
+            .expect("counter-suffix");
+        assert_eq!(counter.len(), 8, "{trace_id}");
+        assert!((1..=16).contains(&suffix.len()), "{trace_id}");
+        assert_eq!(body.len(), 155 + suffix.len(), "{body}");
     }
     assert_eq!(get(&app, "/reset", "HTTP/1.1").dechunked(), "Ok");
 }

@@ -71,17 +71,18 @@ fn uptime_grows() {
 }
 
 #[test]
-fn a_hung_probe_is_counted_as_hang() {
+fn a_hanging_probe_is_counted_as_hang() {
     let app = spawn_app(3);
     app.post_body("/control/health", "hang");
 
     let answer = app.get_within("/health", Duration::from_millis(200));
     // The probe is counted when it arrives; wait for that, not for a time.
     let started = Instant::now();
-    let held = r#"numbers_health_probes_total{prober="other",result="hang"}"#;
+    let hanging = r#"numbers_health_probes_total{prober="other",result="hang"}"#;
     let m = loop {
         let m = app.get("/metrics").body;
-        if sample(&m, held).is_some_and(|n| n >= 1.0) || started.elapsed() > Duration::from_secs(10)
+        if sample(&m, hanging).is_some_and(|n| n >= 1.0)
+            || started.elapsed() > Duration::from_secs(10)
         {
             break m;
         }

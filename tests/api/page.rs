@@ -156,6 +156,6 @@ fn the_page_escapes_what_it_did_not_write() {
     assert_eq!(reply.status, 200);
     assert!(!reply.body.contains("<script>alert"), "{}", reply.body);
     assert!(!reply.body.contains("<i>evil"));
-    assert!(reply.body.contains("&lt;i&gt;evil&lt;/i&gt;"));
+    assert!(reply.body.contains("&#60;i&#62;evil&#60;/i&#62;"));
     assert!(reply.body.contains("The call failed: HTTP 500<"));
 }

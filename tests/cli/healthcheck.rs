@@ -95,9 +95,9 @@ fn a_server_that_never_answers_fails_within_the_timeout() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/health", listener.local_addr().unwrap());
     std::thread::spawn(move || {
-        let mut held = Vec::new();
+        let mut open = Vec::new();
         for stream in listener.incoming().flatten() {
-            held.push(stream);
+            open.push(stream);
         }
     });
 

@@ -140,21 +140,21 @@ fn wait_for_line(
     None
 }
 
-/// The worst measured exit after SIGTERM with a probe held by `hang` (the
+/// The worst measured exit after SIGTERM with a probe hanging in `hang` (the
 /// one-second drain, then the exit) was 1.01 s on 2 cores with two
 /// CPU-bound processes beside the tests; the bound is over twice that, and
 /// a longer drain (30 s) fails it.
-const HELD_PROBE_EXIT_BOUND: Duration = Duration::from_millis(2500);
+const HANGING_PROBE_EXIT_BOUND: Duration = Duration::from_millis(2500);
 
 #[test]
-fn a_probe_held_by_hang_delays_the_exit_only_by_the_one_second_drain() {
+fn a_probe_hanging_in_hang_mode_delays_the_exit_only_by_the_one_second_drain() {
     let mut server = server(&[("NUMBERS_HEALTH_MODE", "hang")]);
     let url = server.url("/health");
-    let held = std::thread::spawn(move || {
+    let hanging = std::thread::spawn(move || {
         let agent = crate::common::http::agent(Some(Duration::from_secs(60)));
         agent.get(&url).call().map(|r| r.status().as_u16()).ok()
     });
-    // The probe is counted as held when it arrives.
+    // The probe is counted as a hang when it arrives.
     let started = Instant::now();
     while !server.get("/metrics").1.contains(r#"result="hang"} 1"#) {
         assert!(started.elapsed() < DEADLINE, "the probe never arrived");
@@ -166,7 +166,7 @@ fn a_probe_held_by_hang_delays_the_exit_only_by_the_one_second_drain() {
     let status = server.wait_exit(Duration::from_secs(40));
     let took = signalled.elapsed();
 
-    eprintln!("exited {took:?} after SIGTERM with a probe held");
+    eprintln!("exited {took:?} after SIGTERM with a probe hanging");
     assert_eq!(
         status.and_then(|s| s.code()),
         Some(0),
@@ -175,13 +175,17 @@ fn a_probe_held_by_hang_delays_the_exit_only_by_the_one_second_drain() {
     );
     assert!(
         took >= Duration::from_millis(900),
-        "the held probe was not given its drain: {took:?}"
+        "the hanging probe was not given its drain: {took:?}"
     );
     assert!(
-        took < HELD_PROBE_EXIT_BOUND,
-        "a held probe kept the server up {took:?}"
+        took < HANGING_PROBE_EXIT_BOUND,
+        "a hanging probe kept the server up {took:?}"
     );
-    assert_eq!(held.join().expect("client thread"), None, "never answered");
+    assert_eq!(
+        hanging.join().expect("client thread"),
+        None,
+        "never answered"
+    );
 }
 
 #[test]

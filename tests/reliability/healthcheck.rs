@@ -25,9 +25,9 @@ fn the_healthcheck_gives_up_within_its_timeout_every_time_against_a_silent_serve
     let url = format!("http://{}/health", listener.local_addr().unwrap());
     // Accepts every connection and holds it open without a byte of reply.
     std::thread::spawn(move || {
-        let mut held = Vec::new();
+        let mut open = Vec::new();
         for stream in listener.incoming().flatten() {
-            held.push(stream);
+            open.push(stream);
         }
     });
     let timeout_ms = TIMEOUT.as_millis().to_string();

@@ -23,7 +23,7 @@ use super::mode::HealthMode;
 mod tests;
 
 /// Which book's rule the count follows. The failure bodies differ too: see
-/// [`crate::server::context::Context::unhealthy_call`].
+/// [`crate::server::state::AppState::call_rng`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Rule {
     /// Chapter 8's, set by `--fail-after` (`NUMBERS_FAIL_AFTER`).
@@ -39,15 +39,16 @@ pub enum Rule {
 pub enum Verdict {
     /// Answer, after `delay`: 200 when `healthy`, else 500.
     Answer { healthy: bool, delay: Duration },
-    /// Hold the request and never answer.
+    /// Never answer: the request hangs (the mode `hang`).
     Hang,
 }
 
-/// The mode and the probes it has seen (flap and fail-next count them).
+/// The mode and how many probes it has answered (flap and fail-next count
+/// them).
 #[derive(Debug, Default)]
 struct ModeState {
     mode: HealthMode,
-    probes: u64,
+    answered: u64,
 }
 
 /// Shared by every worker thread; one atomic add and one load per `/rng`
@@ -108,9 +109,7 @@ impl CallBudget {
         let number = self.calls.fetch_add(1, Ordering::Relaxed) + 1;
         let never = self.fail_after == 0;
         match self.rule {
-            Rule::Lab => {
-                (never || number <= self.fail_after) && !self.marked.load(Ordering::Relaxed)
-            }
+            Rule::Lab => self.lab_allows(number) && !self.marked.load(Ordering::Relaxed),
             Rule::Kubernetes { .. } if never || number < self.fail_after => {
                 !self.marked.load(Ordering::Relaxed)
             }
@@ -127,10 +126,16 @@ impl CallBudget {
     /// lab's notion of health, before any health mode.
     pub fn within_budget(&self) -> bool {
         let counted = match self.rule {
-            Rule::Lab => self.fail_after == 0 || self.calls() <= self.fail_after,
+            Rule::Lab => self.lab_allows(self.calls()),
             Rule::Kubernetes { .. } => true,
         };
         counted && !self.marked.load(Ordering::Relaxed)
+    }
+
+    /// The lab's count test, for the call being counted and for the count
+    /// as it stands: whether `calls` calls of `/rng` are within the budget.
+    fn lab_allows(&self, calls: u64) -> bool {
+        self.fail_after == 0 || calls <= self.fail_after
     }
 
     /// Whether the next probe would pass, without counting as one.
@@ -140,16 +145,16 @@ impl CallBudget {
             && match state.mode {
                 HealthMode::Ok | HealthMode::Slow(_) => true,
                 HealthMode::Fail | HealthMode::Hang | HealthMode::FailNext(_) => false,
-                HealthMode::Flap(run) => flap_passes(state.probes, run),
+                HealthMode::Flap(run) => flap_passes(state.answered, run),
             }
     }
 
     /// Answers one probe of `/health`, advancing fail-next and flap.
-    pub fn probe(&self) -> Verdict {
+    pub fn answer_probe(&self) -> Verdict {
         let within_budget = self.within_budget();
         let mut state = self.state();
-        let seen = state.probes;
-        state.probes += 1;
+        let seen = state.answered;
+        state.answered += 1;
         let answer = |healthy: bool, delay: Duration| Verdict::Answer { healthy, delay };
         match state.mode {
             HealthMode::Ok => answer(within_budget, Duration::ZERO),
@@ -176,7 +181,7 @@ impl CallBudget {
 
     /// Switches the mode; flap starts a new cycle with passing probes.
     pub fn set_mode(&self, mode: HealthMode) {
-        *self.state() = ModeState { mode, probes: 0 };
+        *self.state() = ModeState { mode, answered: 0 };
     }
 
     /// Makes the service healthy again (`/reset`): the mark is cleared and

@@ -25,9 +25,9 @@ fn zero_means_never_fail() {
 
 fn probes(health: &CallBudget, n: usize) -> Vec<bool> {
     (0..n)
-        .map(|_| match health.probe() {
+        .map(|_| match health.answer_probe() {
             Verdict::Answer { healthy, .. } => healthy,
-            Verdict::Hang => panic!("hung"),
+            Verdict::Hang => panic!("a probe hangs"),
         })
         .collect()
 }
@@ -51,10 +51,10 @@ fn fail_and_hang_ignore_the_budget_while_slow_keeps_it() {
     let health = CallBudget::new(1).with_mode(HealthMode::Fail);
     assert_eq!(probes(&health, 1), [false]);
     health.set_mode(HealthMode::Hang);
-    assert_eq!(health.probe(), Verdict::Hang);
+    assert_eq!(health.answer_probe(), Verdict::Hang);
     health.set_mode(HealthMode::Slow(Duration::from_millis(5)));
     assert_eq!(
-        health.probe(),
+        health.answer_probe(),
         Verdict::Answer {
             healthy: true,
             delay: Duration::from_millis(5)

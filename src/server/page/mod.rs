@@ -20,12 +20,11 @@
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::context::{Context, ControlCall};
-use super::routes::endpoint;
-use super::routes::lab::{call_rng, reset_state};
+use super::context::{Context, ControlContext};
+use super::endpoint::endpoint;
 use crate::util::http::content_type::HTML;
 use render::{render, Pressed};
-use view::PageState;
+use view::PageView;
 
 mod render;
 pub mod view;
@@ -38,31 +37,34 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// `GET /`: the page, rendered with the state of this moment.
-async fn index(call: Context, req: HttpRequest) -> HttpResponse {
+async fn index(ctx: Context, req: HttpRequest) -> actix_web::Result<HttpResponse> {
     let page = render(
-        &PageState::read(&call),
+        &PageView::of(ctx.snapshot()),
         &Pressed::from_query(req.query_string()),
         req.connection_info().host(),
-        call.control,
-    );
-    HttpResponse::Ok()
+        ctx.control,
+    )
+    // Our own values into our own template cannot fail to format; were it
+    // to, a 500 beats half a page.
+    .map_err(actix_web::error::ErrorInternalServerError)?;
+    Ok(HttpResponse::Ok()
         .content_type(HTML)
         // The page is the state of one moment: never show a stale copy.
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(page)
+        .body(page))
 }
 
 /// `GET /page/state`: what the page's script polls.
-async fn state_json(call: Context) -> HttpResponse {
+async fn state_json(ctx: Context) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(PageState::read(&call))
+        .json(PageView::of(ctx.snapshot()))
 }
 
 /// `POST /page/rng`: the button without JavaScript. One call of `/rng`,
 /// counted exactly like curl's, then back to the page with the outcome.
-async fn form_rng(call: Context) -> HttpResponse {
-    let location = match call_rng(&call) {
+async fn form_rng(ctx: Context) -> HttpResponse {
+    let location = match ctx.call_rng(ctx.trace_id) {
         Ok(number) => format!("/?number={number}"),
         // `|` is not allowed as is in a URL: percent-encode it.
         Err(error) => format!(
@@ -76,8 +78,8 @@ async fn form_rng(call: Context) -> HttpResponse {
 /// `POST /page/reset`: `/reset`, then back to the page.
 /// Refused like `/reset` with `--control false`: a 403 problem, since a
 /// page without the button only gets here from someone's hand-made POST.
-async fn form_reset(call: ControlCall) -> HttpResponse {
-    reset_state(&call);
+async fn form_reset(ctx: ControlContext) -> HttpResponse {
+    ctx.reset(&ctx);
     see_other("/?reset=1")
 }
 

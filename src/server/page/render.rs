@@ -1,27 +1,39 @@
-//! The page as HTML: the template filled with the state, and the line that
-//! says what the last press of a button gave.
+//! The page as HTML: `assets/lab.html` filled with the page's view, and the
+//! line that says what the last press of a button gave.
+//!
+//! The template is askama's: it is checked when the crate compiles (a
+//! misspelt or missing value is a build error, not a page with a hole in
+//! it), and every value is HTML-escaped unless the template marks it
+//! `|safe`, which only the embedded CSS and JavaScript are. askama rather
+//! than maud because the page stays an `.html` file a student can open and
+//! read as the browser gets it, with no macro syntax around the markup.
 
 use actix_web::web;
+use askama::Template;
 use serde::Deserialize;
 
-use super::view::{PageState, ProbeView};
-use crate::util::html::{escape, fill};
-
-const TEMPLATE: &str = include_str!("../../assets/lab.html");
-const STYLE: &str = include_str!("../../assets/style.css");
-const SCRIPT: &str = include_str!("../../assets/lab.js");
+use super::view::PageView;
+use crate::server::probe_log::ProbeLog;
 
 /// What the page says after a reset, with or without JavaScript.
 const RESET_TEXT: &str = "Reset: healthy again, the count starts over.";
 
-/// The reset button, a form so it works without JavaScript. Only on a page
-/// whose service takes resets: a button that can only fail teaches nothing.
-const RESET_FORM: &str = r#"<form id="reset-form" method="post" action="/page/reset">
-          <button type="submit" id="reset-button" class="secondary" aria-describedby="reset-note">Reset</button>
-        </form>"#;
-/// The note under the buttons, on what reset does or why there is none.
-const RESET_NOTE: &str = "Reset is <code>/reset</code>: healthy again, the count starts over.";
-const RESET_OFF_NOTE: &str = "Reset is turned off on this service (<code>--control false</code>).";
+/// `assets/lab.html` with what it shows. `control` is `--control`: without
+/// it the page offers no reset (a button that can only fail teaches
+/// nothing) and its note says why.
+#[derive(Template)]
+#[template(path = "lab.html", config = "src/assets/askama.toml")]
+struct LabPage<'a> {
+    view: &'a PageView,
+    result_class: &'static str,
+    result_text: String,
+    host: &'a str,
+    control: bool,
+    /// The probe log's length, which the page's text names.
+    probe_log_capacity: usize,
+    style: &'static str,
+    script: &'static str,
+}
 
 /// The query string the forms redirect to. Anyone can type one, so each
 /// value is checked and anything else is ignored.
@@ -83,9 +95,13 @@ fn looks_like_trace_id(text: &str) -> bool {
             .all(|c| c.is_ascii_hexdigit() || matches!(c, '|' | '-' | '.'))
 }
 
-/// The whole page, every value escaped. `control` is `--control`: without
-/// it the page offers no reset.
-pub(super) fn render(state: &PageState, outcome: &Pressed, host: &str, control: bool) -> String {
+/// The whole page, every value escaped. `control` is `--control`.
+pub(super) fn render(
+    view: &PageView,
+    outcome: &Pressed,
+    host: &str,
+    control: bool,
+) -> askama::Result<String> {
     // Anyone can type `/?reset=1`: without control it would claim a reset
     // that cannot have happened.
     let outcome = match outcome {
@@ -93,67 +109,28 @@ pub(super) fn render(state: &PageState, outcome: &Pressed, host: &str, control: 
         other => other,
     };
     let (result_class, result_text) = outcome.message();
-    fill(TEMPLATE, |name| {
-        Some(match name {
-            "style" => STYLE.to_string(),
-            "script" => SCRIPT.to_string(),
-            "status_class" => if state.healthy {
-                "healthy"
-            } else {
-                "unhealthy"
-            }
-            .into(),
-            "status_text" => escape(state.status_text),
-            "status_detail" => escape(&state.status_detail),
-            "calls_text" => escape(&state.calls_text),
-            "result_class" => result_class.into(),
-            "result_text" => escape(&result_text),
-            "host" => escape(host),
-            "probe_rows" => probe_rows(&state.probes, host),
-            "reset_form" => if control { RESET_FORM } else { "" }.into(),
-            "reset_note" => if control { RESET_NOTE } else { RESET_OFF_NOTE }.into(),
-            _ => return None,
-        })
-    })
-}
-
-fn probe_rows(probes: &[ProbeView], host: &str) -> String {
-    if probes.is_empty() {
-        return format!(
-            "<tr class=\"empty\"><td colspan=\"4\">No probes yet. Docker's first probe \
-             comes one interval after the start (30&nbsp;s by default); or try \
-             <code>curl http://{}/health</code>.</td></tr>",
-            escape(host)
-        );
+    LabPage {
+        view,
+        result_class,
+        result_text,
+        host,
+        control,
+        probe_log_capacity: ProbeLog::CAPACITY,
+        style: include_str!("../../assets/style.css"),
+        script: include_str!("../../assets/lab.js"),
     }
-    probes
-        .iter()
-        .map(|probe| {
-            // The same markup as `row()` in lab.js, which adds rows later.
-            format!(
-                "<tr data-key=\"{key}\" data-prober=\"{prober}\">\
-                 <td><time datetime=\"{at}\">{time}</time></td>\
-                 <td><code>{path}</code></td>\
-                 <td><span class=\"badge {outcome}\">{result}</span></td>\
-                 <td><span class=\"who\">{who}</span> <span class=\"hint\">{hint}</span></td>\
-                 </tr>\n",
-                key = escape(&format!("{} {} {}", probe.at, probe.path, probe.prober)),
-                prober = escape(probe.prober),
-                at = escape(&probe.at),
-                time = escape(&probe.time),
-                path = escape(probe.path),
-                outcome = escape(probe.outcome),
-                result = escape(&probe.result),
-                who = escape(probe.who),
-                hint = escape(probe.hint),
-            )
-        })
-        .collect()
+    .render()
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::{Duration, SystemTime};
+
     use super::*;
+    use crate::server::budget::Rule;
+    use crate::server::mode::HealthMode;
+    use crate::server::probe_log::{ProbeAnswer, ProbeRecord, Prober};
+    use crate::server::snapshot::Snapshot;
 
     #[test]
     fn the_query_shows_only_what_the_forms_put_there() {
@@ -171,50 +148,79 @@ mod tests {
         assert_eq!(Pressed::from_query("%zz=&&="), Pressed::Nothing);
     }
 
-    #[test]
-    fn every_placeholder_of_the_page_is_filled() {
-        let state = PageState {
-            healthy: true,
-            mode: "ok".into(),
-            calls: 0,
+    /// The page's view of a service `calls` calls into a budget of 3, with
+    /// these probes in its log (oldest first).
+    fn view(calls: u64, probes: Vec<ProbeRecord>) -> PageView {
+        PageView::of(Snapshot {
+            mode: HealthMode::Ok,
+            healthy: calls <= 3,
+            ready: true,
+            calls,
             fail_after: 3,
-            status_text: "Healthy",
-            status_detail: String::new(),
-            calls_text: String::new(),
-            probes: Vec::new(),
-        };
-        for control in [true, false] {
-            let page = render(&state, &Pressed::Nothing, "localhost:8080", control);
-            assert!(!page.contains("{{"), "an unfilled placeholder");
-        }
+            rule: Rule::Lab,
+            marked: false,
+            probes,
+        })
+    }
+
+    fn page(view: &PageView, outcome: &Pressed, host: &str, control: bool) -> String {
+        render(view, outcome, host, control).expect("the page renders")
     }
 
     #[test]
     fn without_control_the_page_offers_no_reset_and_says_why() {
-        let state = PageState {
-            healthy: false,
-            mode: "ok".into(),
-            calls: 4,
-            fail_after: 3,
-            status_text: "Unhealthy",
-            status_detail: String::new(),
-            calls_text: String::new(),
-            probes: Vec::new(),
-        };
+        let state = view(4, Vec::new());
 
-        let on = render(&state, &Pressed::Reset, "localhost:8080", true);
-        let off = render(&state, &Pressed::Reset, "localhost:8080", false);
+        let on = page(&state, &Pressed::Reset, "localhost:8080", true);
+        let off = page(&state, &Pressed::Reset, "localhost:8080", false);
 
         assert!(on.contains(r#"action="/page/reset""#));
         // The result line, not the script, which holds the same sentence.
         let reset_line = format!(">{RESET_TEXT}</p>");
         assert!(on.contains(&reset_line));
+        assert!(on.contains("Reset is <code>/reset</code>: healthy again"));
         // The markup, not the script, which looks for the form by id.
         assert!(!off.contains(r#"id="reset-form""#) && !off.contains(r#"action="/page/reset""#));
         assert!(
             !off.contains(&reset_line),
             "claims a reset that was refused"
         );
-        assert!(off.contains(RESET_OFF_NOTE));
+        assert!(off.contains("Reset is turned off on this service (<code>--control false</code>)."));
+    }
+
+    #[test]
+    fn the_timeline_has_one_row_per_probe_newest_first_or_a_hint_when_empty() {
+        let probe = |second: u64, answer| ProbeRecord {
+            at: SystemTime::UNIX_EPOCH + Duration::from_secs(second),
+            path: "/health",
+            answer,
+            prober: Prober::Curl,
+        };
+        let probes = vec![probe(1, ProbeAnswer::Ok), probe(2, ProbeAnswer::Hang)];
+
+        let two = page(&view(0, probes), &Pressed::Nothing, "lab:8080", true);
+        let none = page(&view(0, Vec::new()), &Pressed::Nothing, "lab:8080", true);
+
+        let hang = two.find(r#"<span class="badge hang">no answer</span>"#);
+        let ok = two.find(r#"<span class="badge ok">200 OK</span>"#);
+        assert!(hang.is_some() && hang < ok, "newest first: {two}");
+        assert!(two.contains(concat!(
+            r#"<tr data-key="1970-01-01T00:00:02Z /health curl" data-prober="curl">"#,
+            r#"<td><time datetime="1970-01-01T00:00:02Z">00:00:02.000</time></td>"#,
+        )));
+        assert!(!two.contains("No probes yet"));
+        assert!(none.contains("No probes yet."));
+        assert!(none.contains("<code>curl http://lab:8080/health</code>"));
+        assert!(none.contains("The last 50 probes"));
+    }
+
+    #[test]
+    fn what_the_page_did_not_write_is_escaped() {
+        let state = view(0, Vec::new());
+
+        let html = page(&state, &Pressed::Nothing, r#"<i class="x">&'"#, true);
+
+        assert!(!html.contains("<i class"), "{html}");
+        assert!(html.contains("&#60;i class=&#34;x&#34;&#62;&#38;&#39;"));
     }
 }

@@ -1,38 +1,37 @@
-//! What the page shows, read from the state of one moment: the JSON of
-//! `/page/state`, which the server-side rendering reads too.
+//! What the page shows, in words, made from one [`Snapshot`]: the JSON of
+//! `/page/state`, and what the server-side rendering reads.
 
 use serde::Serialize;
 
-use crate::server::budget::{CallBudget, Rule};
+use crate::server::budget::Rule;
 use crate::server::mode::HealthMode;
-use crate::server::probes::{ProbeRecord, Prober};
-use crate::server::state::AppState;
+use crate::server::probe_log::{ProbeAnswer, ProbeRecord, Prober};
+use crate::server::snapshot::Snapshot;
 use crate::util::time::{rfc3339_nano_utc, time_of_day};
 
-/// What the page shows: the JSON of `/page/state`, and what the server-side
-/// rendering reads. The sentences are made here once, so the page reads the
-/// same with and without JavaScript.
+/// The snapshot, with the page's sentences. As JSON (`/page/state`) it is
+/// the snapshot's fields, then the sentences and the timeline's rows. The
+/// sentences are made here once, so the page reads the same with and
+/// without JavaScript.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PageState {
-    pub healthy: bool,
-    pub mode: String,
-    pub calls: u64,
-    pub fail_after: u64,
+pub struct PageView {
+    #[serde(flatten)]
+    pub state: Snapshot,
     /// "Healthy" or "Unhealthy".
     pub status_text: &'static str,
     /// What `/health` answers now, in words.
     pub status_detail: String,
     /// "1 of 3 calls used", or how far past the budget the count is.
     pub calls_text: String,
-    /// Newest first.
-    pub probes: Vec<ProbeView>,
+    /// The probe log as the timeline's rows, newest first.
+    pub probes: Vec<ProbeRow>,
 }
 
 /// One row of the timeline.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ProbeView {
+pub struct ProbeRow {
     /// UTC, as `docker inspect` writes a probe's `Start`, so the two can be
     /// matched.
     pub at: String,
@@ -40,8 +39,9 @@ pub struct ProbeView {
     pub time: String,
     pub path: &'static str,
     /// "200 OK", "500 failed" or "no answer".
-    pub result: String,
-    /// "ok", "fail" or "held": the row's colour.
+    pub result: &'static str,
+    /// "ok", "fail" or "hang" (the metrics' `result` label): the row's
+    /// colour.
     pub outcome: &'static str,
     /// The metrics' `prober` label.
     pub prober: &'static str,
@@ -51,29 +51,27 @@ pub struct ProbeView {
     pub hint: &'static str,
 }
 
-impl PageState {
-    pub fn read(state: &AppState) -> Self {
-        let healthy = state.budget.is_healthy();
-        let mode = state.budget.mode();
-        let calls = state.budget.calls();
-        let fail_after = state.budget.fail_after();
-        PageState {
-            healthy,
-            mode: mode.to_string(),
-            calls,
-            fail_after,
-            status_text: if healthy { "Healthy" } else { "Unhealthy" },
-            status_detail: status_detail(mode, healthy, why_unhealthy(&state.budget)),
-            calls_text: calls_text(calls, fail_after),
-            probes: state.probes.recent().iter().rev().map(view).collect(),
+impl PageView {
+    pub fn of(state: Snapshot) -> Self {
+        let why = why_unhealthy(state.rule, state.marked);
+        PageView {
+            status_text: if state.healthy {
+                "Healthy"
+            } else {
+                "Unhealthy"
+            },
+            status_detail: status_detail(state.mode, state.healthy, why),
+            calls_text: calls_text(state.calls, state.fail_after),
+            probes: state.probes.iter().rev().map(row).collect(),
+            state,
         }
     }
 }
 
 /// Why the count (or the mark) made the service unhealthy, in the page's
 /// words.
-fn why_unhealthy(budget: &CallBudget) -> &'static str {
-    match (budget.rule(), budget.marked()) {
+fn why_unhealthy(rule: Rule, marked: bool) -> &'static str {
+    match (rule, marked) {
         (Rule::Lab, false) => "the good calls are used up",
         (Rule::Lab, true) => "it started broken (--broken); /reset heals it",
         (Rule::Kubernetes { .. }, _) => "marked unhealthy, the Kubernetes book's way, until /reset",
@@ -86,9 +84,7 @@ fn status_detail(mode: HealthMode, healthy: bool, why: &str) -> String {
         HealthMode::Ok if healthy => "/health answers 200 OK.".into(),
         HealthMode::Ok => format!("/health answers 500: {why}."),
         HealthMode::Fail => "/health answers 500 (health mode fail).".into(),
-        HealthMode::Hang => {
-            "/health holds every probe without an answer (health mode hang).".into()
-        }
+        HealthMode::Hang => "/health never answers: every probe hangs (health mode hang).".into(),
         HealthMode::Slow(delay) => format!(
             "/health answers {answer} after {}ms (health mode slow).",
             delay.as_millis()
@@ -110,19 +106,19 @@ fn calls_text(calls: u64, fail_after: u64) -> String {
     }
 }
 
-fn view(record: &ProbeRecord) -> ProbeView {
-    let (result, outcome) = match record.status {
-        Some(200) => ("200 OK".to_string(), "ok"),
-        Some(status) => (format!("{status} failed"), "fail"),
-        None => ("no answer".to_string(), "held"),
+fn row(record: &ProbeRecord) -> ProbeRow {
+    let result = match record.answer {
+        ProbeAnswer::Ok => "200 OK",
+        ProbeAnswer::Fail => "500 failed",
+        ProbeAnswer::Hang => "no answer",
     };
     let (who, hint) = who(record.prober);
-    ProbeView {
+    ProbeRow {
         at: rfc3339_nano_utc(record.at),
         time: time_of_day(record.at),
         path: record.path,
         result,
-        outcome,
+        outcome: record.answer.label(),
         prober: record.prober.label(),
         who,
         hint,
@@ -164,16 +160,37 @@ mod tests {
 
     #[test]
     fn the_reason_names_the_rule_and_a_broken_start() {
-        let spent = CallBudget::new(1);
-        spent.record_call();
-        spent.record_call();
-        let broken = CallBudget::new(3).broken();
-        let kubernetes = CallBudget::under(Rule::Kubernetes { failure_id: false }, 1);
-        kubernetes.record_call();
+        let spent = why_unhealthy(Rule::Lab, false);
+        let broken = why_unhealthy(Rule::Lab, true);
+        let kubernetes = why_unhealthy(Rule::Kubernetes { failure_id: false }, true);
 
-        assert_eq!(why_unhealthy(&spent), "the good calls are used up");
-        assert!(why_unhealthy(&broken).contains("--broken"));
-        assert!(why_unhealthy(&kubernetes).contains("Kubernetes"));
+        assert_eq!(spent, "the good calls are used up");
+        assert!(broken.contains("--broken"));
+        assert!(kubernetes.contains("Kubernetes"));
+    }
+
+    #[test]
+    fn a_row_says_what_the_probe_was_told_in_the_metrics_words() {
+        let record = |answer| ProbeRecord {
+            at: std::time::SystemTime::UNIX_EPOCH,
+            path: "/healthz",
+            answer,
+            prober: Prober::KubeProbe,
+        };
+        let rows: Vec<(&str, &str)> = ProbeAnswer::ALL
+            .into_iter()
+            .map(|answer| row(&record(answer)))
+            .map(|row| (row.result, row.outcome))
+            .collect();
+
+        assert_eq!(
+            rows,
+            [
+                ("200 OK", "ok"),
+                ("500 failed", "fail"),
+                ("no answer", "hang")
+            ]
+        );
     }
 
     #[test]

@@ -8,33 +8,21 @@
 //!
 //! It is on by default, because a lab service is meant to be broken. With
 //! `--control false`, for a port that strangers can reach, both methods
-//! answer 403 (see [`ControlCall`]), as `/reset` and the page's reset do.
+//! answer 403 (see [`ControlContext`]), as `/reset` and the page's reset do.
 
 use actix_web::{web, HttpResponse};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::endpoint;
-use crate::server::context::ControlCall;
+use crate::server::context::ControlContext;
+use crate::server::endpoint::endpoint;
 use crate::server::mode::HealthMode;
 use crate::server::problem::ApiError;
-use crate::server::state::AppState;
 
 /// Bodies are one short mode; anything longer is a mistake.
 pub const MAX_BODY: usize = 1024;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(endpoint("/control/health").get(show).post(change));
-}
-
-/// What `GET /control/health` reports.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct HealthState {
-    mode: String,
-    healthy: bool,
-    ready: bool,
-    calls: u64,
-    fail_after: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -63,30 +51,24 @@ pub fn parse_body(body: &[u8]) -> Result<HealthMode, String> {
     mode.parse()
 }
 
-fn current(state: &AppState) -> HttpResponse {
-    HttpResponse::Ok().json(HealthState {
-        mode: state.budget.mode().to_string(),
-        healthy: state.budget.is_healthy(),
-        ready: state.lifecycle.is_ready(),
-        calls: state.budget.calls(),
-        fail_after: state.budget.fail_after(),
-    })
+/// The state as JSON: see [`crate::server::snapshot::Snapshot`].
+fn current(ctx: &ControlContext) -> HttpResponse {
+    HttpResponse::Ok().json(ctx.snapshot())
 }
 
 // Reading is refused too: the state it shows is only of use to whoever
 // would change it, and one rule for the whole API is simpler to teach.
-async fn show(call: ControlCall) -> HttpResponse {
-    current(&call)
+async fn show(ctx: ControlContext) -> HttpResponse {
+    current(&ctx)
 }
 
-async fn change(call: ControlCall, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+async fn change(ctx: ControlContext, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let mode = parse_body(&body).map_err(|detail| ApiError::BadRequest {
         detail,
-        trace_id: call.trace_id,
+        trace_id: ctx.trace_id,
     })?;
-    call.budget.set_mode(mode);
-    log::info!("Health mode set to {mode} (control API)");
-    Ok(current(&call))
+    ctx.set_mode(mode, &ctx);
+    Ok(current(&ctx))
 }
 
 #[cfg(test)]

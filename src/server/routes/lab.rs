@@ -1,21 +1,19 @@
 //! The lab's `/rng`, and `/reset` from the Kubernetes book. `/rng` always
 //! answers: it is the lab. `/reset` heals the lesson for everyone, so it is
-//! refused with `--control false` (see [`ControlCall`]).
+//! refused with `--control false` (see [`ControlContext`]). What each does
+//! is the state's ([`crate::server::state::AppState`]); these only answer.
 
 use actix_web::web::Bytes;
 use actix_web::HttpResponse;
-use rand::Rng;
 
-use crate::server::budget::Rule;
-use crate::server::context::{Context, ControlCall};
+use crate::server::context::{Context, ControlContext};
 use crate::server::framing::Kestrel;
-use crate::server::problem::ApiError;
 use crate::util::http::content_type::{JSON, TEXT};
 
 /// A random number from 0 to 99 while the call budget lasts, then 500s.
-pub async fn rng(call: Context) -> Kestrel {
+pub async fn rng(ctx: Context) -> Kestrel {
     // A bare integer with no newline: what ASP.NET Core wrote for an `int`.
-    Kestrel(call_rng(&call).map(|number| {
+    Kestrel(ctx.call_rng(ctx.trace_id).map(|number| {
         HttpResponse::Ok()
             .content_type(JSON)
             .body(Bytes::from_static(digits(number)))
@@ -43,37 +41,10 @@ fn digits(number: u8) -> &'static [u8] {
     &TWO_DIGITS[start..2 * n + 2]
 }
 
-/// One call of `/rng`, whoever makes it: counted, logged and measured the
-/// same for curl and for the lab page's form, so the page cannot make the
-/// service fail sooner or later than the lab says.
-pub(crate) fn call_rng(call: &Context) -> Result<u8, ApiError> {
-    let ok = call.budget.record_call();
-    call.metrics.rng_call(ok);
-    if !ok {
-        return Err(call.unhealthy_call());
-    }
-    let number: u8 = rand::rng().random_range(0..100);
-    log::debug!("Returning random number: {number}");
-    Ok(number)
-}
-
-/// Makes the service healthy again: see [`crate::server::budget::CallBudget::reset`].
-pub async fn reset(call: ControlCall) -> Kestrel {
-    reset_state(&call);
+/// Makes the service healthy again: see [`crate::server::state::AppState::reset`].
+pub async fn reset(ctx: ControlContext) -> Kestrel {
+    ctx.reset(&ctx);
     Kestrel(Ok(HttpResponse::Ok().content_type(TEXT).body("Ok")))
-}
-
-/// What `/reset` does, shared with the lab page's reset button. It takes a
-/// [`ControlCall`], so neither caller can skip `--control`.
-pub(crate) fn reset_state(call: &ControlCall) {
-    call.budget.reset();
-    match call.budget.rule() {
-        Rule::Lab => log::info!("Reset: healthy again, call count restarted"),
-        Rule::Kubernetes { .. } => log::info!(
-            "Reset: healthy again; the call count stays at {} (FailAfterCallCount)",
-            call.budget.calls()
-        ),
-    }
 }
 
 #[cfg(test)]

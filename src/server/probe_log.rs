@@ -1,5 +1,7 @@
-//! Who probed, and what they were told: the last health probes the service
-//! answered, for the lab page's timeline and the metrics' `prober` label.
+//! The probe log: who probed, and what they were told. A probe is one
+//! health-check request (`/health`, `/healthz`); the log keeps the last few
+//! for the lab page's timeline, and [`Prober`] is the metrics' `prober`
+//! label.
 //!
 //! The prober is read from the User-Agent. Docker's own check has none of
 //! its own: it shows up as the program its HEALTHCHECK runs (curl in
@@ -8,9 +10,6 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::SystemTime;
-
-/// How many probes the log keeps.
-pub const KEPT: usize = 50;
 
 /// Who sent a probe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,26 +64,53 @@ impl Prober {
     }
 }
 
+/// What a probe was told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProbeAnswer {
+    /// 200 `Ok`.
+    Ok,
+    /// 500, unhealthy.
+    Fail,
+    /// No answer: the mode `hang` keeps the request open.
+    Hang,
+}
+
+impl ProbeAnswer {
+    pub const ALL: [ProbeAnswer; 3] = [ProbeAnswer::Ok, ProbeAnswer::Fail, ProbeAnswer::Hang];
+
+    /// The value of the metrics' `result` label and of the page's row
+    /// colour.
+    pub fn label(self) -> &'static str {
+        match self {
+            ProbeAnswer::Ok => "ok",
+            ProbeAnswer::Fail => "fail",
+            ProbeAnswer::Hang => "hang",
+        }
+    }
+}
+
 /// One probe as the service saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProbeRecord {
     pub at: SystemTime,
     pub path: &'static str,
-    /// The status answered; `None` for a probe held without an answer.
-    pub status: Option<u16>,
+    pub answer: ProbeAnswer,
     pub prober: Prober,
 }
 
-/// The last [`KEPT`] probes, newest last.
+/// The last [`ProbeLog::CAPACITY`] probes, newest last.
 #[derive(Debug, Default)]
 pub struct ProbeLog {
     records: Mutex<VecDeque<ProbeRecord>>,
 }
 
 impl ProbeLog {
+    /// How many probes the log keeps: the lab page's "last 50".
+    pub const CAPACITY: usize = 50;
+
     pub fn record(&self, record: ProbeRecord) {
         let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
-        if records.len() == KEPT {
+        if records.len() == Self::CAPACITY {
             records.pop_front();
         }
         records.push_back(record);
@@ -121,17 +147,20 @@ mod tests {
     #[test]
     fn the_log_keeps_the_last_fifty() {
         let log = ProbeLog::default();
-        for status in 0..60u16 {
+        let start = SystemTime::UNIX_EPOCH;
+        for n in 0..60u64 {
             log.record(ProbeRecord {
-                at: SystemTime::now(),
+                at: start + std::time::Duration::from_secs(n),
                 path: "/health",
-                status: Some(status),
+                answer: ProbeAnswer::Ok,
                 prober: Prober::Curl,
             });
         }
         let recent = log.recent();
-        assert_eq!(recent.len(), KEPT);
-        assert_eq!(recent[0].status, Some(10));
-        assert_eq!(recent[KEPT - 1].status, Some(59));
+        let second = |record: &ProbeRecord| record.at.duration_since(start).unwrap().as_secs();
+        assert_eq!(ProbeLog::CAPACITY, 50);
+        assert_eq!(recent.len(), ProbeLog::CAPACITY);
+        assert_eq!(second(&recent[0]), 10);
+        assert_eq!(second(&recent[ProbeLog::CAPACITY - 1]), 59);
     }
 }
