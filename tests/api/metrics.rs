@@ -2,7 +2,9 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::server::spawn_app;
+use numbers_api::server::Config;
+
+use crate::common::server::spawn;
 
 fn sample(metrics: &str, series: &str) -> Option<f64> {
     metrics
@@ -12,7 +14,7 @@ fn sample(metrics: &str, series: &str) -> Option<f64> {
 
 #[test]
 fn metrics_count_calls_probes_and_probers() {
-    let app = spawn_app(2);
+    let app = spawn(Config::for_tests(2));
     for _ in 0..3 {
         app.get("/rng");
     }
@@ -49,7 +51,7 @@ fn metrics_count_calls_probes_and_probers() {
 
 #[test]
 fn uptime_grows() {
-    let app = spawn_app(0);
+    let app = spawn(Config::for_tests(0));
     let uptime = || sample(&app.get("/metrics").body, "numbers_uptime_seconds");
     let first = uptime().expect("an uptime");
 
@@ -72,7 +74,7 @@ fn uptime_grows() {
 
 #[test]
 fn a_hanging_probe_is_counted_as_hang() {
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
     app.post_body("/control/health", "hang");
 
     let answer = app.get_within("/health", Duration::from_millis(200));
@@ -103,7 +105,7 @@ fn a_hanging_probe_is_counted_as_hang() {
 /// Prometheus' own linter, where it is installed (CI installs it).
 #[test]
 fn promtool_accepts_the_exposition() {
-    let app = spawn_app(1);
+    let app = spawn(Config::for_tests(1));
     app.get("/rng");
     app.get("/rng");
     app.get("/health");
