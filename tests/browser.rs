@@ -9,6 +9,7 @@
 pub mod common;
 
 mod browser {
+    mod chromedriver;
     mod compose;
     mod driver;
     mod lab_page;

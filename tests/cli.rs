@@ -14,6 +14,8 @@ mod cli {
     mod reference_page;
     mod shutdown;
     mod watch;
+    mod watch_inspect;
     mod web;
+    mod web_check_api;
     mod web_rng_api_url;
 }

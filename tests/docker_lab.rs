@@ -15,5 +15,6 @@ mod docker_lab {
     mod privileged_port;
     mod recipes;
     mod swarm;
+    mod swarm_stack;
     mod watch;
 }

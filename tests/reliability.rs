@@ -11,6 +11,7 @@ mod reliability {
     mod fuzz;
     mod healthcheck;
     mod hostile;
+    mod hostile_requests;
     mod http;
     mod shutdown;
 }

@@ -102,6 +102,15 @@ mod tests {
 
     use super::*;
 
+    /// A loopback URL where nothing listens: the port was bound a moment
+    /// ago and released, so a request there is refused.
+    fn nothing_listening(path: &str) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a port");
+        let address = listener.local_addr().expect("its address");
+        drop(listener);
+        format!("http://{address}{path}")
+    }
+
     #[test]
     fn the_setting_reads_health_a_url_or_false() {
         for health in ["health", "true", " health "] {
@@ -165,21 +174,19 @@ mod tests {
 
     #[test]
     fn no_check_url_means_no_probe() {
-        assert_eq!(
-            probe_api(&Config::for_tests("http://127.0.0.1:9/rng")),
-            Ok(())
-        );
+        // Nothing listens at the API: a probe would fail.
+        let config = Config::for_tests(&nothing_listening("/rng"));
+
+        assert_eq!(probe_api(&config), Ok(()));
     }
 
     #[test]
     fn a_failed_probe_is_one_line_naming_the_setting_and_the_url() {
-        let closed = TcpListener::bind("127.0.0.1:0").expect("a port");
-        let url = format!("http://{}/health", closed.local_addr().expect("address"));
-        drop(closed);
+        let url = nothing_listening("/health");
         let config = Config {
             check_url: Some(url.clone()),
             api_timeout: Duration::from_secs(2),
-            ..Config::for_tests("http://127.0.0.1:9/rng")
+            ..Config::for_tests(&url.replace("/health", "/rng"))
         };
 
         let line = probe_api(&config).unwrap_err();

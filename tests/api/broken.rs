@@ -4,12 +4,11 @@
 use numbers_api::server::budget::Rule;
 use numbers_api::server::Config;
 
-use crate::common::server::{
-    assert_problem, spawn_app, spawn_app_with, TestApp, UNHEALTHY_TITLE, UNHEALTHY_TYPE,
-};
+use crate::common::answers::{assert_problem, UNHEALTHY_TITLE, UNHEALTHY_TYPE};
+use crate::common::server::{spawn, TestApp};
 
 fn broken(fail_after: u64) -> TestApp {
-    spawn_app_with(Config {
+    spawn(Config {
         broken: true,
         ..Config::for_tests(fail_after)
     })
@@ -51,7 +50,7 @@ fn reset_heals_a_broken_service_and_the_lab_starts_over() {
 
 #[test]
 fn broken_under_the_kubernetes_rule_answers_its_message_until_reset() {
-    let app = spawn_app_with(Config {
+    let app = spawn(Config {
         broken: true,
         rule: Rule::Kubernetes { failure_id: false },
         ..Config::for_tests(2)
@@ -64,7 +63,7 @@ fn broken_under_the_kubernetes_rule_answers_its_message_until_reset() {
 
 #[test]
 fn the_service_is_not_broken_unless_asked() {
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
 
     assert_eq!(app.get("/health").status, 200);
     assert_eq!(app.get("/rng").status, 200);

@@ -1,10 +1,12 @@
 //! The Kubernetes book's variant: `/healthz` and `/reset`.
 
-use crate::common::server::spawn_app;
+use numbers_api::server::Config;
+
+use crate::common::server::spawn;
 
 #[test]
 fn healthz_is_health() {
-    let app = spawn_app(1);
+    let app = spawn(Config::for_tests(1));
 
     let healthy = app.get("/healthz");
     app.get("/rng");
@@ -17,7 +19,7 @@ fn healthz_is_health() {
 
 #[test]
 fn reset_makes_the_service_healthy_and_restarts_the_count() {
-    let app = spawn_app(2);
+    let app = spawn(Config::for_tests(2));
     for _ in 0..3 {
         app.get("/rng");
     }
@@ -35,7 +37,7 @@ fn reset_makes_the_service_healthy_and_restarts_the_count() {
 
 #[test]
 fn reset_also_takes_post() {
-    let app = spawn_app(1);
+    let app = spawn(Config::for_tests(1));
     app.get("/rng");
     app.get("/rng");
 

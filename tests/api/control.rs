@@ -4,7 +4,9 @@
 
 use numbers_api::server::Config;
 
-use crate::common::server::{assert_trace_id_shape, spawn_app, spawn_app_with, Reply, TestApp};
+use crate::common::answers::assert_trace_id_shape;
+use crate::common::http::Reply;
+use crate::common::server::{spawn, TestApp};
 
 /// Every request that changes the state for everyone: (method, path, body).
 const STATE_CHANGES: [(&str, &str, &str); 5] = [
@@ -16,7 +18,7 @@ const STATE_CHANGES: [(&str, &str, &str); 5] = [
 ];
 
 fn control_off(fail_after: u64) -> TestApp {
-    spawn_app_with(Config {
+    spawn(Config {
         control: false,
         ..Config::for_tests(fail_after)
     })
@@ -72,8 +74,7 @@ fn with_control_off_a_refused_reset_leaves_the_service_unhealthy() {
 
     assert_eq!(app.get("/health").status, 500);
     assert_eq!(app.get("/rng").status, 500);
-    let state: serde_json::Value =
-        serde_json::from_str(&app.get("/page/state").body).expect("the state is JSON");
+    let state = app.get("/page/state").json();
     assert_eq!(state["healthy"], false);
     assert_eq!(state["calls"], 5, "4 calls, then the one above; none reset");
 }
@@ -86,8 +87,7 @@ fn with_control_off_a_refused_mode_switch_leaves_the_mode_unchanged() {
 
     assert_refused(&reply, "POST /control/health");
     assert_eq!(app.get("/health").status, 200);
-    let state: serde_json::Value =
-        serde_json::from_str(&app.get("/page/state").body).expect("the state is JSON");
+    let state = app.get("/page/state").json();
     assert_eq!(state["mode"], "ok");
 }
 
@@ -133,7 +133,7 @@ fn with_control_off_the_page_offers_no_reset_and_says_why() {
 
 #[test]
 fn with_control_on_the_page_offers_its_reset() {
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
 
     let page = app.get("/").body;
 
@@ -143,7 +143,7 @@ fn with_control_on_the_page_offers_its_reset() {
 
 #[test]
 fn with_control_on_every_reset_heals_the_service() {
-    let app = spawn_app(1);
+    let app = spawn(Config::for_tests(1));
 
     for (method, path) in [
         ("GET", "/reset"),
@@ -171,7 +171,7 @@ fn with_control_on_every_reset_heals_the_service() {
 
 #[test]
 fn with_control_on_the_control_api_reads_and_switches_the_mode() {
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
 
     let read = app.get("/control/health");
     let switched = app.post_body("/control/health", "fail");

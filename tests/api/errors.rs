@@ -4,11 +4,14 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use crate::common::server::{assert_problem, spawn_app};
+use numbers_api::server::Config;
+
+use crate::common::answers::assert_problem;
+use crate::common::server::spawn;
 
 #[test]
 fn an_unknown_path_is_a_404_problem() {
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
 
     let reply = app.get("/nope");
 
@@ -22,7 +25,7 @@ fn an_unknown_path_is_a_404_problem() {
 
 #[test]
 fn a_wrong_method_is_a_405_problem_that_lists_the_allowed_ones() {
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
     let cases = [
         ("POST", "/rng", "GET"),
         ("DELETE", "/health", "GET"),
@@ -49,7 +52,7 @@ fn a_wrong_method_is_a_405_problem_that_lists_the_allowed_ones() {
 
 #[test]
 fn a_wrong_method_does_not_count_as_a_call() {
-    let app = spawn_app(1);
+    let app = spawn(Config::for_tests(1));
 
     app.request("POST", "/rng");
     let first = app.get("/rng");
@@ -76,7 +79,7 @@ fn raw_status(address: std::net::SocketAddr, bytes: &[u8]) -> String {
 
 #[test]
 fn malformed_and_oversized_requests_get_a_4xx_and_the_server_keeps_serving() {
-    let app = spawn_app(0);
+    let app = spawn(Config::for_tests(0));
     let huge_header = format!(
         "GET /rng HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
         "a".repeat(200 * 1024)

@@ -10,7 +10,8 @@ use std::time::Duration;
 use numbers_api::server::budget::Rule;
 use numbers_api::server::Config;
 
-use crate::common::server::{spawn_app, spawn_app_with, TestApp};
+use crate::common::answers::{assert_trace_id_shape, UNHEALTHY_BODY_START};
+use crate::common::server::{spawn, TestApp};
 
 /// A response as it came over the wire.
 struct Raw {
@@ -89,11 +90,9 @@ fn get(app: &TestApp, path: &str, version: &str) -> Raw {
     }
 }
 
-const PROBLEM_500: &str = r#"{"type":"https://tools.ietf.org/html/rfc7231#section-6.6.1","title":"An error occured while processing your request.","status":500,"traceId":"|"#;
-
 #[test]
 fn the_books_endpoints_answer_chunked_with_the_body_unchanged() {
-    let app = spawn_app(1);
+    let app = spawn(Config::for_tests(1));
 
     assert_eq!(get(&app, "/health", "HTTP/1.1").dechunked(), "Ok");
     let number = get(&app, "/rng", "HTTP/1.1").dechunked();
@@ -103,18 +102,13 @@ fn the_books_endpoints_answer_chunked_with_the_body_unchanged() {
         assert!(failure.head.starts_with("http/1.1 500"), "{}", failure.head);
         let body = failure.dechunked();
         assert!(
-            body.starts_with(PROBLEM_500) && body.ends_with(r#"."}"#),
+            body.starts_with(UNHEALTHY_BODY_START) && body.ends_with(r#"."}"#),
             "{body}"
         );
         // Whole: the JSON reads, and the trace id is all there (its suffix
         // has up to 16 hex digits, so the body is 171 bytes or a few less).
         let problem: serde_json::Value = serde_json::from_str(&body).expect("JSON");
-        let trace_id = problem["traceId"].as_str().expect("a traceId");
-        let (counter, suffix) = trace_id[1..trace_id.len() - 1]
-            .split_once('-')
-            .expect("counter-suffix");
-        assert_eq!(counter.len(), 8, "{trace_id}");
-        assert!((1..=16).contains(&suffix.len()), "{trace_id}");
+        let suffix = assert_trace_id_shape(problem["traceId"].as_str().expect("a traceId"));
         assert_eq!(body.len(), 155 + suffix.len(), "{body}");
     }
     assert_eq!(get(&app, "/reset", "HTTP/1.1").dechunked(), "Ok");
@@ -122,7 +116,7 @@ fn the_books_endpoints_answer_chunked_with_the_body_unchanged() {
 
 #[test]
 fn the_kubernetes_books_500_is_one_chunk_then_the_last() {
-    let app = spawn_app_with(Config {
+    let app = spawn(Config {
         rule: Rule::Kubernetes { failure_id: false },
         ..Config::for_tests(1)
     });
@@ -139,17 +133,17 @@ fn the_kubernetes_books_500_is_one_chunk_then_the_last() {
 
 #[test]
 fn an_http_1_0_client_gets_the_length_as_it_has_no_chunks() {
-    let app = spawn_app(1);
+    let app = spawn(Config::for_tests(1));
 
     assert_eq!(get(&app, "/health", "HTTP/1.0").sized(), "Ok");
     get(&app, "/rng", "HTTP/1.0").sized();
     let failure = get(&app, "/rng", "HTTP/1.0").sized();
-    assert!(failure.starts_with(PROBLEM_500), "{failure}");
+    assert!(failure.starts_with(UNHEALTHY_BODY_START), "{failure}");
 }
 
 #[test]
 fn our_own_endpoints_keep_their_length() {
-    let app = spawn_app(1);
+    let app = spawn(Config::for_tests(1));
 
     for path in [
         "/readyz",

@@ -1,8 +1,11 @@
-use crate::common::server::{assert_problem, spawn_app, UNHEALTHY_TITLE, UNHEALTHY_TYPE};
+use numbers_api::server::Config;
+
+use crate::common::answers::{assert_problem, UNHEALTHY_TITLE, UNHEALTHY_TYPE};
+use crate::common::server::spawn;
 
 #[test]
 fn health_says_ok_in_plain_text_while_healthy() {
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
 
     let reply = app.get("/health");
 
@@ -13,7 +16,7 @@ fn health_says_ok_in_plain_text_while_healthy() {
 
 #[test]
 fn health_probes_never_count_toward_fail_after() {
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
 
     for _ in 0..20 {
         assert_eq!(app.get("/health").status, 200);
@@ -26,7 +29,7 @@ fn health_probes_never_count_toward_fail_after() {
 
 #[test]
 fn health_answers_the_same_500_once_unhealthy() {
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
     for _ in 0..4 {
         app.get("/rng");
     }
@@ -40,7 +43,7 @@ fn health_answers_the_same_500_once_unhealthy() {
 
 #[test]
 fn health_stays_ok_until_a_call_actually_fails() {
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
 
     for _ in 0..3 {
         app.get("/rng");

@@ -5,12 +5,13 @@
 use numbers_api::server::budget::Rule;
 use numbers_api::server::Config;
 
-use crate::common::server::{spawn_app_with, Reply, TestApp};
+use crate::common::http::Reply;
+use crate::common::server::{spawn, TestApp};
 
 const JSON: &str = "application/json; charset=utf-8";
 
 fn kubernetes(fail_after: u64, failure_id: bool) -> TestApp {
-    spawn_app_with(Config {
+    spawn(Config {
         rule: Rule::Kubernetes { failure_id },
         ..Config::for_tests(fail_after)
     })

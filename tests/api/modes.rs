@@ -5,9 +5,8 @@ use std::time::{Duration, Instant};
 use numbers_api::server::mode::HealthMode;
 use numbers_api::server::Config;
 
-use crate::common::server::{
-    assert_problem, spawn_app, spawn_app_with, UNHEALTHY_TITLE, UNHEALTHY_TYPE,
-};
+use crate::common::answers::{assert_problem, UNHEALTHY_TITLE, UNHEALTHY_TYPE};
+use crate::common::server::spawn;
 
 fn with_mode(mode: HealthMode) -> Config {
     Config {
@@ -22,7 +21,7 @@ fn health_statuses(app: &crate::common::server::TestApp, n: usize) -> Vec<u16> {
 
 #[test]
 fn fail_mode_fails_every_probe_but_not_rng() {
-    let app = spawn_app_with(with_mode(HealthMode::Fail));
+    let app = spawn(with_mode(HealthMode::Fail));
 
     let health = app.get("/health");
     let rng = app.get("/rng");
@@ -33,7 +32,7 @@ fn fail_mode_fails_every_probe_but_not_rng() {
 
 #[test]
 fn hang_mode_accepts_probes_and_never_answers() {
-    let app = spawn_app_with(with_mode(HealthMode::Hang));
+    let app = spawn(with_mode(HealthMode::Hang));
 
     let reply = app.get_within("/health", Duration::from_millis(500));
 
@@ -43,7 +42,7 @@ fn hang_mode_accepts_probes_and_never_answers() {
 
 #[test]
 fn slow_mode_answers_after_the_delay() {
-    let app = spawn_app_with(with_mode(HealthMode::Slow(Duration::from_millis(400))));
+    let app = spawn(with_mode(HealthMode::Slow(Duration::from_millis(400))));
 
     let started = Instant::now();
     let reply = app.get("/health");
@@ -55,21 +54,21 @@ fn slow_mode_answers_after_the_delay() {
 
 #[test]
 fn fail_next_fails_k_probes_then_recovers() {
-    let app = spawn_app_with(with_mode(HealthMode::FailNext(2)));
+    let app = spawn(with_mode(HealthMode::FailNext(2)));
 
     assert_eq!(health_statuses(&app, 4), [500, 500, 200, 200]);
 }
 
 #[test]
 fn flap_alternates() {
-    let app = spawn_app_with(with_mode(HealthMode::Flap(2)));
+    let app = spawn(with_mode(HealthMode::Flap(2)));
 
     assert_eq!(health_statuses(&app, 6), [200, 200, 500, 500, 200, 200]);
 }
 
 #[test]
 fn the_control_api_reports_and_switches_the_mode() {
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
     app.get("/rng");
 
     let before = app.get("/control/health");
@@ -91,7 +90,7 @@ fn the_control_api_reports_and_switches_the_mode() {
 
 #[test]
 fn the_control_api_takes_plain_text_too() {
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
 
     let reply = app.post_body("/control/health", "fail");
 
@@ -101,7 +100,7 @@ fn the_control_api_takes_plain_text_too() {
 
 #[test]
 fn a_bad_mode_is_a_400_that_says_what_is_expected() {
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
 
     for body in ["explode", r#"{"mode":"slow"}"#, r#"{"oops":1}"#, ""] {
         let reply = app.post_body("/control/health", body);
@@ -123,7 +122,7 @@ fn a_bad_mode_is_a_400_that_says_what_is_expected() {
 
 #[test]
 fn reset_also_clears_the_mode() {
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
     app.post_body("/control/health", "fail");
 
     app.get("/reset");

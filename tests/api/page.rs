@@ -1,17 +1,19 @@
 //! The lab page at `/` without a browser: what it renders, what its forms
 //! do, and that looking at it changes nothing.
 
-use crate::common::server::{spawn_app, TestApp};
+use numbers_api::server::Config;
+
+use crate::common::server::{spawn, TestApp};
 
 fn state(app: &TestApp) -> serde_json::Value {
     let reply = app.get("/page/state");
     assert_eq!(reply.status, 200, "{reply:?}");
-    serde_json::from_str(&reply.body).expect("the state is JSON")
+    reply.json()
 }
 
 #[test]
 fn the_page_renders_the_state_as_html() {
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
     app.get("/rng");
 
     let reply = app.get("/");
@@ -37,7 +39,7 @@ fn status_text(page: &str) -> &str {
 
 #[test]
 fn the_status_line_says_healthy_then_unhealthy() {
-    let app = spawn_app(1);
+    let app = spawn(Config::for_tests(1));
 
     let before = app.get("/").body;
     app.get("/rng");
@@ -54,7 +56,7 @@ fn the_status_line_says_healthy_then_unhealthy() {
 
 #[test]
 fn looking_at_the_page_is_neither_a_call_nor_a_probe() {
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
 
     for _ in 0..10 {
         assert_eq!(app.get("/").status, 200);
@@ -70,7 +72,7 @@ fn looking_at_the_page_is_neither_a_call_nor_a_probe() {
 
 #[test]
 fn the_form_spends_a_call_exactly_like_curl_and_redirects_back() {
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
 
     let first = app.post("/page/rng");
     app.get("/rng");
@@ -102,7 +104,7 @@ fn the_form_spends_a_call_exactly_like_curl_and_redirects_back() {
 
 #[test]
 fn the_reset_form_restores_health_and_redirects_back() {
-    let app = spawn_app(1);
+    let app = spawn(Config::for_tests(1));
     app.get("/rng");
     app.get("/rng");
 
@@ -120,7 +122,7 @@ fn the_reset_form_restores_health_and_redirects_back() {
 
 #[test]
 fn the_timeline_lists_probes_newest_first_with_who_sent_them() {
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
     app.get_as("/health", "numbers-api-healthcheck/0.1.0");
     app.get_as("/health", "curl/7.88.1");
     app.get_as("/healthz", "kube-probe/1.30");
@@ -147,8 +149,8 @@ fn the_timeline_lists_probes_newest_first_with_who_sent_them() {
 
 #[test]
 fn the_page_escapes_what_it_did_not_write() {
-    let app = spawn_app(3);
-    let reply = app.request_with_host(
+    let app = spawn(Config::for_tests(3));
+    let reply = app.get_with_host(
         "/?failed=%3Cscript%3Ealert(1)%3C/script%3E&number=%3Cb%3E",
         "<i>evil</i>",
     );

@@ -1,10 +1,12 @@
 //! `/readyz`: readiness apart from liveness.
 
-use crate::common::server::spawn_app;
+use numbers_api::server::Config;
+
+use crate::common::server::spawn;
 
 #[test]
 fn readyz_is_ok_while_serving_even_when_unhealthy() {
-    let app = spawn_app(1);
+    let app = spawn(Config::for_tests(1));
     app.get("/rng");
     app.get("/rng");
 
@@ -17,7 +19,7 @@ fn readyz_is_ok_while_serving_even_when_unhealthy() {
 
 #[test]
 fn readyz_takes_only_get() {
-    let app = spawn_app(1);
+    let app = spawn(Config::for_tests(1));
 
     let reply = app.request("POST", "/readyz");
 

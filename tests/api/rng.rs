@@ -1,11 +1,14 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use crate::common::server::{assert_problem, spawn_app, UNHEALTHY_TITLE, UNHEALTHY_TYPE};
+use numbers_api::server::Config;
+
+use crate::common::answers::{assert_problem, UNHEALTHY_TITLE, UNHEALTHY_TYPE};
+use crate::common::server::spawn;
 
 #[test]
 fn rng_returns_a_bare_integer_from_0_to_99_as_json() {
-    let app = spawn_app(0);
+    let app = spawn(Config::for_tests(0));
 
     for _ in 0..200 {
         let reply = app.get("/rng");
@@ -21,7 +24,7 @@ fn rng_returns_a_bare_integer_from_0_to_99_as_json() {
 
 #[test]
 fn rng_numbers_cover_the_range_and_vary() {
-    let app = spawn_app(0);
+    let app = spawn(Config::for_tests(0));
 
     let numbers: Vec<u8> = (0..1000)
         .map(|_| {
@@ -44,7 +47,7 @@ fn rng_numbers_cover_the_range_and_vary() {
 
 #[test]
 fn rng_returns_500_after_the_third_call() {
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
 
     let good: Vec<_> = (0..3).map(|_| app.get("/rng")).collect();
     let fourth = app.get("/rng");
@@ -61,7 +64,7 @@ fn rng_returns_500_after_the_third_call() {
 
 #[test]
 fn the_trace_counter_advances_on_every_request_not_only_failures() {
-    let app = spawn_app(1);
+    let app = spawn(Config::for_tests(1));
 
     app.get("/rng");
     let first = assert_problem(&app.get("/rng"), 500, UNHEALTHY_TYPE, UNHEALTHY_TITLE);
@@ -76,7 +79,7 @@ fn the_trace_counter_advances_on_every_request_not_only_failures() {
 
 #[test]
 fn fail_after_zero_never_fails() {
-    let app = spawn_app(0);
+    let app = spawn(Config::for_tests(0));
 
     let statuses: Vec<u16> = (0..500).map(|_| app.get("/rng").status).collect();
 
@@ -89,7 +92,7 @@ fn counting_is_exact_under_concurrency() {
     const FAIL_AFTER: usize = 500;
     const CLIENTS: usize = 64;
     const CALLS_EACH: usize = 12;
-    let app = Arc::new(spawn_app(FAIL_AFTER as u64));
+    let app = Arc::new(spawn(Config::for_tests(FAIL_AFTER as u64)));
     let ok = Arc::new(AtomicUsize::new(0));
     let failed = Arc::new(AtomicUsize::new(0));
 

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use numbers_api::{server, web};
 
+use crate::common::ports::nothing_listening;
 use crate::common::server::{start, NotStarted, START_DEADLINE};
 
 const DELAY: Duration = Duration::from_millis(300);
@@ -74,7 +75,7 @@ fn a_port_in_use_stops_numbers_web_naming_its_setting() {
 
     let outcome = start(web::Config {
         listen: address,
-        ..web::Config::for_tests("http://127.0.0.1:9/rng")
+        ..web::Config::for_tests(&nothing_listening("/rng"))
     })
     .outcome(START_DEADLINE);
 

@@ -1,23 +1,18 @@
 //! numbers-web (`numbers-api web`): the book's page, calling a real API
 //! over the network, and what it says when the API cannot answer.
 
-use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use numbers_api::web::Config;
+use numbers_api::{server, web};
 
-use crate::common::server::{spawn_app, spawn_web};
-
-fn result_line(page: &str) -> &str {
-    let start = page.find("id=\"result\"").expect("a result line");
-    let text = &page[start..];
-    let text = &text[text.find('>').expect("a tag") + 1..];
-    &text[..text.find('<').expect("a closing tag")]
-}
+use crate::common::answers::result_line;
+use crate::common::ports::nothing_listening;
+use crate::common::server::spawn;
+use crate::common::silent_server::SilentServer;
 
 #[test]
 fn the_page_offers_the_button_and_no_number_yet() {
-    let web = spawn_web(Config::for_tests("http://127.0.0.1:9/rng"));
+    let web = spawn(web::Config::for_tests(&nothing_listening("/rng")));
 
     let reply = web.get("/");
 
@@ -29,8 +24,8 @@ fn the_page_offers_the_button_and_no_number_yet() {
 
 #[test]
 fn the_button_shows_a_number_from_the_api_then_the_apis_failure() {
-    let api = spawn_app(1);
-    let web = spawn_web(Config::for_tests(&api.url("/rng")));
+    let api = spawn(server::Config::for_tests(1));
+    let web = spawn(web::Config::for_tests(&api.url("/rng")));
 
     let first = web.post("/");
     let second = web.post("/");
@@ -45,10 +40,7 @@ fn the_button_shows_a_number_from_the_api_then_the_apis_failure() {
 
 #[test]
 fn an_api_that_is_not_there_is_unavailable() {
-    let closed = TcpListener::bind("127.0.0.1:0").expect("a port");
-    let url = format!("http://{}/rng", closed.local_addr().expect("address"));
-    drop(closed);
-    let web = spawn_web(Config::for_tests(&url));
+    let web = spawn(web::Config::for_tests(&nothing_listening("/rng")));
 
     let reply = web.post("/");
 
@@ -57,12 +49,11 @@ fn an_api_that_is_not_there_is_unavailable() {
 
 #[test]
 fn an_api_that_never_answers_is_given_up_on_after_the_timeout() {
-    // Accepts connections (the kernel queues them) and never answers.
-    let silent = TcpListener::bind("127.0.0.1:0").expect("a port");
-    let url = format!("http://{}/rng", silent.local_addr().expect("address"));
-    let web = spawn_web(Config {
+    let silent = SilentServer::start();
+    let url = silent.url("/rng");
+    let web = spawn(web::Config {
         api_timeout: Duration::from_millis(300),
-        ..Config::for_tests(&url)
+        ..web::Config::for_tests(&url)
     });
 
     let started = Instant::now();
@@ -75,10 +66,10 @@ fn an_api_that_never_answers_is_given_up_on_after_the_timeout() {
 
 #[test]
 fn the_web_apps_health_does_not_depend_on_the_api() {
-    let api = spawn_app(1);
+    let api = spawn(server::Config::for_tests(1));
     api.get("/rng");
     api.get("/rng");
-    let web = spawn_web(Config::for_tests(&api.url("/rng")));
+    let web = spawn(web::Config::for_tests(&api.url("/rng")));
 
     let health = web.get("/health");
 
@@ -89,7 +80,7 @@ fn the_web_apps_health_does_not_depend_on_the_api() {
 
 #[test]
 fn an_unknown_path_is_404() {
-    let web = spawn_web(Config::for_tests("http://127.0.0.1:9/rng"));
+    let web = spawn(web::Config::for_tests(&nothing_listening("/rng")));
 
     let reply = web.get("/no-such-page");
 

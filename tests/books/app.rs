@@ -6,7 +6,9 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use crate::common::answers::result_line;
 use crate::common::docker::{docker, docker_ok, ROOT};
+use crate::common::http;
 use crate::common::process::run_with_deadline;
 use crate::common::recipe::text;
 
@@ -115,12 +117,11 @@ pub enum Press {
 /// Presses the web page's button (`POST /`); waits for the page while the
 /// web app is still starting.
 pub fn press(port: u16) -> Press {
-    let agent = crate::common::http::agent(Some(Duration::from_secs(10)));
     let url = format!("http://127.0.0.1:{port}/");
     let started = Instant::now();
     let page = loop {
-        match agent.post(&url).send_empty() {
-            Ok(mut response) => break response.body_mut().read_to_string().expect("a page"),
+        match http::try_post(&url, "", http::TIMEOUT) {
+            Ok(reply) => break reply.body,
             Err(error) => assert!(
                 started.elapsed() < Duration::from_secs(60),
                 "the web page on {port} never answered: {error}"
@@ -128,17 +129,14 @@ pub fn press(port: u16) -> Press {
         }
         std::thread::sleep(Duration::from_millis(250));
     };
-    if page.contains("RNG service unavailable!") {
+    let line = result_line(&page);
+    if line == "RNG service unavailable!" {
         return Press::Unavailable;
     }
-    let at = page
-        .find("Here it is: ")
+    let number = line
+        .strip_prefix("Here it is: ")
         .unwrap_or_else(|| panic!("no result on the page: {page}"));
-    let digits: String = page[at + 12..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    Press::Number(digits.parse().expect("a number from 0 to 99"))
+    Press::Number(number.parse().expect("a number from 0 to 99"))
 }
 
 /// The calls of `/rng` the API has counted, as its control API tells

@@ -16,8 +16,9 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::common::docker::{docker, engine_or_skip, free_port, ROOT};
+use crate::common::docker::{docker, engine_or_skip, ROOT};
 use crate::common::docs::page;
+use crate::common::ports::free_port;
 use crate::common::process::run_with_deadline;
 use crate::common::recipe::text;
 

@@ -8,13 +8,14 @@
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
+
+use super::chromedriver::{installed, Driver};
 
 /// Longest any single WebDriver command may take. Chromium on a busy
 /// machine can take seconds to start; a minute means it is stuck.
@@ -30,30 +31,6 @@ pub enum Scripts {
     Off,
 }
 
-/// The two programs the tests need, when they are installed.
-struct Installed {
-    chromium: PathBuf,
-    chromedriver: PathBuf,
-}
-
-fn find_program(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .flat_map(|dir| names.iter().map(move |name| dir.join(name)))
-        .find(|candidate| candidate.is_file())
-}
-
-fn installed() -> Result<Installed, String> {
-    let chromium = find_program(&["chromium", "chromium-browser"])
-        .ok_or("chromium is not installed (apt-get install chromium)")?;
-    let chromedriver = find_program(&["chromedriver"])
-        .ok_or("chromedriver is not installed (apt-get install chromium-driver)")?;
-    Ok(Installed {
-        chromium,
-        chromedriver,
-    })
-}
-
 /// Whether the browser tests can run. Without chromium or chromedriver the
 /// test says so and passes, except under CI (any `CI` but empty, `0` or `false`), where it fails: a CI run
 /// must not pass on tests that never ran.
@@ -67,66 +44,6 @@ pub fn browser_or_skip(test: &str) -> bool {
             eprintln!("SKIPPED {test}: {reason}");
             false
         }
-    }
-}
-
-/// A chromedriver process on a free loopback port; killed when dropped.
-struct Driver {
-    child: Child,
-    url: String,
-}
-
-impl Driver {
-    fn start(chromedriver: &Path) -> Driver {
-        let port = crate::common::docker::free_port();
-        let child = Command::new(chromedriver)
-            .arg(format!("--port={port}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", chromedriver.display()));
-        let driver = Driver {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        };
-        driver.wait_until_ready();
-        driver
-    }
-
-    /// Polls WebDriver's `/status` until chromedriver says it is ready.
-    fn wait_until_ready(&self) {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(Duration::from_secs(2)))
-            .proxy(None)
-            .build()
-            .into();
-        let started = Instant::now();
-        loop {
-            let ready = agent
-                .get(&format!("{}/status", self.url))
-                .call()
-                .ok()
-                .and_then(|mut r| r.body_mut().read_to_string().ok())
-                .and_then(|body| serde_json::from_str::<serde_json::Value>(&body).ok())
-                .is_some_and(|status| status["value"]["ready"] == true);
-            if ready {
-                return;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "chromedriver not ready at {} after 20s",
-                self.url
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

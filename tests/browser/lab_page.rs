@@ -1,9 +1,9 @@
 //! The lab page at `/`, on the real server in process, in chromium.
 
-use crate::browser::driver::{browser_or_skip, Browser, Scripts, WAIT};
 use numbers_api::server::Config;
 
-use crate::common::server::{spawn_app, spawn_app_with, TestApp};
+use crate::browser::driver::{browser_or_skip, Browser, Scripts, WAIT};
+use crate::common::server::{spawn, TestApp};
 
 fn is_number_line(text: &str) -> bool {
     text.strip_prefix("Here it is: ")
@@ -33,9 +33,9 @@ fn press_for_a_number(browser: &Browser) -> String {
 
 /// The server's own count, which the page must neither add to nor skip.
 fn calls(app: &TestApp) -> u64 {
-    let state: serde_json::Value =
-        serde_json::from_str(&app.get("/page/state").body).expect("JSON");
-    state["calls"].as_u64().expect("a count")
+    app.get("/page/state").json()["calls"]
+        .as_u64()
+        .expect("a count")
 }
 
 #[test]
@@ -43,7 +43,7 @@ fn the_button_shows_a_number_and_the_fourth_click_shows_the_failure() {
     if !browser_or_skip("lab page button") {
         return;
     }
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
     let browser = open_live(&app);
 
     let lines: Vec<String> = (0..4).map(|_| press_for_a_number(&browser)).collect();
@@ -61,7 +61,7 @@ fn the_timeline_gains_a_row_when_a_probe_arrives_without_reloading() {
     if !browser_or_skip("lab page timeline") {
         return;
     }
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
     app.get_as("/health", "numbers-api-healthcheck/0.1.0");
     let browser = open_live(&app);
     // Gone if the page reloads: the row must come from the script.
@@ -94,7 +94,7 @@ fn reset_restores_the_state() {
     if !browser_or_skip("lab page reset") {
         return;
     }
-    let app = spawn_app(1);
+    let app = spawn(Config::for_tests(1));
     app.get("/rng");
     app.get("/rng");
     let browser = open_live(&app);
@@ -115,7 +115,7 @@ fn with_control_off_the_page_goes_live_without_a_reset_button_and_still_gives_nu
     if !browser_or_skip("lab page with --control false") {
         return;
     }
-    let app = spawn_app_with(Config {
+    let app = spawn(Config {
         control: false,
         ..Config::for_tests(3)
     });
@@ -140,7 +140,7 @@ fn without_javascript_the_page_shows_the_state_and_the_forms_work() {
     if !browser_or_skip("lab page without JavaScript") {
         return;
     }
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
     app.get_as("/health", "kube-probe/1.30");
     let browser = Browser::open(Scripts::Off);
     browser.goto(&app.url("/"));

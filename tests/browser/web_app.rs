@@ -1,17 +1,17 @@
 //! numbers-web in chromium, against the real API, both in process.
 
-use numbers_api::web::Config;
+use numbers_api::{server, web};
 
 use crate::browser::driver::{browser_or_skip, Browser, Scripts, WAIT};
-use crate::common::server::{spawn_app, spawn_web};
+use crate::common::server::spawn;
 
 #[test]
 fn the_web_app_shows_numbers_then_rng_service_unavailable() {
     if !browser_or_skip("numbers-web") {
         return;
     }
-    let api = spawn_app(3);
-    let web = spawn_web(Config::for_tests(&api.url("/rng")));
+    let api = spawn(server::Config::for_tests(3));
+    let web = spawn(web::Config::for_tests(&api.url("/rng")));
     let browser = Browser::open(Scripts::On);
     browser.goto(&web.url("/"));
 

@@ -5,35 +5,32 @@
 
 use std::time::Duration;
 
-use crate::common::process::{numbers_api, Server};
+use crate::common::answers::UNHEALTHY_BODY_START;
+use crate::common::process::Server;
 
 const DEADLINE: Duration = Duration::from_secs(10);
 
-fn server(vars: &[(&str, &str)]) -> Server {
-    let mut command = numbers_api();
-    for (name, value) in vars {
-        command.env(name, value);
-    }
-    Server::start(command)
-}
-
 fn statuses(server: &Server, path: &str, calls: usize) -> Vec<u16> {
-    (0..calls).map(|_| server.get(path).0).collect()
+    (0..calls).map(|_| server.get(path).status).collect()
 }
-
-const PROBLEM_500: &str = r#"{"type":"https://tools.ietf.org/html/rfc7231#section-6.6.1","#;
 
 #[test]
 fn fail_after_call_count_answers_the_nth_call_then_the_kubernetes_books_500() {
-    let server = server(&[("FailAfterCallCount", "1")]);
+    let server = Server::start_with(&[("FailAfterCallCount", "1")]);
 
     let first = server.get("/rng");
     let healthz = server.get("/healthz");
     let second = server.get("/rng");
 
-    assert_eq!(first.0, 200);
-    assert_eq!(healthz, (500, r#"{"message":"Unhealthy"}"#.to_string()));
-    assert_eq!(second, (500, r#"{"message":"Unhealthy!"}"#.to_string()));
+    assert_eq!(first.status, 200);
+    assert_eq!(
+        (healthz.status, healthz.body.as_str()),
+        (500, r#"{"message":"Unhealthy"}"#)
+    );
+    assert_eq!(
+        (second.status, second.body.as_str()),
+        (500, r#"{"message":"Unhealthy!"}"#)
+    );
     let line = server.wait_for_log("listening on", DEADLINE).unwrap();
     assert!(
         line.contains("FailAfterCallCount 1: the Kubernetes book's rule"),
@@ -43,24 +40,29 @@ fn fail_after_call_count_answers_the_nth_call_then_the_kubernetes_books_500() {
 
 #[test]
 fn fail_after_call_count_zero_never_fails() {
-    let server = server(&[("FailAfterCallCount", "0")]);
+    let server = Server::start_with(&[("FailAfterCallCount", "0")]);
 
     assert!(statuses(&server, "/rng", 50).iter().all(|&s| s == 200));
 }
 
 #[test]
 fn use_failure_id_logs_the_message_the_client_got() {
-    let server = server(&[("FailAfterCallCount", "1"), ("UseFailureId", "true")]);
+    let server = Server::start_with(&[("FailAfterCallCount", "1"), ("UseFailureId", "true")]);
     server.get("/rng");
 
-    let (status, body) = server.get("/rng");
+    let failure = server.get("/rng");
 
-    assert_eq!(status, 500);
-    let message = body
+    assert_eq!(failure.status, 500);
+    let message = failure
+        .body
         .strip_prefix(r#"{"message":""#)
         .and_then(|rest| rest.strip_suffix(r#""}"#))
         .expect("a message");
-    assert!(message.starts_with("Unhealthy! Failure ID: "), "{body}");
+    assert!(
+        message.starts_with("Unhealthy! Failure ID: "),
+        "{}",
+        failure.body
+    );
     let line = server.wait_for_log(message, DEADLINE);
     assert!(
         line.as_ref().is_some_and(|l| l.contains("WARN")),
@@ -71,16 +73,20 @@ fn use_failure_id_logs_the_message_the_client_got() {
 
 #[test]
 fn numbers_fail_after_keeps_chapter_8s_rule_over_the_kubernetes_books_settings() {
-    let server = server(&[
+    let server = Server::start_with(&[
         ("NUMBERS_FAIL_AFTER", "2"),
         ("FailAfterCallCount", "1"),
         ("UseFailureId", "true"),
     ]);
 
     assert_eq!(statuses(&server, "/rng", 2), [200, 200]);
-    let (status, body) = server.get("/rng");
-    assert_eq!(status, 500);
-    assert!(body.starts_with(PROBLEM_500), "{body}");
+    let failure = server.get("/rng");
+    assert_eq!(failure.status, 500);
+    assert!(
+        failure.body.starts_with(UNHEALTHY_BODY_START),
+        "{}",
+        failure.body
+    );
 }
 
 #[test]
@@ -90,12 +96,16 @@ fn broken_and_numbers_broken_start_the_service_unhealthy() {
         ("Broken", "True"),
         ("NUMBERS_BROKEN", "1"),
     ] {
-        let server = server(&[(name, value)]);
+        let server = Server::start_with(&[(name, value)]);
 
-        let (health, body) = server.get("/health");
-        assert_eq!(health, 500, "{name}={value}");
-        assert!(body.starts_with(PROBLEM_500), "{name}={value}: {body}");
-        assert_eq!(server.get("/rng").0, 500, "{name}={value}");
+        let health = server.get("/health");
+        assert_eq!(health.status, 500, "{name}={value}");
+        assert!(
+            health.body.starts_with(UNHEALTHY_BODY_START),
+            "{name}={value}: {}",
+            health.body
+        );
+        assert_eq!(server.get("/rng").status, 500, "{name}={value}");
         let line = server.wait_for_log("listening on", DEADLINE).unwrap();
         assert!(line.contains("broken: unhealthy until /reset"), "{line}");
     }
@@ -108,10 +118,10 @@ fn numbers_broken_wins_over_broken_and_neither_means_healthy() {
         &[("Broken", "false")],
         &[],
     ] {
-        let server = server(vars);
+        let server = Server::start_with(vars);
 
-        assert_eq!(server.get("/health").0, 200, "{vars:?}");
-        assert_eq!(server.get("/rng").0, 200, "{vars:?}");
+        assert_eq!(server.get("/health").status, 200, "{vars:?}");
+        assert_eq!(server.get("/rng").status, 200, "{vars:?}");
     }
 }
 
@@ -122,9 +132,9 @@ fn number_line(number: &str) -> String {
 
 #[test]
 fn logging_loglevel_default_debug_logs_each_number_in_the_books_words() {
-    let server = server(&[("Logging__LogLevel__Default", "Debug")]);
+    let server = Server::start_with(&[("Logging__LogLevel__Default", "Debug")]);
 
-    let (_, number) = server.get("/rng");
+    let number = server.get("/rng").body;
 
     let line = server.wait_for_log(&number_line(&number), DEADLINE);
     assert!(
@@ -136,9 +146,9 @@ fn logging_loglevel_default_debug_logs_each_number_in_the_books_words() {
 
 #[test]
 fn at_trace_the_framework_stays_at_info_as_the_books_appsettings_keep_it() {
-    let server = server(&[("Logging__LogLevel__Default", "Trace")]);
+    let server = Server::start_with(&[("Logging__LogLevel__Default", "Trace")]);
 
-    let (_, number) = server.get("/rng");
+    let number = server.get("/rng").body;
     server
         .wait_for_log(&number_line(&number), DEADLINE)
         .expect("the number's line");
@@ -155,12 +165,12 @@ fn at_trace_the_framework_stays_at_info_as_the_books_appsettings_keep_it() {
 #[test]
 fn logging_loglevel_default_information_and_warning_hide_the_numbers() {
     for level in ["Information", "warning"] {
-        let server = server(&[
+        let server = Server::start_with(&[
             ("Logging__LogLevel__Default", level),
             ("NUMBERS_FAIL_AFTER", "1"),
         ]);
 
-        let (_, number) = server.get("/rng");
+        let number = server.get("/rng").body;
         server.get("/reset");
         server.get("/rng");
         server.get("/rng");
@@ -184,12 +194,12 @@ fn logging_loglevel_default_information_and_warning_hide_the_numbers() {
 
 #[test]
 fn rust_log_wins_over_logging_loglevel_default() {
-    let server = server(&[
+    let server = Server::start_with(&[
         ("Logging__LogLevel__Default", "Debug"),
         ("RUST_LOG", "info"),
     ]);
 
-    let (_, number) = server.get("/rng");
+    let number = server.get("/rng").body;
     server.get("/reset");
     server
         .wait_for_log("Reset: healthy again", DEADLINE)

@@ -148,24 +148,20 @@ fn help_documents_every_setting_with_its_variable() {
 
 #[test]
 fn the_start_log_names_version_address_and_fail_after() {
-    let server = Server::start({
-        let mut c = numbers_api();
-        c.env("NUMBERS_FAIL_AFTER", "7").env("NUMBERS_WORKERS", "1");
-        c
-    });
+    let server = Server::start_with(&[("NUMBERS_FAIL_AFTER", "7"), ("NUMBERS_WORKERS", "1")]);
 
     let line = server
         .wait_for_log("listening on", DEADLINE)
         .expect("start line");
 
     assert!(line.contains(env!("CARGO_PKG_VERSION")), "{line}");
-    assert!(line.contains(&server.address.to_string()), "{line}");
+    assert!(line.contains(&server.address().to_string()), "{line}");
     assert!(line.contains("fail-after 7"), "{line}");
     assert!(line.contains("workers 1"), "{line}");
 }
 
 fn statuses(server: &Server, calls: usize) -> Vec<u16> {
-    (0..calls).map(|_| server.get("/rng").0).collect()
+    (0..calls).map(|_| server.get("/rng").status).collect()
 }
 
 #[test]
@@ -177,25 +173,17 @@ fn the_default_is_three_good_calls() {
 
 #[test]
 fn numbers_fail_after_sets_the_budget() {
-    let server = Server::start({
-        let mut c = numbers_api();
-        c.env("NUMBERS_FAIL_AFTER", "1");
-        c
-    });
+    let server = Server::start_with(&[("NUMBERS_FAIL_AFTER", "1")]);
 
     assert_eq!(statuses(&server, 2), [200, 500]);
 }
 
 #[test]
 fn debug_logging_shows_each_number_and_each_failure() {
-    let server = Server::start({
-        let mut c = numbers_api();
-        c.env("NUMBERS_FAIL_AFTER", "1").env("RUST_LOG", "debug");
-        c
-    });
+    let server = Server::start_with(&[("NUMBERS_FAIL_AFTER", "1"), ("RUST_LOG", "debug")]);
 
-    let (_, number) = server.get("/rng");
-    let (_, failure) = server.get("/rng");
+    let number = server.get("/rng").body;
+    let failure = server.get("/rng").body;
 
     let expected = format!("Returning random number: {number}");
     assert!(

@@ -4,8 +4,10 @@
 
 use std::time::Duration;
 
+use numbers_api::server::Config;
+
 use crate::common::process::{dotnet, run_with_deadline, Server};
-use crate::common::server::spawn_app;
+use crate::common::server::spawn;
 
 const DEADLINE: Duration = Duration::from_secs(10);
 
@@ -17,9 +19,9 @@ fn dotnet_numbers_api_dll_serves_the_api_with_our_settings() {
         command.arg(assembly).env("NUMBERS_FAIL_AFTER", "1");
         let api = Server::start(command);
 
-        let first = api.get("/rng").0;
-        let second = api.get("/rng").0;
-        let health = api.get("/health").0;
+        let first = api.get("/rng").status;
+        let second = api.get("/rng").status;
+        let health = api.get("/health").status;
 
         assert_eq!((first, second, health), (200, 500, 500), "{assembly}");
         let started = api.wait_for_log("listening on", DEADLINE);
@@ -51,7 +53,7 @@ fn dotnet_numbers_api_dll_refuses_a_bad_setting_as_numbers_api_does() {
 
 #[test]
 fn dotnet_numbers_web_dll_serves_numbers_web_from_the_books_setting() {
-    let api = spawn_app(3);
+    let api = spawn(Config::for_tests(3));
     let mut command = dotnet();
     command
         .arg("Numbers.Web.dll")
@@ -61,7 +63,8 @@ fn dotnet_numbers_web_dll_serves_numbers_web_from_the_books_setting() {
     let line = web.press_the_button();
 
     assert!(line.starts_with("Here it is: "), "{line}");
-    assert_eq!(web.get("/health"), (200, "Ok".to_string()));
+    let reply = web.get("/health");
+    assert_eq!((reply.status, reply.body.as_str()), (200, "Ok"));
     let started = web
         .wait_for_log("listening on", DEADLINE)
         .unwrap_or_default();

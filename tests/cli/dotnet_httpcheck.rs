@@ -3,15 +3,16 @@
 //! listens, and a server that never answers. Lines are compared byte for
 //! byte, but for the milliseconds.
 
-use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use numbers_api::server::mode::HealthMode;
 use numbers_api::server::Config;
 
-use crate::common::process::{dotnet, nothing_listening, run_with_deadline};
+use crate::common::ports::{free_address, nothing_listening};
+use crate::common::process::{dotnet, run_with_deadline};
 use crate::common::recipe::normalise;
-use crate::common::server::{spawn_app, spawn_app_with, TestApp};
+use crate::common::server::{spawn, TestApp};
+use crate::common::silent_server::SilentServer;
 
 const DEADLINE: Duration = Duration::from_secs(10);
 
@@ -58,7 +59,7 @@ fn check(args: &[&str]) -> Checked {
 }
 
 fn unhealthy_app() -> TestApp {
-    let app = spawn_app(1);
+    let app = spawn(Config::for_tests(1));
     app.get("/rng");
     app.get("/rng");
     app
@@ -66,7 +67,7 @@ fn unhealthy_app() -> TestApp {
 
 #[test]
 fn a_fast_200_passes_with_the_books_line() {
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
     let url = app.url("/health");
 
     let checked = check(&["-u", &url]);
@@ -100,7 +101,7 @@ fn a_500_fails_under_dotnets_name_for_it() {
 fn t_is_no_deadline_a_slow_200_is_printed_then_fails() {
     let mut config = Config::for_tests(3);
     config.health_mode = HealthMode::Slow(Duration::from_millis(400));
-    let app = spawn_app_with(config);
+    let app = spawn(config);
     let url = app.url("/health");
 
     let slow = check(&["-u", &url, "-t", "100"]);
@@ -119,19 +120,15 @@ fn t_is_no_deadline_a_slow_200_is_printed_then_fails() {
 
 #[test]
 fn nothing_listening_prints_dotnets_exception() {
-    let url = nothing_listening("/health");
-    let port = url
-        .rsplit(':')
-        .next()
-        .and_then(|p| p.split('/').next())
-        .unwrap_or_default();
+    let address = free_address();
+    let url = format!("http://{address}/health");
 
     let checked = check(&["-u", &url]);
 
     assert_eq!(checked.code, Some(1));
     assert_eq!(
         checked.stdout,
-        format!("HTTPCheck: error. Url {url}, exception Connection refused (127.0.0.1:{port})\n")
+        format!("HTTPCheck: error. Url {url}, exception Connection refused ({address})\n")
     );
 }
 
@@ -142,9 +139,8 @@ const SILENT_BOUND: Duration = Duration::from_secs(65);
 
 #[test]
 fn a_server_that_never_answers_fails_after_the_checks_own_30_seconds() {
-    // The kernel accepts connections on a bound port; nobody answers.
-    let silent = TcpListener::bind("127.0.0.1:0").expect("a port");
-    let url = format!("http://{}/health", silent.local_addr().expect("address"));
+    let silent = SilentServer::start();
+    let url = silent.url("/health");
 
     let started = Instant::now();
     let checked = check_with(&["-u", &url, "-t", "150"], &[], SILENT_BOUND + DEADLINE);
@@ -163,7 +159,7 @@ fn a_server_that_never_answers_fails_after_the_checks_own_30_seconds() {
 
 #[test]
 fn the_log_flags_silence_the_lines_and_not_the_exit_code() {
-    let healthy = spawn_app(3);
+    let healthy = spawn(Config::for_tests(3));
     let ok = healthy.url("/health");
     let unhealthy = unhealthy_app();
     let failing = unhealthy.url("/health");
@@ -200,7 +196,7 @@ fn the_log_flags_silence_the_lines_and_not_the_exit_code() {
 
 #[test]
 fn c_reads_the_url_from_either_spelling_and_wins_over_u() {
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
     let url = app.url("/health");
     let refused = nothing_listening("/health");
 
@@ -235,7 +231,7 @@ fn c_reads_the_url_from_either_spelling_and_wins_over_u() {
 
 #[test]
 fn without_u_it_checks_localhost_on_the_listen_port() {
-    let app = spawn_app(3);
+    let app = spawn(Config::for_tests(3));
     let listen = app.address.to_string();
     let port = app.address.port();
 

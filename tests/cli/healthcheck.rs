@@ -1,7 +1,8 @@
-use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
+use crate::common::ports::nothing_listening;
 use crate::common::process::{numbers_api, run_with_deadline, Server};
+use crate::common::silent_server::SilentServer;
 
 const DEADLINE: Duration = Duration::from_secs(10);
 
@@ -35,7 +36,7 @@ fn the_server_records_the_probe_as_numbers_api_healthcheck() {
     let (code, line) = healthcheck(&["--url", &server.url("/health")]);
 
     assert_eq!(code, Some(0), "{line}");
-    let (_, metrics) = server.get("/metrics");
+    let metrics = server.get("/metrics").body;
     let series = r#"numbers_health_probes_total{prober="numbers-api-healthcheck",result="ok"} 1"#;
     assert!(metrics.lines().any(|l| l == series), "{metrics}");
 }
@@ -47,7 +48,7 @@ fn the_default_url_follows_numbers_listen() {
     let output = run_with_deadline(
         numbers_api()
             .arg("healthcheck")
-            .env("NUMBERS_LISTEN", server.address.to_string()),
+            .env("NUMBERS_LISTEN", server.address().to_string()),
         DEADLINE,
     );
 
@@ -58,11 +59,7 @@ fn the_default_url_follows_numbers_listen() {
 
 #[test]
 fn an_unhealthy_service_fails_with_exit_code_1() {
-    let server = Server::start({
-        let mut c = numbers_api();
-        c.env("NUMBERS_FAIL_AFTER", "1");
-        c
-    });
+    let server = Server::start_with(&[("NUMBERS_FAIL_AFTER", "1")]);
     server.get("/rng");
     server.get("/rng");
 
@@ -74,11 +71,7 @@ fn an_unhealthy_service_fails_with_exit_code_1() {
 
 #[test]
 fn nothing_listening_fails_with_exit_code_1() {
-    let port = {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
-    let url = format!("http://127.0.0.1:{port}/health");
+    let url = nothing_listening("/health");
 
     let (code, line) = healthcheck(&["--url", &url]);
 
@@ -91,15 +84,8 @@ fn nothing_listening_fails_with_exit_code_1() {
 
 #[test]
 fn a_server_that_never_answers_fails_within_the_timeout() {
-    // Accepts connections and holds them open without a byte of reply.
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/health", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        let mut open = Vec::new();
-        for stream in listener.incoming().flatten() {
-            open.push(stream);
-        }
-    });
+    let silent = SilentServer::start();
+    let url = silent.url("/health");
 
     let started = Instant::now();
     let (code, line) = healthcheck(&["--url", &url, "--timeout-ms", "300"]);

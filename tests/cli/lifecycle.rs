@@ -3,23 +3,16 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::process::{numbers_api, Server};
+use crate::common::http;
+use crate::common::process::{numbers_api_with, Server};
 
 const DEADLINE: Duration = Duration::from_secs(10);
-
-fn server(vars: &[(&str, &str)]) -> Server {
-    let mut command = numbers_api();
-    for (name, value) in vars {
-        command.env(name, value);
-    }
-    Server::start(command)
-}
 
 #[test]
 fn the_port_opens_only_after_the_startup_delay() {
     let started = Instant::now();
 
-    let server = server(&[("NUMBERS_STARTUP_DELAY", "800ms")]);
+    let server = Server::start_with(&[("NUMBERS_STARTUP_DELAY", "800ms")]);
     let listening_after = started.elapsed();
 
     assert!(
@@ -31,18 +24,17 @@ fn the_port_opens_only_after_the_startup_delay() {
         waiting.contains("the port opens in 800ms (--startup-delay)"),
         "{waiting}"
     );
-    assert_eq!(server.get("/health").0, 200);
+    assert_eq!(server.get("/health").status, 200);
 }
 
 #[test]
 fn a_request_in_flight_at_sigterm_gets_its_whole_answer() {
-    let mut server = server(&[("NUMBERS_HEALTH_MODE", "slow=700"), ("RUST_LOG", "debug")]);
+    let mut server =
+        Server::start_with(&[("NUMBERS_HEALTH_MODE", "slow=700"), ("RUST_LOG", "debug")]);
     let url = server.url("/health");
     let in_flight = std::thread::spawn(move || {
-        let agent = crate::common::http::agent(None);
-        let mut response = agent.get(&url).call().expect("an answer");
-        let body = response.body_mut().read_to_string().expect("a whole body");
-        (response.status().as_u16(), body)
+        let reply = http::get(&url);
+        (reply.status, reply.body)
     });
     server
         .wait_for_log("answering in 700ms", DEADLINE)
@@ -58,86 +50,44 @@ fn a_request_in_flight_at_sigterm_gets_its_whole_answer() {
 
 #[test]
 fn readyz_turns_503_at_sigterm_while_the_shutdown_delay_runs() {
-    let mut server = server(&[("NUMBERS_SHUTDOWN_DELAY", "1500ms")]);
-    assert_eq!(server.get("/readyz").0, 200);
+    let mut server = Server::start_with(&[("NUMBERS_SHUTDOWN_DELAY", "1500ms")]);
+    assert_eq!(server.get("/readyz").status, 200);
 
     server.signal(libc::SIGTERM);
     server
         .wait_for_log("/readyz answers 503 for 1.5s", DEADLINE)
         .expect("the drain line");
-    let (ready, body) = server.get("/readyz");
-    let (health, _) = server.get("/health");
+    let ready = server.get("/readyz");
+    let health = server.get("/health").status;
     let status = server.wait_exit(Duration::from_millis(1500) + Duration::from_secs(2));
 
-    assert_eq!(ready, 503, "{body}");
-    assert!(body.contains(r#""title":"Service Unavailable""#), "{body}");
-    assert!(body.contains("shutting down"), "{body}");
+    assert_eq!(ready.status, 503, "{ready:?}");
+    assert!(
+        ready.body.contains(r#""title":"Service Unavailable""#),
+        "{ready:?}"
+    );
+    assert!(ready.body.contains("shutting down"), "{ready:?}");
     assert_eq!(health, 200, "liveness is unchanged while draining");
     assert_eq!(status.and_then(|s| s.code()), Some(0));
 }
 
 #[test]
 fn sigterm_during_the_startup_delay_exits_at_once() {
-    let mut command = numbers_api();
-    command
-        .env("NUMBERS_STARTUP_DELAY", "30s")
-        .env("NUMBERS_LISTEN", "127.0.0.1:0")
-        .stderr(std::process::Stdio::piped());
-    let mut child = command.spawn().expect("spawn");
-    let (sender, lines) = std::sync::mpsc::channel();
-    let stderr = child.stderr.take().expect("stderr");
-    std::thread::spawn(move || {
-        use std::io::BufRead;
-        for line in std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-        {
-            let _ = sender.send(line);
-        }
-    });
+    let mut server = Server::spawn(numbers_api_with(&[
+        ("NUMBERS_STARTUP_DELAY", "30s"),
+        ("NUMBERS_LISTEN", "127.0.0.1:0"),
+    ]));
     // No port to poll yet: the start-up line comes after the handlers are
     // installed.
-    let waiting = wait_for_line(&lines, "the port opens in 30s", DEADLINE);
+    let waiting = server.wait_for_log("the port opens in 30s", DEADLINE);
 
-    // SAFETY: kill(2) on our own child's pid has no memory effects.
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-    let exited = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if exited.elapsed() > Duration::from_secs(2) {
-            let _ = child.kill();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    server.signal(libc::SIGTERM);
+    let status = server.wait_exit(Duration::from_secs(2));
 
     assert!(waiting.is_some(), "no start-up line");
     assert_eq!(status.and_then(|s| s.code()), Some(0));
-    let exiting = wait_for_line(
-        &lines,
-        "SIGTERM received during the start-up delay",
-        DEADLINE,
-    );
+    let exiting = server.wait_for_log("SIGTERM received during the start-up delay", DEADLINE);
     assert!(exiting.is_some(), "the signal is named");
-}
-
-/// The first line from `lines` that contains `needle`, within `deadline`.
-fn wait_for_line(
-    lines: &std::sync::mpsc::Receiver<String>,
-    needle: &str,
-    deadline: Duration,
-) -> Option<String> {
-    let started = Instant::now();
-    while let Some(left) = deadline.checked_sub(started.elapsed()) {
-        match lines.recv_timeout(left) {
-            Ok(line) if line.contains(needle) => return Some(line),
-            Ok(_) => {}
-            Err(_) => return None,
-        }
-    }
-    None
 }
 
 /// The worst measured exit after SIGTERM with a probe hanging in `hang` (the
@@ -148,15 +98,17 @@ const HANGING_PROBE_EXIT_BOUND: Duration = Duration::from_millis(2500);
 
 #[test]
 fn a_probe_hanging_in_hang_mode_delays_the_exit_only_by_the_one_second_drain() {
-    let mut server = server(&[("NUMBERS_HEALTH_MODE", "hang")]);
+    let mut server = Server::start_with(&[("NUMBERS_HEALTH_MODE", "hang")]);
     let url = server.url("/health");
     let hanging = std::thread::spawn(move || {
-        let agent = crate::common::http::agent(Some(Duration::from_secs(60)));
-        agent.get(&url).call().map(|r| r.status().as_u16()).ok()
+        // No answer ever comes: the connection ends with the server.
+        http::try_get(&url, Duration::from_secs(60))
+            .ok()
+            .map(|reply| reply.status)
     });
     // The probe is counted as a hang when it arrives.
     let started = Instant::now();
-    while !server.get("/metrics").1.contains(r#"result="hang"} 1"#) {
+    while !server.get("/metrics").body.contains(r#"result="hang"} 1"#) {
         assert!(started.elapsed() < DEADLINE, "the probe never arrived");
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -191,21 +143,15 @@ fn a_probe_hanging_in_hang_mode_delays_the_exit_only_by_the_one_second_drain() {
 #[test]
 fn the_server_keeps_serving_for_the_shutdown_delay_then_exits() {
     const DELAY: Duration = Duration::from_millis(1500);
-    let mut server = server(&[("NUMBERS_SHUTDOWN_DELAY", "1500ms")]);
-    assert_eq!(server.get("/readyz").0, 200);
+    let mut server = Server::start_with(&[("NUMBERS_SHUTDOWN_DELAY", "1500ms")]);
+    assert_eq!(server.get("/readyz").status, 200);
 
     server.signal(libc::SIGTERM);
     let signalled = Instant::now();
     // New connections are still served, told not ready (200 only until
     // the signal has arrived), up to half the delay and past it. The delay
     // is timed from the signal's arrival, which is after `signalled`.
-    let readyz = || {
-        let agent = crate::common::http::agent(Some(Duration::from_secs(5)));
-        agent
-            .get(&server.url("/readyz"))
-            .call()
-            .map(|r| r.status().as_u16())
-    };
+    let readyz = || http::try_get(&server.url("/readyz"), Duration::from_secs(5)).map(|r| r.status);
     let mut statuses = Vec::new();
     while signalled.elapsed() < DELAY / 2 {
         statuses.push(readyz().expect("served during the delay"));
@@ -242,7 +188,7 @@ fn the_server_keeps_serving_for_the_shutdown_delay_then_exits() {
 
 #[test]
 fn exit_on_unhealthy_exits_with_its_code_after_answering() {
-    let mut server = server(&[
+    let mut server = Server::start_with(&[
         ("NUMBERS_FAIL_AFTER", "1"),
         ("NUMBERS_EXIT_ON_UNHEALTHY", "3"),
     ]);
@@ -251,10 +197,10 @@ fn exit_on_unhealthy_exits_with_its_code_after_answering() {
     let second = server.get("/rng");
     let status = server.wait_exit(Duration::from_secs(2));
 
-    assert_eq!(first.0, 200);
-    assert_eq!(second.0, 500);
+    assert_eq!(first.status, 200);
+    assert_eq!(second.status, 500);
     assert!(
-        second.1.contains("An error occured"),
+        second.body.contains("An error occured"),
         "the whole 500 came back"
     );
     assert_eq!(status.and_then(|s| s.code()), Some(3));
@@ -270,10 +216,8 @@ fn exit_on_unhealthy_exits_with_its_code_after_answering() {
 
 #[test]
 fn the_exit_on_unhealthy_flag_alone_means_code_1() {
-    let mut command = numbers_api();
-    command
-        .env("NUMBERS_FAIL_AFTER", "1")
-        .arg("--exit-on-unhealthy");
+    let mut command = numbers_api_with(&[("NUMBERS_FAIL_AFTER", "1")]);
+    command.arg("--exit-on-unhealthy");
     let mut server = Server::start(command);
     server.get("/rng");
 
@@ -285,12 +229,12 @@ fn the_exit_on_unhealthy_flag_alone_means_code_1() {
 
 #[test]
 fn a_failing_probe_also_triggers_exit_on_unhealthy() {
-    let mut server = server(&[
+    let mut server = Server::start_with(&[
         ("NUMBERS_HEALTH_MODE", "fail"),
         ("NUMBERS_EXIT_ON_UNHEALTHY", "1"),
     ]);
 
-    let (health, _) = server.get("/health");
+    let health = server.get("/health").status;
     let status = server.wait_exit(Duration::from_secs(2));
 
     assert_eq!(health, 500);

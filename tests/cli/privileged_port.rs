@@ -80,7 +80,7 @@ fn with_the_capability_uid_10001_binds_port_80_and_then_holds_no_capability() {
     let server = Server::start(as_10001_in_a_fresh_network(&copy.binary, "127.0.0.1:80"));
     let threads = threads(server.pid());
 
-    assert_eq!(server.address.to_string(), "127.0.0.1:80");
+    assert_eq!(server.address().to_string(), "127.0.0.1:80");
     for thread in &threads {
         assert_eq!(thread.uid, 10001, "{threads:?}");
         assert_eq!(
@@ -127,5 +127,5 @@ fn without_the_capability_port_80_stops_the_program_with_one_line_saying_why_and
         page("docs/reference.md").text.contains(&quoted),
         "docs/reference.md does not quote: {quoted}"
     );
-    assert_eq!(high.address.to_string(), "127.0.0.1:8080");
+    assert_eq!(high.address().to_string(), "127.0.0.1:8080");
 }

@@ -40,7 +40,7 @@ fn probe(url: &str) -> (Option<i32>, String) {
 #[test]
 fn a_failing_curl_probe_prints_the_notes_output_byte_for_byte() {
     let server = Server::start(numbers_api());
-    let spent: Vec<u16> = (0..4).map(|_| server.get("/rng").0).collect();
+    let spent: Vec<u16> = (0..4).map(|_| server.get("/rng").status).collect();
     assert_eq!(spent, [200, 200, 200, 500]);
 
     let (code, output) = probe(&server.url("/health"));

@@ -5,7 +5,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::common::docs::page;
-use crate::common::process::{dotnet, nothing_listening, numbers_api, run_with_deadline, Server};
+use crate::common::ports::nothing_listening;
+use crate::common::process::{dotnet, numbers_api, run_with_deadline, Server};
 use crate::common::recipe::normalise;
 
 /// (flag, variable, default) for every option `--help` lists.
@@ -114,7 +115,7 @@ fn the_reference_dotnet_transcript_is_what_the_check_prints() {
     let ports = [
         (
             "localhost:8080",
-            format!("localhost:{}", api.address.port()),
+            format!("localhost:{}", api.address().port()),
         ),
         (
             "localhost:8081",

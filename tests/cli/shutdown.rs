@@ -9,10 +9,10 @@ const BOUND: Duration = Duration::from_secs(2);
 
 fn stops_cleanly_on(signal: i32, name: &str) {
     let mut server = Server::start(numbers_api());
-    assert_eq!(server.get("/health").0, 200);
+    assert_eq!(server.get("/health").status, 200);
     // An idle keep-alive connection must not hold the shutdown up: one
     // whole answer read (chunked, to its last chunk), then left open.
-    let mut idle = TcpStream::connect(server.address).unwrap();
+    let mut idle = TcpStream::connect(server.address()).unwrap();
     idle.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
         .unwrap();
     idle.set_read_timeout(Some(Duration::from_secs(5))).unwrap();

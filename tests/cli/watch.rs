@@ -1,12 +1,15 @@
 //! `numbers-api watch`: Docker's rules applied to a URL, printed as they
-//! change.
+//! change; what `--inspect` prints is in [`super::watch_inspect`].
 
 use std::process::Command;
 use std::time::Duration;
 
-use crate::common::process::{nothing_listening, numbers_api, run_with_deadline, Server};
+use crate::common::http;
+use crate::common::ports::nothing_listening;
+use crate::common::process::{numbers_api, run_with_deadline, Server};
 
-fn watch(args: &[&str]) -> Command {
+/// `numbers-api watch` with these arguments.
+pub(super) fn watch(args: &[&str]) -> Command {
     let mut command = numbers_api();
     command.arg("watch").args(args);
     command
@@ -14,11 +17,7 @@ fn watch(args: &[&str]) -> Command {
 
 #[test]
 fn watch_reports_starting_healthy_then_unhealthy() {
-    let server = Server::start({
-        let mut c = numbers_api();
-        c.env("NUMBERS_FAIL_AFTER", "1");
-        c
-    });
+    let server = Server::start_with(&[("NUMBERS_FAIL_AFTER", "1")]);
     let url = server.url("/health");
     let mut command = watch(&[
         &url,
@@ -33,30 +32,25 @@ fn watch_reports_starting_healthy_then_unhealthy() {
         let metrics = server.url("/metrics");
         let url = server.url("/rng");
         std::thread::spawn(move || {
-            let agent = crate::common::http::agent(Some(Duration::from_secs(5)));
             // Let the watcher see the service healthy first: its first
             // passing probe has reached the server.
             let passed =
                 r#"numbers_health_probes_total{prober="numbers-api-healthcheck",result="ok"} "#;
             let started = std::time::Instant::now();
             while started.elapsed() < Duration::from_secs(15) {
-                let seen = agent
-                    .get(&metrics)
-                    .call()
-                    .ok()
-                    .and_then(|mut r| r.body_mut().read_to_string().ok())
-                    .is_some_and(|m| {
-                        m.lines()
-                            .filter_map(|l| l.strip_prefix(passed)?.parse::<f64>().ok())
-                            .any(|n| n >= 1.0)
-                    });
+                let seen = http::try_get(&metrics, Duration::from_secs(5)).is_ok_and(|m| {
+                    m.body
+                        .lines()
+                        .filter_map(|l| l.strip_prefix(passed)?.parse::<f64>().ok())
+                        .any(|n| n >= 1.0)
+                });
                 if seen {
                     break;
                 }
                 std::thread::sleep(Duration::from_millis(20));
             }
             for _ in 0..2 {
-                let _ = agent.get(&url).call();
+                let _ = http::try_get(&url, Duration::from_secs(5));
             }
         })
     };
@@ -72,40 +66,6 @@ fn watch_reports_starting_healthy_then_unhealthy() {
     assert!(
         changes[1]
             .contains("healthy -> unhealthy  (failing streak 2; exit 1: HTTPCheck: status 500"),
-        "{stdout}"
-    );
-}
-
-#[test]
-fn a_probe_past_the_timeout_is_exit_code_minus_1_as_in_docker() {
-    let server = Server::start({
-        let mut c = numbers_api();
-        c.env("NUMBERS_HEALTH_MODE", "hang");
-        c
-    });
-    let url = server.url("/health");
-
-    let output = run_with_deadline(
-        &mut watch(&[
-            &url,
-            "--interval",
-            "100ms",
-            "--timeout",
-            "200ms",
-            "--retries",
-            "1",
-            "--until",
-            "unhealthy",
-            "--inspect",
-        ]),
-        Duration::from_secs(20),
-    );
-
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("starting -> unhealthy  (failing streak 1; exit -1: Health check exceeded timeout (200ms))"), "{stdout}");
-    assert!(stdout.contains("\"ExitCode\": -1,"), "{stdout}");
-    assert!(
-        stdout.contains("\"Output\": \"Health check exceeded timeout (200ms)\""),
         "{stdout}"
     );
 }
@@ -145,30 +105,6 @@ fn failures_inside_the_start_period_do_not_count() {
     assert!(
         stdout.contains("starting -> unhealthy  (failing streak 1"),
         "{stdout}"
-    );
-}
-
-#[test]
-fn watch_can_stop_after_a_number_of_probes_and_print_the_state() {
-    let server = Server::start(numbers_api());
-    let url = server.url("/health");
-
-    let output = run_with_deadline(
-        &mut watch(&[&url, "--interval", "50ms", "--probes", "7", "--inspect"]),
-        Duration::from_secs(20),
-    );
-
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(0));
-    // The state printed last: a JSON object that starts at a line's start.
-    let last_json = &stdout[stdout.rfind("\n{\n").expect("a JSON state") + 1..];
-    let state: serde_json::Value = serde_json::from_str(last_json).expect("valid JSON");
-    assert_eq!(state["Status"], "healthy");
-    assert_eq!(state["FailingStreak"], 0);
-    assert_eq!(
-        state["Log"].as_array().unwrap().len(),
-        5,
-        "the last five are kept"
     );
 }
 
@@ -257,49 +193,11 @@ fn until_healthy_exits_0_once_healthy_and_until_starting_at_once() {
     }
 }
 
-/// The `Start` and `End` of each result in the last `--inspect` state.
-fn inspected_times(stdout: &str) -> Vec<String> {
-    let last_json = &stdout[stdout.rfind("\n{\n").expect("a JSON state") + 1..];
-    let state: serde_json::Value = serde_json::from_str(last_json).expect("valid JSON");
-    state["Log"]
-        .as_array()
-        .expect("a log")
-        .iter()
-        .flat_map(|r| [r["Start"].clone(), r["End"].clone()])
-        .map(|t| t.as_str().expect("a time").to_string())
-        .collect()
-}
-
-#[test]
-fn inspect_stamps_times_in_the_local_zone_as_the_daemon_does() {
-    let server = Server::start(numbers_api());
-    let url = server.url("/health");
-
-    for (tz, suffix) in [("Asia/Seoul", "+09:00"), ("UTC", "Z")] {
-        let mut command = watch(&[&url, "--interval", "50ms", "--probes", "1", "--inspect"]);
-        command.env("TZ", tz);
-        let output = run_with_deadline(&mut command, Duration::from_secs(20));
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        assert_eq!(output.status.code(), Some(0), "{stdout}");
-        let times = inspected_times(&stdout);
-        assert_eq!(times.len(), 2, "{stdout}");
-        for time in times {
-            // 2024-10-27T14:16:14.357113569+09:00: date, T, time, offset.
-            assert!(time.ends_with(suffix), "TZ={tz}: {time}");
-            assert_eq!(&time[10..11], "T", "{time}");
-            assert!(
-                !time.trim_end_matches(suffix).ends_with('0'),
-                "trailing zeros are dropped: {time}"
-            );
-        }
-    }
-}
-
 #[test]
 fn zero_means_dockers_default_as_for_the_engine() {
     let output = run_with_deadline(
         &mut watch(&[
-            "http://127.0.0.1:9/health",
+            &nothing_listening("/health"),
             "--interval",
             "0",
             "--timeout",

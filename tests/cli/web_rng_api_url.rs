@@ -5,16 +5,15 @@
 use std::process::Command;
 use std::time::Duration;
 
-use crate::common::process::{numbers_api, run_with_deadline, Server};
-use crate::common::server::spawn_app;
+use numbers_api::server::Config;
+
+use crate::common::process::{numbers_api_with, run_with_deadline, Server};
+use crate::common::server::spawn;
 
 /// `numbers-api web` with these variables and flags.
 fn web_with(env: &[(&str, &str)], args: &[&str]) -> Command {
-    let mut command = numbers_api();
+    let mut command = numbers_api_with(env);
     command.arg("web").args(args);
-    for (name, value) in env {
-        command.env(name, value);
-    }
     command
 }
 
@@ -31,7 +30,7 @@ fn api_url_of(env: &[(&str, &str)], args: &[&str]) -> String {
 #[test]
 fn rng_api_url_under_either_spelling_sets_the_api() {
     for variable in ["RngApi__Url", "RngApi:Url"] {
-        let api = spawn_app(3);
+        let api = spawn(Config::for_tests(3));
         let web = Server::start(web_with(&[(variable, &api.url("/rng"))], &[]));
 
         let line = web.press_the_button();
@@ -87,7 +86,7 @@ fn our_flag_then_our_variable_then_the_books_names_then_the_default() {
 
 #[test]
 fn check_api_follows_the_books_url() {
-    let api = spawn_app(3);
+    let api = spawn(Config::for_tests(3));
     let book = api.url("/rng");
     let web = Server::start(web_with(
         &[("RngApi__Url", &book), ("NUMBERS_WEB_API_TIMEOUT", "5s")],

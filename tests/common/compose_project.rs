@@ -6,7 +6,8 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use super::docker::{docker_ok, free_port, ROOT};
+use super::docker::{docker_ok, ROOT};
+use super::ports::free_port;
 use super::process::run_with_deadline;
 
 pub struct ComposeProject {

@@ -1,11 +1,13 @@
 //! Drives the docker CLI the way a student does, with a deadline on every
 //! command and cleanup of every container a test starts.
 
-use std::net::TcpListener;
 use std::process::{Command, Output};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+use super::answers::UNHEALTHY_BODY_START;
+use super::http;
+use super::ports::free_port;
 use super::process::run_with_deadline;
 
 /// Where the Dockerfiles and the compose file live.
@@ -119,14 +121,6 @@ pub fn image(version: &str) -> &'static str {
         build(tag, file, false);
     });
     tag
-}
-
-/// A loopback port nobody is using right now.
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
 }
 
 /// A container started by a test; removed when dropped, even on failure.
@@ -253,32 +247,22 @@ impl Drop for Container {
     }
 }
 
-/// A client for loopback that reports every status instead of failing on
-/// 4xx/5xx, and never waits long.
-fn agent() -> ureq::Agent {
-    super::http::agent(Some(Duration::from_secs(5)))
-}
+/// How long a request to a container may wait: its service answers in
+/// milliseconds once it serves.
+const TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A POST with a body on loopback (the control API): status and body.
 pub fn post(port: u16, path: &str, body: &str) -> (u16, String) {
-    let mut response = agent()
-        .post(&format!("http://127.0.0.1:{port}{path}"))
-        .send(body)
+    let reply = http::try_post(&format!("http://127.0.0.1:{port}{path}"), body, TIMEOUT)
         .unwrap_or_else(|e| panic!("POST {path}: {e}"));
-    let text = response.body_mut().read_to_string().unwrap_or_default();
-    (response.status().as_u16(), text)
+    (reply.status, reply.body)
 }
 
 /// A plain GET on loopback: status and body.
 pub fn try_get(port: u16, path: &str) -> Result<(u16, String), ureq::Error> {
-    let mut response = agent()
-        .get(&format!("http://127.0.0.1:{port}{path}"))
-        .call()?;
-    let body = response.body_mut().read_to_string()?;
-    Ok((response.status().as_u16(), body))
+    let reply = http::try_get(&format!("http://127.0.0.1:{port}{path}"), TIMEOUT)?;
+    Ok((reply.status, reply.body))
 }
-
-pub const UNHEALTHY_BODY_START: &str = r#"{"type":"https://tools.ietf.org/html/rfc7231#section-6.6.1","title":"An error occured while processing your request.","status":500,"traceId":"|"#;
 
 /// Three numbers from 0 to 99, then the lab's 500.
 pub fn three_numbers_then_a_500(container: &Container) {

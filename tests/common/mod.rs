@@ -1,21 +1,27 @@
-//! What the test suites share: a server in process ([`server`]), the
-//! compiled binary as a child process ([`process`]), a Docker engine
-//! ([`docker`], [`compose_project`], [`swarm`]) or another of the engines students run
-//! ([`engine`]), a process's capabilities ([`capabilities`]), one HTTP
-//! client ([`http`]), and the pages people copy commands from ([`docs`]),
-//! run as written ([`recipe`]), whose tables are read by [`table`]. Each
-//! suite declares `pub mod common;`, so what one suite
-//! does not use is not reported as dead code.
+//! What the test suites share, one helper for each thing: a server in
+//! process, the API or numbers-web ([`server`]); the compiled binary as a
+//! child process, and the JSON it prints ([`process`]); one HTTP client
+//! ([`http`]) and what the servers answer ([`answers`]); a free port, or
+//! one where nothing listens ([`ports`]); a server that never answers
+//! ([`silent_server`]); a Docker engine ([`docker`], [`compose_project`],
+//! [`swarm`]) or another of the engines students run ([`engine`]); a
+//! process's capabilities ([`capabilities`]); and the pages people copy
+//! commands from ([`docs`]), run as written ([`recipe`]), whose tables are
+//! read by [`table`]. Each suite declares `pub mod common;`, so what one
+//! suite does not use is not reported as dead code.
 
+pub mod answers;
 pub mod capabilities;
 pub mod compose_project;
 pub mod docker;
 pub mod docs;
 pub mod engine;
 pub mod http;
+pub mod ports;
 pub mod process;
 pub mod recipe;
 pub mod server;
+pub mod silent_server;
 pub mod swarm;
 pub mod table;
 

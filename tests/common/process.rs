@@ -1,13 +1,20 @@
-//! Runs the compiled binary: on a free port, with a clean environment, and
-//! always with a deadline.
+//! Runs the compiled binary, always with a clean environment: to
+//! completion with a deadline ([`run_with_deadline`]), or as a child
+//! process the test drives ([`Server`]: a server on a free port, or a
+//! `watch` followed line by line).
 
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+
+use follow::Followed;
+
+use super::answers::result_line;
+use super::http::{self, Reply};
+
+mod follow;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_numbers-api");
 
@@ -20,6 +27,16 @@ const DOTNET_DIR: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/as-dotnet");
 pub fn numbers_api() -> Command {
     let mut command = Command::new(BIN);
     super::clean_env(&mut command);
+    command
+}
+
+/// The binary with a clean environment (see [`numbers_api`]) and these
+/// variables set.
+pub fn numbers_api_with(vars: &[(&str, &str)]) -> Command {
+    let mut command = numbers_api();
+    for (name, value) in vars {
+        command.env(name, value);
+    }
     command
 }
 
@@ -86,11 +103,33 @@ pub fn run_with_deadline(command: &mut Command, deadline: Duration) -> Output {
     }
 }
 
-/// A server process; killed when dropped.
+/// The JSON object a program printed last, one whose `{` starts a line
+/// (the state `watch --inspect` prints): panics if there is none.
+pub fn last_json(stdout: &str) -> serde_json::Value {
+    let start = stdout
+        .rfind("\n{\n")
+        .unwrap_or_else(|| panic!("no JSON object at a line's start in {stdout}"));
+    serde_json::from_str(&stdout[start + 1..])
+        .unwrap_or_else(|e| panic!("the last JSON object is not valid ({e}): {stdout}"))
+}
+
+/// How long the binary may take to say where it listens: milliseconds when
+/// idle, well under a second on a loaded machine.
+const LISTEN_DEADLINE: Duration = Duration::from_secs(20);
+
+/// How long the readers of a child's pipes may lag behind its exit: they
+/// have a few lines left to read at most.
+const STREAM_END_DEADLINE: Duration = Duration::from_secs(5);
+
+/// The binary as a child process (or chromedriver, for the browser
+/// tests): its stderr (the log) and stdout followed line by line from the
+/// start, its address once it listens; killed when dropped, even when the
+/// test fails.
 pub struct Server {
     child: Child,
-    pub address: SocketAddr,
-    lines: Arc<Mutex<Vec<String>>>,
+    address: Option<SocketAddr>,
+    stderr: Followed,
+    stdout: Followed,
 }
 
 impl Server {
@@ -103,54 +142,53 @@ impl Server {
         if !listen_set {
             command.env("NUMBERS_LISTEN", "127.0.0.1:0");
         }
+        let mut server = Server::spawn(command);
+        server.wait_until_listening(LISTEN_DEADLINE);
+        server
+    }
+
+    /// [`Server::start`] with these variables set.
+    pub fn start_with(vars: &[(&str, &str)]) -> Server {
+        Server::start(numbers_api_with(vars))
+    }
+
+    /// Starts `command` without waiting for it to listen (a start-up delay,
+    /// a start that may fail, a subcommand that serves nothing).
+    pub fn spawn(mut command: Command) -> Server {
         let mut child = command
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .expect("spawn numbers-api");
-        let stderr = child.stderr.take().expect("stderr");
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        let (sender, receiver) = mpsc::channel();
-        let sink = lines.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                sink.lock().unwrap().push(line.clone());
-                let _ = sender.send(line);
-            }
-        });
-        let address = wait_for_address(&receiver, Duration::from_secs(20));
+            .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
+        let stderr = Followed::follow(child.stderr.take().expect("stderr"));
+        let stdout = Followed::follow(child.stdout.take().expect("stdout"));
         Server {
             child,
-            address,
-            lines,
+            address: None,
+            stderr,
+            stdout,
         }
     }
 
-    pub fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.address, path)
+    /// Where it listens, as its "listening on" line said.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+            .expect("the server has not said where it listens")
     }
 
-    /// Status and body of a GET.
-    pub fn get(&self, path: &str) -> (u16, String) {
-        let agent = super::http::agent(Some(Duration::from_secs(10)));
-        let mut response = agent.get(&self.url(path)).call().expect("an answer");
-        let body = response.body_mut().read_to_string().expect("body");
-        (response.status().as_u16(), body)
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.address(), path)
+    }
+
+    /// A GET that must be answered.
+    pub fn get(&self, path: &str) -> Reply {
+        http::get(&self.url(path))
     }
 
     /// POST / on numbers-web: the line the page shows after the button.
     pub fn press_the_button(&self) -> String {
-        let agent = super::http::agent(Some(Duration::from_secs(10)));
-        let mut response = agent.post(&self.url("/")).send_empty().expect("an answer");
-        let page = response.body_mut().read_to_string().expect("a page");
-        ["Here it is: ", "RNG service unavailable!"]
-            .iter()
-            .find_map(|start| {
-                let at = page.find(start)?;
-                Some(page[at..page[at..].find('<')? + at].to_string())
-            })
-            .unwrap_or_else(|| panic!("no result line in {page}"))
+        result_line(&http::post(&self.url("/"), "").body).to_string()
     }
 
     /// The process id, to read its memory from /proc.
@@ -164,34 +202,65 @@ impl Server {
         assert_eq!(rc, 0, "kill failed");
     }
 
-    /// Waits for the process to exit, up to `deadline`.
+    /// How it exited, if it has.
+    pub fn exited(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().expect("wait")
+    }
+
+    /// Waits up to `deadline` for the process to exit; once it has, what
+    /// it wrote is all in [`Server::logs`] and [`Server::output`].
     pub fn wait_exit(&mut self, deadline: Duration) -> Option<ExitStatus> {
         let started = Instant::now();
-        while started.elapsed() < deadline {
-            if let Some(status) = self.child.try_wait().expect("wait") {
+        loop {
+            if let Some(status) = self.exited() {
+                // Its pipes close with it; the readers are a moment behind.
+                self.stderr.wait_for_end(STREAM_END_DEADLINE);
+                self.stdout.wait_for_end(STREAM_END_DEADLINE);
                 return Some(status);
+            }
+            if started.elapsed() >= deadline {
+                return None;
             }
             std::thread::sleep(Duration::from_millis(5));
         }
-        None
     }
 
-    /// Log lines so far, waiting up to a deadline for one that matches.
+    /// The first log line that contains `needle`, waiting up to `deadline`
+    /// for it.
     pub fn wait_for_log(&self, needle: &str, deadline: Duration) -> Option<String> {
-        let started = Instant::now();
-        loop {
-            if let Some(line) = self.logs().into_iter().find(|l| l.contains(needle)) {
-                return Some(line);
-            }
-            if started.elapsed() > deadline {
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        self.stderr.wait_for(needle, deadline)
     }
 
+    /// Every line of stderr so far.
     pub fn logs(&self) -> Vec<String> {
-        self.lines.lock().unwrap().clone()
+        self.stderr.lines()
+    }
+
+    /// The first line of stdout that contains `needle`, waiting up to
+    /// `deadline` for it (`watch` prints its changes there).
+    pub fn wait_for_output(&self, needle: &str, deadline: Duration) -> Option<String> {
+        self.stdout.wait_for(needle, deadline)
+    }
+
+    /// Stdout so far, each line ended by a newline.
+    pub fn output(&self) -> String {
+        self.stdout
+            .lines()
+            .iter()
+            .map(|l| format!("{l}\n"))
+            .collect()
+    }
+
+    fn wait_until_listening(&mut self, deadline: Duration) {
+        let Some(line) = self.wait_for_log("listening on ", deadline) else {
+            panic!(
+                "no 'listening on' line within {deadline:?}; saw {:?}",
+                self.logs()
+            );
+        };
+        let rest = line.split("listening on ").nth(1).unwrap_or_default();
+        let address = rest.split_whitespace().next().unwrap_or_default();
+        self.address = Some(address.parse().expect("a socket address in the log"));
     }
 }
 
@@ -200,30 +269,4 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn wait_for_address(receiver: &Receiver<String>, deadline: Duration) -> SocketAddr {
-    let started = Instant::now();
-    let mut seen = Vec::new();
-    while let Some(left) = deadline.checked_sub(started.elapsed()) {
-        match receiver.recv_timeout(left) {
-            Ok(line) => {
-                if let Some(rest) = line.split("listening on ").nth(1) {
-                    let address = rest.split_whitespace().next().unwrap_or_default();
-                    return address.parse().expect("a socket address in the log");
-                }
-                seen.push(line);
-            }
-            Err(_) => break,
-        }
-    }
-    panic!("no 'listening on' line within {deadline:?}; saw {seen:?}");
-}
-
-/// A loopback URL where nothing listens: the port was free a moment ago.
-pub fn nothing_listening(path: &str) -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
-    let address = listener.local_addr().expect("address");
-    drop(listener);
-    format!("http://{address}{path}")
 }

@@ -3,8 +3,9 @@
 
 use std::time::{Duration, Instant};
 
+use crate::common::answers::UNHEALTHY_BODY_START;
 use crate::common::compose_project::ComposeProject;
-use crate::common::docker::{docker_ok, engine_or_skip, image, try_get, UNHEALTHY_BODY_START};
+use crate::common::docker::{docker_ok, engine_or_skip, image, try_get};
 
 #[test]
 fn compose_up_turns_healthy_then_unhealthy_within_interval_times_retries() {

@@ -1,11 +1,10 @@
 //! `numbers-api watch` beside a real engine: the same image, the same
 //! health settings, the same changes of status.
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::common::docker::{engine_or_skip, image, Container};
-use crate::common::process::numbers_api;
+use crate::common::process::{last_json, numbers_api, Server};
 
 /// "took 3ms" and the URL differ between the two probers; the rest must not.
 fn comparable(output: &str) -> String {
@@ -15,32 +14,6 @@ fn comparable(output: &str) -> String {
         Some((head, _)) => head.to_string(),
         None => line.to_string(),
     }
-}
-
-/// Each line of a child's stdout as it comes, and the whole of it once the
-/// child closes it.
-fn follow(
-    child: &mut std::process::Child,
-) -> (
-    std::sync::mpsc::Receiver<String>,
-    std::thread::JoinHandle<String>,
-) {
-    use std::io::BufRead;
-    let stdout = child.stdout.take().expect("a piped stdout");
-    let (sender, lines) = std::sync::mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        let mut all = String::new();
-        for line in std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-        {
-            all.push_str(&line);
-            all.push('\n');
-            let _ = sender.send(line);
-        }
-        all
-    });
-    (lines, reader)
 }
 
 #[test]
@@ -58,24 +31,11 @@ fn watch_sees_the_same_changes_as_the_engine() {
     ];
     let container = Container::run(image("v3"), &settings);
     let url = format!("http://127.0.0.1:{}/health", container.port);
-    let mut watcher = numbers_api()
-        .args([
-            "watch",
-            &url,
-            "--interval",
-            "1s",
-            "--timeout",
-            "1s",
-            "--retries",
-            "2",
-        ])
-        .args(["--until", "unhealthy", "--inspect"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start watch");
-    let (watch_lines, watch_reader) = follow(&mut watcher);
-    let mut watch_seen = Vec::new();
+    let mut command = numbers_api();
+    command
+        .args(["watch", &url, "--interval", "1s", "--timeout", "1s"])
+        .args(["--retries", "2", "--until", "unhealthy", "--inspect"]);
+    let mut watcher = Server::spawn(command);
 
     // Follow the engine's status, as `docker inspect` reports it.
     let mut engine = vec!["starting".to_string()];
@@ -96,18 +56,14 @@ fn watch_sees_the_same_changes_as_the_engine() {
         }
         if status == "healthy" && broken_at.is_none() {
             // Let the watcher see it healthy too before breaking it.
-            while !watch_seen
-                .iter()
-                .any(|l: &String| l.contains("starting -> healthy"))
-            {
-                assert!(
-                    started.elapsed() < Duration::from_secs(60),
-                    "watch never saw it healthy: {watch_seen:?}"
-                );
-                if let Ok(line) = watch_lines.recv_timeout(Duration::from_millis(100)) {
-                    watch_seen.push(line);
-                }
-            }
+            let left = Duration::from_secs(60).saturating_sub(started.elapsed());
+            assert!(
+                watcher
+                    .wait_for_output("starting -> healthy", left)
+                    .is_some(),
+                "watch never saw it healthy: {}",
+                watcher.output()
+            );
             for _ in 0..4 {
                 container.get("/rng");
             }
@@ -115,14 +71,11 @@ fn watch_sees_the_same_changes_as_the_engine() {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    let status = watcher.wait().expect("watch exits");
+    let status = watcher
+        .wait_exit(Duration::from_secs(60))
+        .expect("watch exits");
     let watch_unhealthy_after = broken_at.unwrap().elapsed();
-    let stdout = watch_reader.join().expect("watch's output");
-    let output = std::process::Output {
-        status,
-        stdout: stdout.clone().into_bytes(),
-        stderr: Vec::new(),
-    };
+    let stdout = watcher.output();
     let engine_health = container.health();
 
     let watch_changes: Vec<String> = stdout
@@ -140,10 +93,9 @@ fn watch_sees_the_same_changes_as_the_engine() {
     println!("engine: {engine_changes:?}, unhealthy {engine_unhealthy_after:?} after the break");
     println!("watch:  {watch_changes:?}, exited {watch_unhealthy_after:?} after the break");
     assert_eq!(watch_changes, engine_changes, "{stdout}");
-    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(status.code(), Some(0));
 
-    let watch_json = &stdout[stdout.rfind("\n{\n").expect("State.Health") + 1..];
-    let watch_health: serde_json::Value = serde_json::from_str(watch_json).unwrap();
+    let watch_health = last_json(&stdout);
     let last = |h: &serde_json::Value| h["Log"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(watch_health["Status"], engine_health["Status"]);
     assert_eq!(watch_health["FailingStreak"], 2);
@@ -220,24 +172,24 @@ fn a_hanging_service_times_out_the_same_for_watch_and_the_engine() {
     );
     let url = format!("http://127.0.0.1:{}/health", container.port);
     let started = Instant::now();
-    let watcher = numbers_api()
+    let mut command = numbers_api();
+    command
         .args(["watch", &url, "--interval", "1s", "--timeout", "1s"])
         .args(["--retries", "2", "--until", "unhealthy", "--inspect"])
-        .env("TZ", "UTC")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start watch");
+        .env("TZ", "UTC");
+    let mut watcher = Server::spawn(command);
 
     // Each probe: 1s apart, then 1s until the timeout stops it; two of them.
     let engine = engine_until_unhealthy(&container, Duration::from_secs(60));
     let engine_after = started.elapsed();
-    let output = watcher.wait_with_output().expect("watch output");
+    let status = watcher
+        .wait_exit(Duration::from_secs(60))
+        .expect("watch exits");
     let watch_after = started.elapsed();
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = watcher.output();
     println!("engine unhealthy after {engine_after:?}, watch after {watch_after:?}");
     println!("engine: {engine}");
-    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert_eq!(status.code(), Some(0), "{stdout}");
 
     // Never healthy: both go straight from starting to unhealthy.
     assert!(
@@ -246,8 +198,7 @@ fn a_hanging_service_times_out_the_same_for_watch_and_the_engine() {
         ),
         "{stdout}"
     );
-    let watch_json = &stdout[stdout.rfind("\n{\n").expect("State.Health") + 1..];
-    let watch: serde_json::Value = serde_json::from_str(watch_json).unwrap();
+    let watch = last_json(&stdout);
 
     let timed_out = (-1, "Health check exceeded timeout (1s)".to_string());
     assert_eq!(log_of(&engine), [timed_out.clone(), timed_out.clone()]);

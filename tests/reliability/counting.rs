@@ -4,7 +4,7 @@
 use std::sync::Barrier;
 use std::time::Duration;
 
-use crate::common::process::{numbers_api, Server};
+use crate::common::process::Server;
 use crate::reliability::http::{Connection, Reply};
 use crate::shared_machine;
 
@@ -40,16 +40,14 @@ fn call_rng(connection: &mut Connection, calls: usize) -> (usize, usize) {
 fn exactly_fail_after_calls_succeed_with_256_connections_racing_every_round() {
     let _machine = shared_machine();
     // More workers than cores, so calls race on several threads at once.
-    let server = Server::start({
-        let mut c = numbers_api();
-        c.env("NUMBERS_FAIL_AFTER", FAIL_AFTER.to_string())
-            .env("NUMBERS_WORKERS", "4");
-        c
-    });
+    let server = Server::start_with(&[
+        ("NUMBERS_FAIL_AFTER", &FAIL_AFTER.to_string()),
+        ("NUMBERS_WORKERS", "4"),
+    ]);
     let mut connections: Vec<Connection> = (0..CONNECTIONS)
-        .map(|_| Connection::open(server.address, DEADLINE).expect("connect"))
+        .map(|_| Connection::open(server.address(), DEADLINE).expect("connect"))
         .collect();
-    let mut control = Connection::open(server.address, DEADLINE).expect("connect");
+    let mut control = Connection::open(server.address(), DEADLINE).expect("connect");
 
     for round in 1..=ROUNDS {
         // Every connection starts calling at the same moment.

@@ -2,10 +2,10 @@
 //! Docker runs the probe on a schedule, so it must give up on time, every
 //! time, or probes pile up.
 
-use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use crate::common::process::{numbers_api, run_with_deadline};
+use crate::common::silent_server::SilentServer;
 use crate::whole_machine;
 
 const RUNS: usize = 50;
@@ -21,15 +21,8 @@ const SLACK: Duration = Duration::from_millis(400);
 fn the_healthcheck_gives_up_within_its_timeout_every_time_against_a_silent_server() {
     // A timing assertion: no other test of this suite runs beside it.
     let _machine = whole_machine();
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let url = format!("http://{}/health", listener.local_addr().unwrap());
-    // Accepts every connection and holds it open without a byte of reply.
-    std::thread::spawn(move || {
-        let mut open = Vec::new();
-        for stream in listener.incoming().flatten() {
-            open.push(stream);
-        }
-    });
+    let silent = SilentServer::start();
+    let url = silent.url("/health");
     let timeout_ms = TIMEOUT.as_millis().to_string();
     let mut slowest = Duration::ZERO;
 

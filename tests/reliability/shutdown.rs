@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::common::process::{numbers_api, Server};
+use crate::common::process::Server;
 use crate::reliability::http::{Connection, Reply};
 use crate::shared_machine;
 
@@ -101,15 +101,11 @@ fn wait_for_refusal(seen: &Seen) -> Instant {
 
 /// One server under load, stopped by SIGTERM; returns a summary line.
 fn stop_under_load() -> String {
-    let mut server = Server::start({
-        let mut c = numbers_api();
-        c.env("NUMBERS_FAIL_AFTER", "0").env("NUMBERS_WORKERS", "2");
-        c
-    });
+    let mut server = Server::start_with(&[("NUMBERS_FAIL_AFTER", "0"), ("NUMBERS_WORKERS", "2")]);
     let seen = Seen::default();
 
     std::thread::scope(|scope| {
-        let (address, seen) = (server.address, &seen);
+        let (address, seen) = (server.address(), &seen);
         for _ in 0..CLIENTS {
             scope.spawn(move || client(address, seen));
         }
@@ -127,7 +123,7 @@ fn stop_under_load() -> String {
         // Timed here, by a thread that does nothing else, rather than by
         // clients busy with the load.
         let refused_after = loop {
-            if TcpStream::connect_timeout(&server.address, DEADLINE).is_err() {
+            if TcpStream::connect_timeout(&server.address(), DEADLINE).is_err() {
                 break signalled.elapsed();
             }
             assert!(signalled.elapsed() < DEADLINE, "never refused");
