@@ -1,12 +1,14 @@
 //! Every `$ podman` command of the pages, run as written, in order, on
 //! Podman 5.4 as root: the student's page's Podman section, then the Podman
-//! page; and the student's section again on Podman as a normal user.
+//! page; and the student's section again on Podman as a normal user, with
+//! the image root's Podman built.
 //! Podman has no systemd timer here, so the probes are the pages' own
 //! `podman healthcheck run`s, each compared with what the page shows.
 
 use std::time::{Duration, Instant};
 
-use crate::common::docs::{page, Step};
+use crate::common::docs::{page, Step, ROOT};
+use crate::common::process::run_with_deadline;
 use crate::common::engine::Engine;
 use crate::common::recipe::{run_and_compare, run_ok, text, Ports, Shell};
 use crate::common::table::wait_for_row;
@@ -55,7 +57,13 @@ fn wait_until_listening(shell: &mut Shell, name: &str) {
 fn run(shell: &mut Shell, steps: &[Step]) {
     for step in steps {
         let command = step.command.as_str();
-        if command.starts_with("podman build") {
+        if command.starts_with("podman build") && shell.engine == Engine::PodmanRootless {
+            // The same image, built once: root's Podman builds it as the
+            // page says (a second compile would only cost CI minutes), and
+            // the user's Podman loads it.
+            build_as_root_and_load_as_the_user(step);
+        } else if command.starts_with("podman build") {
+            let _serial = shell.engine.build_lock();
             let output = run_ok(shell, step, Duration::from_secs(30 * 60));
             // Without --format docker the health check would be gone.
             assert!(
@@ -102,10 +110,39 @@ fn the_pages_podman_commands_run_as_written_on_podman() {
     }
 }
 
+/// Runs a page's `podman build` on root's Podman (the build lock shares it
+/// with the test that runs the pages there), then moves the image it tags
+/// into the normal user's storage with `podman save` and `podman load`.
+fn build_as_root_and_load_as_the_user(step: &Step) {
+    let mut root = Shell::on(Engine::Podman, Ports::as_written());
+    {
+        let _serial = Engine::Podman.build_lock();
+        run_ok(&mut root, step, Duration::from_secs(30 * 60));
+    }
+    let tag = step
+        .command
+        .split_whitespace()
+        .skip_while(|word| *word != "-t")
+        .nth(1)
+        .expect("the build's -t");
+    let script = format!("{ROOT}/scripts/engines.sh");
+    let line = format!(
+        "bash {script} exec podman podman save localhost/{tag} \
+         | bash {script} exec podman-rootless podman load"
+    );
+    let output = run_with_deadline(
+        crate::common::clean_env(&mut std::process::Command::new("sh"))
+            .args(["-c", &line])
+            .current_dir(ROOT),
+        Duration::from_secs(5 * 60),
+    );
+    assert!(output.status.success(), "{line}:\n{}", text(&output));
+}
+
 /// The student's page's section again, as a normal user: rootless Podman,
-/// the default on most Linux laptops and in `podman machine`, builds the
-/// image and serves port 80 through the binary's capability in its own
-/// user namespace.
+/// the default on most Linux laptops and in `podman machine`, runs the
+/// image root's Podman built and serves port 80 through the binary's
+/// capability in its own user namespace.
 #[test]
 fn the_student_pages_podman_section_runs_as_written_on_rootless_podman() {
     let engine = Engine::PodmanRootless;
