@@ -326,7 +326,11 @@ cmd_start() {
 cmd_base_images() {
   local here images image missing
   here="$(cd "$(dirname "$0")/.." && pwd)"
-  images="$(awk 'toupper($1) == "FROM" && $2 != "scratch" {print $2}' "$here"/Dockerfile* | sort -u)"
+  # Every FROM's image that is neither scratch nor a stage of the same
+  # files (`FROM base AS name` names a stage that a later FROM may start from).
+  images="$(awk 'toupper($1) == "FROM" { from[$2] = 1; if (toupper($3) == "AS") stage[$4] = 1 }
+                 END { for (i in from) if (i != "scratch" && !(i in stage)) print i }' \
+              "$here"/Dockerfile* | sort -u)"
   for image in $images; do
     docker image inspect "$image" >/dev/null 2>&1 ||
       die "the host's engine has no $image: run scripts/make-base-images.sh first"
