@@ -8,8 +8,8 @@
 use std::time::{Duration, Instant};
 
 use crate::common::docs::{page, Step, ROOT};
-use crate::common::process::run_with_deadline;
 use crate::common::engine::Engine;
+use crate::common::process::run_with_deadline;
 use crate::common::recipe::{run_and_compare, run_ok, text, Ports, Shell};
 use crate::common::table::wait_for_row;
 
