@@ -10,7 +10,7 @@
 //! Every command is the page's. On the host's engine under CI, and always
 //! on the other engines (each has a network of its own), the ports are the
 //! page's too; elsewhere all of them move by one rule (see
-//! `common::recipe::Ports`). So a port two steps share on the page is
+//! `common::page_ports::Ports`). So a port two steps share on the page is
 //! shared here, and a step that forgets to remove its container makes the
 //! next one fail with "port is already allocated", as it would for a
 //! student. The engines run side by side: each test is mostly waiting for

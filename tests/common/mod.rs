@@ -17,6 +17,7 @@ pub mod docker;
 pub mod docs;
 pub mod engine;
 pub mod http;
+pub mod page_ports;
 pub mod ports;
 pub mod process;
 pub mod recipe;

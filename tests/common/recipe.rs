@@ -1,87 +1,18 @@
 //! Runs a page's commands as a reader would: in order, by the shell, each
 //! compared with what the page shows under it.
 //!
-//! Ports are the page's own, or all moved by one rule (8080 → P, 8081 →
-//! P+1, …, 8090 → P+10), so two steps that share a port on the page share
-//! it here too and a collision between them fails as it would for a reader.
-//! Whatever the commands start is removed when the run ends, even when it
-//! fails.
+//! Ports are the page's own, or all moved by one rule ([`Ports`]), so two
+//! steps that share a port on the page share it here too and a collision
+//! between them fails as it would for a reader. Whatever the commands start
+//! is removed when the run ends, even when it fails.
 
-use std::net::TcpListener;
 use std::process::Output;
 use std::time::{Duration, Instant};
 
 use super::docs::Step;
 use super::engine::Engine;
+pub use super::page_ports::Ports;
 use super::process::run_with_deadline;
-
-/// The pages' ports: 8080 to 8090.
-const PAGE_PORTS: std::ops::RangeInclusive<u16> = 8080..=8090;
-
-/// How the page's ports map onto this run's.
-#[derive(Debug, Clone, Copy)]
-pub struct Ports {
-    base: u16,
-}
-
-impl Ports {
-    /// The page's own ports, as a reader uses them.
-    pub fn as_written() -> Self {
-        Ports { base: 8080 }
-    }
-
-    /// Eleven free ports in a row, found by binding them.
-    pub fn moved() -> Self {
-        for base in (20080..60000).step_by(97) {
-            let all_free = (0..=10).all(|offset| {
-                TcpListener::bind(("0.0.0.0", base + offset)).is_ok()
-                    && TcpListener::bind(("127.0.0.1", base + offset)).is_ok()
-            });
-            if all_free {
-                return Ports { base };
-            }
-        }
-        panic!("no eleven free ports in a row");
-    }
-
-    /// The page's ports in CI, where nothing else owns them; moved ones on a
-    /// developer's machine, where the reader's own lab may be running.
-    pub fn for_this_run() -> Self {
-        if super::is_ci() {
-            Self::as_written()
-        } else {
-            Self::moved()
-        }
-    }
-
-    pub fn is_as_written(&self) -> bool {
-        self.base == 8080
-    }
-
-    /// The port this run uses for the page's `port`.
-    pub fn map(&self, port: u16) -> u16 {
-        assert!(PAGE_PORTS.contains(&port), "{port} is not a page port");
-        self.base + (port - 8080)
-    }
-
-    /// A command with every page port in it replaced.
-    pub fn apply(&self, command: &str) -> String {
-        let mut out = command.to_string();
-        for port in PAGE_PORTS {
-            let to = self.map(port);
-            out = out
-                .replace(&format!(" {port}:"), &format!(" {to}:"))
-                // `docker ps`'s PORTS: `0.0.0.0:8081->80/tcp`.
-                .replace(&format!(":{port}->"), &format!(":{to}->"))
-                .replace(&format!(":{port}/"), &format!(":{to}/"))
-                .replace(&format!(":{port} "), &format!(":{to} "));
-            if out.ends_with(&format!(":{port}")) {
-                out = format!("{}{to}", &out[..out.len() - port.to_string().len()]);
-            }
-        }
-        out
-    }
-}
 
 /// A shell for a page's commands on one engine, with the environment that
 /// moves the compose file's ports along with the rest.

@@ -5,4 +5,6 @@
 //! request bodies in a module of its own beside it.
 
 mod config;
+mod config_refusals;
+mod config_valid;
 mod control_body;
