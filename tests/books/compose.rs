@@ -223,7 +223,15 @@ fn chapter_19_logs_each_number_at_debug_level() {
         // still being set up): either way the check's line says so.
         let failed = logs(&web);
         assert!(failed.contains("url http://numbers-api/rng"), "{failed}");
-        assert!(ups < 3, "the web app exited {ups} times:\n{failed}");
+        // A teacher looks at `docker ps` until the API is up, then runs
+        // `up -d` again; the test waits for the API's listening line.
+        let api = container(&project, "numbers-api");
+        wait_until_listening(&api);
+        assert!(
+            ups < 3,
+            "the web app exited {ups} times with the API up:\n{failed}\nthe API:\n{}",
+            logs(&api)
+        );
     };
     let api = container(&project, "numbers-api");
 
@@ -286,4 +294,19 @@ fn chapter_20_the_api_answers_by_name_on_the_shared_network() {
     ex.run("docker compose -f numbers/docker-compose.yml down");
     ex.run("docker network rm ch20");
     ex.finish();
+}
+
+/// Waits until the API's log says it listens: what a teacher sees in
+/// `docker ps` and the logs before running `up -d` again. Under load an
+/// engine may take seconds to start a container; 60 s is far beyond it.
+fn wait_until_listening(api: &str) {
+    let started = std::time::Instant::now();
+    while !logs(api).contains(" listening on ") {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the API never listened:\n{}",
+            logs(api)
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }
