@@ -14,5 +14,6 @@ mod books {
     mod compose;
     mod exercise;
     mod images;
+    mod later_chapters;
     mod stack;
 }

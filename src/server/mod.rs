@@ -73,9 +73,11 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(shared.clone())
+                // actix-web tries resources in the order they are registered:
+                // the books' endpoints first, `/rng` (the hot path) first of all.
+                .configure(routes::configure)
                 .configure(routes::control::configure)
                 .configure(page::configure)
-                .configure(routes::configure)
         })
         .workers(config.workers)
         // Signals are ours (see `startup::signals`), so the binary and the

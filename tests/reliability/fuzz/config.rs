@@ -20,9 +20,6 @@ use numbers_api::server::mode::HealthMode;
 use numbers_api::tools::engine::Status;
 use numbers_api::tools::watch;
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
-
-pub(super) const CASES: u32 = 1024;
 
 /// The server's configuration with nothing on the command line: the
 /// defaults, or what the environment running the tests sets.
@@ -197,14 +194,7 @@ pub(super) fn assert_refused(result: Result<Invocation, ConfigError>, setting: &
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: CASES,
-        // Failures found once are replayed first on every later run.
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "tests/reliability/fuzz/config.proptest-regressions",
-        ))),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(super::replaying("tests/reliability/fuzz/config.proptest-regressions"))]
 
     #[test]
     fn any_command_line_is_parsed_or_refused_in_one_line_never_a_panic(

@@ -6,19 +6,11 @@ use std::ffi::OsString;
 use std::net::SocketAddr;
 
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
 
 use super::config::*;
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: CASES,
-        // Failures found once are replayed first on every later run.
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "tests/reliability/fuzz/config.proptest-regressions",
-        ))),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(super::replaying("tests/reliability/fuzz/config.proptest-regressions"))]
 
     #[test]
     fn an_invalid_duration_of_any_subcommand_is_refused_naming_the_setting(

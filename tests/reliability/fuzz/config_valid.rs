@@ -12,19 +12,11 @@ use numbers_api::tools::engine::Rules;
 use numbers_api::tools::{healthcheck, watch};
 use numbers_api::{server, web};
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
 
 use super::config::*;
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: CASES,
-        // Failures found once are replayed first on every later run.
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "tests/reliability/fuzz/config.proptest-regressions",
-        ))),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(super::replaying("tests/reliability/fuzz/config.proptest-regressions"))]
 
     #[test]
     fn valid_server_settings_come_back_as_given_in_any_order(

@@ -7,9 +7,6 @@ use std::time::Duration;
 use numbers_api::server::mode::HealthMode;
 use numbers_api::server::routes::control::{parse_body, MAX_BODY};
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
-
-const CASES: u32 = 1024;
 
 /// Every mode the service knows, with values across their ranges.
 fn mode() -> impl Strategy<Value = HealthMode> {
@@ -37,13 +34,7 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: CASES,
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "tests/reliability/fuzz/control_body.proptest-regressions",
-        ))),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(super::replaying("tests/reliability/fuzz/control_body.proptest-regressions"))]
 
     #[test]
     fn any_body_gives_a_mode_or_a_one_line_reason_never_a_panic(body in body()) {
