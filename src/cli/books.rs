@@ -19,7 +19,8 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, Args};
 
 use super::args::{BROKEN_ID, FAIL_AFTER_ID};
-use super::parsers::{parse_dotnet_bool, parse_fail_after};
+use super::parsers::parse_fail_after;
+use crate::compat::configuration::parse_dotnet_bool;
 use crate::server::budget::Rule;
 use crate::util::telemetry::LogLevel;
 
@@ -99,7 +100,7 @@ impl BookArgs {
 }
 
 /// Whether the user gave a setting, on the command line or in its variable.
-fn given(matches: &ArgMatches, id: &str) -> bool {
+pub(super) fn given(matches: &ArgMatches, id: &str) -> bool {
     !matches!(
         matches.value_source(id),
         Some(ValueSource::DefaultValue) | None

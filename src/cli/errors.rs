@@ -32,11 +32,8 @@ pub(super) fn describe(err: clap::Error) -> ConfigError {
                 Some(var) => format!("{flag} ({var})"),
                 None => flag,
             };
-            let reason = std::error::Error::source(&err)
-                .map(|source| format!(": {source}"))
-                .unwrap_or_default();
-            let shown = printable(&value);
-            ConfigError::Invalid(format!("invalid value '{shown}' for {setting}{reason}"))
+            let reason = std::error::Error::source(&err).map(ToString::to_string);
+            invalid(&value, &setting, reason.as_deref())
         }
         _ => {
             let rendered = err.render().to_string();
@@ -51,9 +48,17 @@ pub(super) fn describe(err: clap::Error) -> ConfigError {
     }
 }
 
+/// The one line for a bad `value` of `setting`, with the reason when there
+/// is one.
+pub(super) fn invalid(value: &str, setting: &str, reason: Option<&str>) -> ConfigError {
+    let shown = printable(value);
+    let reason = reason.map(|r| format!(": {r}")).unwrap_or_default();
+    ConfigError::Invalid(format!("invalid value '{shown}' for {setting}{reason}"))
+}
+
 /// The value with control characters escaped (`\n`, `\u{1b}`), so that a
 /// stray newline in a variable cannot break the message over two lines.
-pub(super) fn printable(value: &str) -> String {
+fn printable(value: &str) -> String {
     value
         .chars()
         .map(|c| {

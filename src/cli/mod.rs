@@ -9,7 +9,7 @@
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::Parser;
 
 use crate::compat::{self, httpcheck, Applet};
 use crate::startup;
@@ -44,14 +44,7 @@ pub fn run() -> ExitCode {
 fn http_check(args: &httpcheck::Args) -> ExitCode {
     match listen_address() {
         Ok(listen) => ExitCode::from(httpcheck::run(args, listen.port(), &mut std::io::stdout())),
-        Err(ConfigError::Invalid(message)) => {
-            eprintln!("numbers-api: {message}");
-            ExitCode::FAILURE
-        }
-        Err(ConfigError::Display(message)) => {
-            let _ = message.print();
-            ExitCode::SUCCESS
-        }
+        Err(refused) => exit_refused(refused),
     }
 }
 
@@ -59,13 +52,9 @@ fn http_check(args: &httpcheck::Args) -> ExitCode {
 /// where a probe in the same container finds it. A bad value is refused, as
 /// it would be by the server.
 fn listen_address() -> Result<std::net::SocketAddr, ConfigError> {
-    let matches = Cli::command()
-        .try_get_matches_from(["numbers-api"])
-        .map_err(errors::describe)?;
-    Ok(Cli::from_arg_matches(&matches)
-        .map_err(errors::describe)?
-        .serve
-        .listen)
+    Cli::try_parse_from(["numbers-api"])
+        .map(|cli| cli.serve.listen)
+        .map_err(errors::describe)
 }
 
 /// Runs our own command line: serves or probes.
@@ -86,13 +75,20 @@ fn run_ours(argv: Vec<OsString>) -> ExitCode {
                 Err(_) => ExitCode::SUCCESS,
             }
         }
-        Err(ConfigError::Display(message)) => {
+        Err(refused) => exit_refused(refused),
+    }
+}
+
+/// How a command line that runs nothing ends.
+fn exit_refused(refused: ConfigError) -> ExitCode {
+    match refused {
+        ConfigError::Display(message) => {
             // --help and --version; printing to a closed pipe is not an error
             // worth a non-zero exit.
             let _ = message.print();
             ExitCode::SUCCESS
         }
-        Err(ConfigError::Invalid(message)) => {
+        ConfigError::Invalid(message) => {
             eprintln!("numbers-api: {message}");
             // 1 rather than clap's 2: Docker reserves 2 for health checks.
             ExitCode::FAILURE

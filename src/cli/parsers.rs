@@ -23,19 +23,6 @@ pub(super) fn parse_fail_after(value: &str) -> Result<u64, String> {
         .map_err(|_| "expected a whole number of calls, 0 or more (0 = never fail)".into())
 }
 
-/// A .NET `bool` as the books' apps read `Broken` and `UseFailureId`
-/// (`bool.Parse`): true or false in any case, nothing else.
-pub(super) fn parse_dotnet_bool(value: &str) -> Result<bool, String> {
-    let value = value.trim();
-    if value.eq_ignore_ascii_case("true") {
-        Ok(true)
-    } else if value.eq_ignore_ascii_case("false") {
-        Ok(false)
-    } else {
-        Err("expected true or false".into())
-    }
-}
-
 pub(super) fn parse_workers(value: &str) -> Result<NonZeroUsize, String> {
     match value.trim().parse::<usize>() {
         Ok(n) if (1..=1024).contains(&n) => Ok(NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN)),
@@ -123,15 +110,5 @@ mod tests {
         assert_eq!(parse_exit_code("255"), Ok(255));
         assert!(parse_exit_code("0").is_err());
         assert!(parse_exit_code("256").is_err());
-    }
-
-    #[test]
-    fn dotnet_bools_are_true_or_false_in_any_case() {
-        assert_eq!(parse_dotnet_bool("true"), Ok(true));
-        assert_eq!(parse_dotnet_bool(" False "), Ok(false));
-        assert_eq!(parse_dotnet_bool("TRUE"), Ok(true));
-        for bad in ["", "1", "0", "yes", "on", "truth"] {
-            assert!(parse_dotnet_bool(bad).is_err(), "{bad:?} was accepted");
-        }
     }
 }

@@ -8,11 +8,11 @@ use std::ffi::OsString;
 use std::num::NonZeroUsize;
 use std::time::Duration;
 
-use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
 use super::args::{Cli, Command, API_URL_ID};
-use super::errors::{describe, printable, ConfigError};
+use super::books::given;
+use super::errors::{describe, invalid, ConfigError};
 use crate::compat::dotnet;
 use crate::tools::engine::Rules;
 use crate::tools::{healthcheck, watch};
@@ -77,6 +77,7 @@ where
                 api_url,
                 api_timeout: args.api_timeout,
                 workers: default_workers(),
+                log_level: serve.books.log_level,
             })
         }
         None => {
@@ -104,23 +105,13 @@ where
 /// numbers-web's API URL: ours (`--api-url`, then `NUMBERS_WEB_API_URL`),
 /// else the book's (`RngApi__Url`, then `RngApi:Url`), else the default.
 fn web_api_url(matches: &ArgMatches, ours: String) -> Result<String, ConfigError> {
-    let source = matches
+    let ours_given = matches
         .subcommand_matches("web")
-        .and_then(|web| web.value_source(API_URL_ID));
-    let book = match source {
-        Some(ValueSource::DefaultValue) | None => dotnet::rng_api_url(),
-        Some(_) => None,
-    };
-    let Some(found) = book else {
+        .is_some_and(|web| given(web, API_URL_ID));
+    let Some(found) = dotnet::rng_api_url().filter(|_| !ours_given) else {
         return Ok(ours);
     };
-    parse_url(&found.value).map_err(|reason| {
-        let value = printable(&found.value);
-        ConfigError::Invalid(format!(
-            "invalid value '{value}' for {}: {reason}",
-            found.variable
-        ))
-    })
+    parse_url(&found.value).map_err(|reason| invalid(&found.value, &found.variable, Some(&reason)))
 }
 
 /// One worker per core, as actix-web itself would choose.

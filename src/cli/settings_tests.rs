@@ -1,6 +1,7 @@
 //! The command line turned into each part's configuration.
 
 use super::*;
+use crate::util::telemetry::LogLevel;
 
 fn serve(args: &[&str]) -> server::Config {
     match parse(std::iter::once("numbers-api").chain(args.iter().copied())) {
@@ -188,5 +189,15 @@ fn a_bad_value_of_a_type_that_parses_itself_is_named_with_its_variable() {
             }
             other => panic!("{args:?}: expected an invalid value, got {other:?}"),
         }
+    }
+}
+
+#[test]
+fn numbers_web_takes_the_log_level_as_the_api_does() {
+    assert_eq!(web(&[]).log_level, None);
+    let debug = parse(["numbers-api", "--log-level", "debug", "web"]);
+    match debug {
+        Ok(Invocation::Web(config)) => assert_eq!(config.log_level, Some(LogLevel::Debug)),
+        other => panic!("expected numbers-web's configuration, got {other:?}"),
     }
 }

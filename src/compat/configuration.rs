@@ -31,13 +31,26 @@ pub struct Found {
     pub value: String,
 }
 
+/// A .NET `bool` setting, as the books' apps read `Broken` and
+/// `UseFailureId` (`bool.Parse`): true or false in any case, nothing else.
+pub fn parse_dotnet_bool(value: &str) -> Result<bool, String> {
+    let value = value.trim();
+    if value.eq_ignore_ascii_case("true") {
+        Ok(true)
+    } else if value.eq_ignore_ascii_case("false") {
+        Ok(false)
+    } else {
+        Err("expected true or false".into())
+    }
+}
+
 /// The value of configuration key `key` in the process's environment.
 pub fn lookup(key: &str) -> Option<Found> {
     lookup_in(key, std::env::vars_os())
 }
 
 /// The value of configuration key `key` among `vars`.
-pub fn lookup_in<I>(key: &str, vars: I) -> Option<Found>
+fn lookup_in<I>(key: &str, vars: I) -> Option<Found>
 where
     I: IntoIterator<Item = (OsString, OsString)>,
 {
@@ -161,5 +174,15 @@ mod tests {
             value("RngApi:Url", &[("RngApi__Url", "")]),
             Some(String::new())
         );
+    }
+
+    #[test]
+    fn dotnet_bools_are_true_or_false_in_any_case() {
+        assert_eq!(parse_dotnet_bool("true"), Ok(true));
+        assert_eq!(parse_dotnet_bool(" False "), Ok(false));
+        assert_eq!(parse_dotnet_bool("TRUE"), Ok(true));
+        for bad in ["", "1", "0", "yes", "on", "truth"] {
+            assert!(parse_dotnet_bool(bad).is_err(), "{bad:?} was accepted");
+        }
     }
 }

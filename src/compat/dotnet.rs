@@ -27,7 +27,7 @@ use super::httpcheck;
 use super::Applet;
 
 /// The configuration key of Numbers.Web's API URL.
-pub const RNG_API_URL: &str = "RngApi:Url";
+const RNG_API_URL: &str = "RngApi:Url";
 
 /// Numbers.Web's API URL from the environment (`RngApi__Url` or
 /// `RngApi:Url`), if set.

@@ -1,6 +1,7 @@
-//! Other programs' command lines and settings names, answered by this
-//! binary: the compatibility surface, and the only place that knows the
-//! foreign programs' quirks.
+//! Other programs' command lines and settings, answered by this binary: the
+//! compatibility surface, and the one place that knows how the foreign
+//! programs read them (cli/books.rs declares the books' setting names as
+//! flags, and reads their values with [`configuration`]).
 //!
 //! As busybox does, the binary reads the name it was called by (argv[0]'s
 //! file name) and looks it up in [`PROGRAMS`]; a match translates the

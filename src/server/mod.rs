@@ -139,7 +139,6 @@ impl Serve for Application {
 
 impl Service for Config {
     const NAME: &'static str = "numbers-api";
-    const LISTEN_SETTING: &'static str = "--listen / NUMBERS_LISTEN";
     type Error = MetricsError;
     type Server = Application;
 

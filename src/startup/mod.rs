@@ -35,9 +35,10 @@ const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub trait Service {
     /// The name its log lines give it: `numbers-api`, `numbers-web`.
     const NAME: &'static str;
-    /// The setting that names its address, for a failed bind:
-    /// `--listen / NUMBERS_LISTEN`.
-    const LISTEN_SETTING: &'static str;
+    /// The setting that names its address, for a failed bind: `--listen`
+    /// is one flag for every subcommand (`numbers-api web --listen`), with
+    /// one variable.
+    const LISTEN_SETTING: &'static str = "--listen / NUMBERS_LISTEN";
     /// Why building it may fail beyond what every server shares.
     type Error: std::error::Error + 'static;
     /// The bound, built server.

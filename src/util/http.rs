@@ -1,6 +1,7 @@
 //! HTTP pieces more than one program uses: the content types the servers
 //! answer with, the User-Agents the clients send (and the server recognises),
-//! and the one way a client here is configured.
+//! the one way a client here is configured, and the check every URL setting
+//! makes ([`parse_url`]).
 
 use std::time::Duration;
 

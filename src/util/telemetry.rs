@@ -49,7 +49,7 @@ impl LogLevel {
 
     /// The `log` crate's level: it has no `Critical`, so that is `error`;
     /// `None` turns logging off.
-    pub fn filter(self) -> LevelFilter {
+    fn filter(self) -> LevelFilter {
         match self {
             LogLevel::Trace => LevelFilter::Trace,
             LogLevel::Debug => LevelFilter::Debug,
@@ -87,7 +87,7 @@ impl fmt::Display for LogLevel {
 }
 
 /// The env_logger filter for `--log-level`, when `RUST_LOG` is not set.
-pub fn filter(level: Option<LogLevel>) -> String {
+fn filter(level: Option<LogLevel>) -> String {
     match level {
         None => "info".into(),
         Some(level) => {

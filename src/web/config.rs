@@ -4,6 +4,8 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
+use crate::util::telemetry::LogLevel;
+
 /// numbers-web's configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -16,6 +18,9 @@ pub struct Config {
     /// The URL probed before serving (`--check-api`, resolved against
     /// `api_url`); `None`: no check.
     pub check_url: Option<String>,
+    /// `--log-level` (`Logging__LogLevel__Default`), as the API reads it;
+    /// `RUST_LOG` wins.
+    pub log_level: Option<LogLevel>,
 }
 
 impl Config {
@@ -28,6 +33,7 @@ impl Config {
             api_timeout: Duration::from_secs(2),
             workers: 2,
             check_url: None,
+            log_level: None,
         }
     }
 }

@@ -28,6 +28,7 @@ pub use config::Config;
 use crate::startup::{Serve, Service, StartupError, DRAIN_TIMEOUT};
 use crate::util::duration;
 use crate::util::http::{self, content_type, WEB_USER_AGENT};
+use crate::util::telemetry::LogLevel;
 
 /// The API answers a bare integer; anything much longer is not a number.
 const MAX_ANSWER: u64 = 1024;
@@ -102,14 +103,15 @@ impl Serve for WebApp {
 
 impl Service for Config {
     const NAME: &'static str = "numbers-web";
-    // `--listen` is one flag for every subcommand: `numbers-api web
-    // --listen`, with the same variable.
-    const LISTEN_SETTING: &'static str = "--listen / NUMBERS_LISTEN";
     type Error = std::convert::Infallible;
     type Server = WebApp;
 
     fn listen(&self) -> SocketAddr {
         self.listen
+    }
+
+    fn log_level(&self) -> Option<LogLevel> {
+        self.log_level
     }
 
     /// `--check-api`: before the port is bound, as the book's check runs

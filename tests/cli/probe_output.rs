@@ -6,6 +6,7 @@
 
 use std::fs::File;
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::common::process::{numbers_api, Server};
 
@@ -16,15 +17,19 @@ const FAILING_PROBE: &str = "  % Total    % Received % Xferd  Average Speed   Ti
 /// Runs `curl --fail <url>` with stdout and stderr in one file, as Docker
 /// runs a health check; returns the exit code and what it wrote.
 fn probe(url: &str) -> (Option<i32>, String) {
+    // One file per call: the tests run side by side in one process.
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
     let path = std::env::temp_dir().join(format!(
         "numbers-api-probe-{}-{}.txt",
         std::process::id(),
-        url.len()
+        CALLS.fetch_add(1, Ordering::Relaxed)
     ));
     let out = File::create(&path).expect("a temporary file");
     let err = out.try_clone().expect("a second handle");
     let mut curl = Command::new("curl");
-    curl.args(["--fail", url]).stdout(out).stderr(err);
+    curl.args(["--fail", "--max-time", "10", url])
+        .stdout(out)
+        .stderr(err);
     for proxy in ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"] {
         curl.env_remove(proxy);
     }

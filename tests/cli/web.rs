@@ -29,6 +29,28 @@ fn web_shows_the_apis_numbers_then_says_it_is_unavailable() {
     );
 }
 
+/// The book's log level reaches numbers-web as it reaches the API: at
+/// Debug it logs each number it got.
+#[test]
+fn web_logs_each_number_at_the_books_debug_level() {
+    let api = Server::start_with(&[("NUMBERS_FAIL_AFTER", "0")]);
+    let mut web_command = numbers_api();
+    web_command
+        .args(["web", "--api-url", &api.url("/rng")])
+        .env("Logging__LogLevel__Default", "Debug");
+    let web = Server::start(web_command);
+
+    let line = web.press_the_button();
+
+    let number = line.strip_prefix("Here it is: ").expect(&line);
+    let said = format!("Got random number: {number}");
+    assert!(
+        web.wait_for_log(&said, Duration::from_secs(10)).is_some(),
+        "{:?}",
+        web.logs()
+    );
+}
+
 /// With `--api-timeout 300ms`, the worst answer measured against an API
 /// that never answers was 354 ms on 2 cores with two CPU-bound processes
 /// beside the tests; the bound is over twice that, and well under the 2 s

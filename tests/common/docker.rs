@@ -2,10 +2,11 @@
 //! command and cleanup of every container a test starts.
 
 use std::process::{Command, Output};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use super::answers::UNHEALTHY_BODY_START;
+use super::engine::Engine;
 use super::http;
 use super::ports::free_port;
 use super::process::run_with_deadline;
@@ -17,27 +18,7 @@ pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 /// under CI (see `is_ci`), where a missing engine fails the run instead of letting
 /// it pass on nothing.
 pub fn engine_or_skip(test: &str) -> bool {
-    static ENGINE: OnceLock<Result<String, String>> = OnceLock::new();
-    let engine = ENGINE.get_or_init(|| {
-        let output = Command::new("docker")
-            .args(["info", "--format", "{{.ServerVersion}}"])
-            .output();
-        match output {
-            Ok(o) if o.status.success() => Ok(String::from_utf8_lossy(&o.stdout).trim().into()),
-            Ok(o) => Err(String::from_utf8_lossy(&o.stderr).trim().to_string()),
-            Err(e) => Err(format!("cannot run docker: {e}")),
-        }
-    });
-    match engine {
-        Ok(_) => true,
-        Err(reason) if super::is_ci() => {
-            panic!("CI is set but no Docker engine is reachable: {reason}")
-        }
-        Err(reason) => {
-            eprintln!("SKIPPED {test}: no Docker engine is reachable ({reason})");
-            false
-        }
-    }
+    Engine::Host.available_or_skip(test)
 }
 
 /// `docker <args>`, within a minute.
@@ -59,10 +40,6 @@ pub fn docker_ok(args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).trim().to_string()
 }
 
-/// Builds are serialised: two at once would compile the same stage twice
-/// instead of sharing the cache.
-static BUILDS: Mutex<()> = Mutex::new(());
-
 /// `docker build -t <tag> -f <dockerfile> .` with the given builder; what
 /// it printed.
 pub fn build(tag: &str, dockerfile: &str, buildkit: bool) -> String {
@@ -71,7 +48,8 @@ pub fn build(tag: &str, dockerfile: &str, buildkit: bool) -> String {
 
 /// [`build`], of one stage of a multi-stage Dockerfile (`--target`).
 pub fn build_target(tag: &str, dockerfile: &str, target: Option<&str>, buildkit: bool) -> String {
-    let _serial = BUILDS.lock().unwrap_or_else(|e| e.into_inner());
+    // One build at a time on the engine, pages' builds included.
+    let _serial = Engine::Host.build_lock();
     let mut command = Command::new(if buildkit {
         buildkit_client()
     } else {

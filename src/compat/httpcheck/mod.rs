@@ -42,7 +42,8 @@
 mod args;
 mod status;
 
-pub use args::{default_url, Args};
+use args::default_url;
+pub use args::Args;
 
 use std::io::{ErrorKind, Write};
 use std::time::{Duration, Instant};
@@ -62,7 +63,7 @@ const DOTNET_TIMEOUT: Duration = Duration::from_secs(100);
 const INVALID_URI: &str = "An invalid request URI was provided. Either the request URI must be an absolute URI or BaseAddress must be set.";
 
 /// How long the check waits for an answer, given `-t`.
-pub fn wait_for(timeout_ms: i32) -> Duration {
+fn wait_for(timeout_ms: i32) -> Duration {
     let asked = Duration::from_millis(u64::try_from(timeout_ms).unwrap_or(0));
     asked.clamp(LEAST_WAIT, DOTNET_TIMEOUT)
 }
@@ -123,7 +124,7 @@ pub fn run(args: &Args, listen_port: u16, out: &mut impl Write) -> u8 {
 }
 
 /// One GET of the URL `args` name.
-pub fn check(args: &Args, listen_port: u16) -> Report {
+fn check(args: &Args, listen_port: u16) -> Report {
     let url = match args.config_key.as_deref().filter(|key| !key.is_empty()) {
         Some(key) => match configuration::lookup(key) {
             Some(found) => found.value,
