@@ -22,8 +22,8 @@
 FROM rust:1.95-slim-bookworm AS builder
 WORKDIR /src
 
-# setcap (Debian's libcap2-bin), for the capability the last step gives the
-# binary; the Rust image lacks it. So every build, not just v2's, reaches
+# setcap (Debian's libcap2-bin), for the capability the `setcap` line gives
+# the binary; the Rust image lacks it. So every build, not just v2's, reaches
 # Debian's mirror, but only once: this layer comes before the sources and
 # stays cached. Writing the capability without setcap would need no network,
 # and would hide the one line a student can look up (`man setcap`).
@@ -31,7 +31,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libcap2-bin \
  && rm -rf /var/lib/apt/lists/*
 
-# One static binary serves all three images. `+crt-static` links the C
+# One static binary serves every image. `+crt-static` links the C
 # library into it, so it runs on the slim Debian of v1 and v2 and on the
 # empty `scratch` of v3 alike. The flag needs an explicit --target, or it
 # would also apply to build scripts and proc-macros, which cannot be static.
@@ -57,7 +57,7 @@ RUN target="$(rustc -vV | sed -n 's/^host: //p')" \
 # `ldd` line fails the build, not the container, if the binary came out
 # dynamic after all (scratch has no C library to load).
 #
-# The last line lets the non-root user serve port 80 on every engine. Ports
+# The `setcap` line lets the non-root user serve port 80 on every engine. Ports
 # below net.ipv4.ip_unprivileged_port_start need CAP_NET_BIND_SERVICE; Docker
 # lowers that limit to 0 in each container, Podman and CRI-O leave it at
 # 1024. `setcap ...=+p` stores the capability on the file as "permitted"

@@ -104,18 +104,33 @@ missing_packages() {
   done
 }
 
+# debootstrap removes its own folder from the root only when it succeeds:
+# a root that still has it was cut short, apt-get or not.
+root_bootstrapped() {
+  [ -x "$ROOT/usr/bin/apt-get" ] && [ ! -d "$ROOT/debootstrap" ]
+}
+
+# The root and its packages, then its configuration: the first only when
+# something is missing, the second every time (it is cheap and idempotent,
+# and so a run cut short after the packages, or a changed configuration,
+# still ends configured).
 install_root() {
-  if [ -x "$ROOT/usr/bin/apt-get" ] && [ -z "$(missing_packages)" ]; then
-    log "trixie root already installed at $ROOT"
-    return
-  fi
   [ "$(id -u)" -eq 0 ] || die "must run as root"
+  if root_bootstrapped && [ -z "$(missing_packages)" ]; then
+    log "trixie root already installed at $ROOT"
+  else
+    install_packages
+  fi
+  configure_root
+}
+
+install_packages() {
   command -v debootstrap >/dev/null || {
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
   }
   local t0=$SECONDS
-  if [ ! -x "$ROOT/usr/bin/apt-get" ]; then
+  if ! root_bootstrapped; then
     rm -rf --one-file-system "$ROOT"
     mkdir -p "$ENGINES_DIR"
     log "debootstrap trixie (minbase) into $ROOT"
@@ -138,6 +153,10 @@ install_root() {
   } >"$ENGINES_DIR/apt.log" 2>&1 || rc=$?
   umount "$ROOT/proc"
   [ "$rc" -eq 0 ] || { tail -n 30 "$ENGINES_DIR/apt.log" >&2; die "installing the packages failed"; }
+  log "installed in $((SECONDS - t0))s"
+}
+
+configure_root() {
   write_podman_config
   # A normal user with subordinate ids, which rootless Podman maps into its
   # containers.
@@ -145,7 +164,6 @@ install_root() {
   grep -q "^$STUDENT:" "$ROOT/etc/subuid" 2>/dev/null || echo "$STUDENT:100000:65536" >>"$ROOT/etc/subuid"
   grep -q "^$STUDENT:" "$ROOT/etc/subgid" 2>/dev/null || echo "$STUDENT:100000:65536" >>"$ROOT/etc/subgid"
   mkdir -p "$ROOT/host"
-  log "installed in $((SECONDS - t0))s"
 }
 
 write_podman_config() {
@@ -176,9 +194,7 @@ setup_netns() {
   ns="$(netns "$engine")"
   host_if="$(veth "$engine")"
   mtu="$(uplink_mtu)"
-  if ! ip netns list | grep -qw "^$ns"; then
-    ip netns add "$ns"
-  fi
+  [ -e "/run/netns/$ns" ] || ip netns add "$ns"
   if ! ip link show "$host_if" >/dev/null 2>&1; then
     ip link add "$host_if" mtu "$mtu" type veth peer name eth0 mtu "$mtu" netns "$ns"
     ip addr add "$net.1/24" dev "$host_if"
@@ -241,7 +257,12 @@ setup_mntns() {
       # Rootless Podman wants / shared (it warns on every command if not);
       # the namespace has no peers outside, so nothing leaks to the host.
       mount --make-rshared /
-    ' sh "$ROOT"
+    ' sh "$ROOT" || {
+    # Half a namespace would pass for a started one on the next run.
+    umount "$file" 2>/dev/null || true
+    rm -f "$file"
+    die "setting up $engine's mount namespace failed"
+  }
 }
 
 # Runs a command inside the engine's namespaces (no directory change).
@@ -405,6 +426,9 @@ cmd_stop() {
     rootless podman rm -af >/dev/null 2>&1 || true
   fi
   for engine in "${ENGINES[@]}"; do
+    # Whatever still runs in the engine's network namespace (rootless
+    # Podman's pause process, say) would keep its namespaces alive.
+    ip netns pids "$(netns "$engine")" 2>/dev/null | xargs -r kill 2>/dev/null || true
     umount "$(mntns "$engine")" 2>/dev/null || true
     rm -f "$(mntns "$engine")"
     ip link del "$(veth "$engine")" 2>/dev/null || true
@@ -457,6 +481,6 @@ case "${1:-}" in
   status) cmd_status ;;
   base-images) cmd_base_images ;;
   exec) shift; cmd_exec "$@" ;;
-  -h|--help|"") sed -n '2,19p' "$0" ;;
+  -h|--help|"") sed -n '2,21p' "$0" ;;
   *) die "unknown command '$1' (see --help)" ;;
 esac

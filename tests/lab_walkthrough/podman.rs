@@ -80,6 +80,15 @@ fn run(shell: &mut Shell, steps: &[Step]) {
             let output = shell.run(command, Duration::from_secs(120));
             let actual: Vec<String> = text(&output).lines().map(String::from).collect();
             assert_eq!(actual, step.expected, "output of `{command}`");
+            if command.starts_with("podman healthcheck run ") {
+                // One probe: exit 1 when it failed, 0 when it passed.
+                let failed = step.expected.iter().any(|line| line == "unhealthy");
+                assert_eq!(
+                    output.status.code(),
+                    Some(i32::from(failed)),
+                    "exit code of `{command}`"
+                );
+            }
         } else if step.expected.is_empty() {
             run_ok(shell, step, Duration::from_secs(5 * 60));
         } else {
