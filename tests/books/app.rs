@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use crate::common::answers::result_line;
-use crate::common::docker::{docker, docker_ok, ROOT};
+use crate::common::docker::{docker_ok, logs, ROOT};
 use crate::common::http;
 use crate::common::process::run_with_deadline;
 use crate::common::recipe::text;
@@ -51,40 +51,6 @@ pub fn container(project: &str, service: &str) -> String {
     ]);
     assert!(!id.is_empty(), "no container of {service} in {project}");
     id
-}
-
-/// `State.Health.Status` of a container ("" for none).
-pub fn health(id: &str) -> String {
-    let output = docker(&[
-        "inspect",
-        "--format",
-        "{{if .State.Health}}{{.State.Health.Status}}{{end}}",
-        id,
-    ]);
-    String::from_utf8_lossy(&output.stdout).trim().to_string()
-}
-
-/// Polls a container's health until it reads `wanted`; how long it took.
-pub fn wait_for_health(id: &str, wanted: &str, deadline: Duration) -> Duration {
-    let started = Instant::now();
-    loop {
-        let now = health(id);
-        if now == wanted {
-            return started.elapsed();
-        }
-        assert!(
-            started.elapsed() < deadline,
-            "{id} is {now:?}, not {wanted}, after {deadline:?}:\n{}\n{}",
-            docker_ok(&["inspect", "--format", "{{json .State.Health}}", id]),
-            logs(id)
-        );
-        std::thread::sleep(Duration::from_millis(250));
-    }
-}
-
-/// Everything the container printed, restarts included.
-pub fn logs(id: &str) -> String {
-    text(&docker(&["logs", id]))
 }
 
 /// Polls until the web app serves its page on `port` (true) or its

@@ -6,11 +6,10 @@
 use std::time::Duration;
 
 use super::app::{
-    calls, container, health, logs, passed_checks,
-    the_page_shows_the_numbers_left_then_the_failure, wait_for_health,
+    calls, container, passed_checks, the_page_shows_the_numbers_left_then_the_failure,
 };
 use super::exercise::Exercise;
-use crate::common::docker::docker_ok;
+use crate::common::docker::{docker_ok, health_status, logs, wait_for_health};
 
 /// What differs between the editions' exercises.
 pub struct Edition {
@@ -115,7 +114,11 @@ fn chapter_8(edition: &Edition) {
         "{}",
         last_probe(&api)
     );
-    assert_eq!(health(&web), "healthy", "the web app checks only itself");
+    assert_eq!(
+        health_status(&web),
+        "healthy",
+        "the web app checks only itself"
+    );
     assert!(ps.contains("(unhealthy)"), "{ps}");
 
     ex.run("docker compose down");
@@ -158,7 +161,11 @@ fn chapter_10(edition: &Edition) {
         edition.dir,
         api_took + web_took
     );
-    assert_eq!(health(&dev_api), "", "development has no health check");
+    assert_eq!(
+        health_status(&dev_api),
+        "",
+        "development has no health check"
+    );
     assert_eq!(dev_command, r#"["dotnet","Numbers.Web.dll"] null"#);
     assert!(
         spent >= 1 && spent == checks as u64,

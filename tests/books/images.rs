@@ -5,8 +5,10 @@
 
 use std::time::{Duration, Instant};
 
-use super::app::{book_images, calls, logs, wait_for_health};
-use crate::common::docker::{docker, docker_ok, engine_or_skip};
+use super::app::{book_images, calls};
+use crate::common::docker::{
+    docker, docker_ok, engine_or_skip, logs, wait_for_health, wait_for_log,
+};
 use crate::common::docs::page;
 use crate::common::recipe::{run_steps, Ports, Shell};
 
@@ -137,15 +139,7 @@ fn the_v2_web_app_exits_without_the_api_and_spends_a_call_with_it() {
     ]);
     let healthy_after = wait_for_health(&api, "healthy", Duration::from_secs(30));
     docker_ok(&["start", &web]);
-    let started = Instant::now();
-    while !logs(&web).contains("listening on") {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "{}",
-            logs(&web)
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_for_log(&web, "listening on", Duration::from_secs(30));
     let probe = docker_ok(&[
         "inspect",
         "--format",

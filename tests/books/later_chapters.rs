@@ -4,9 +4,10 @@
 
 use std::time::Duration;
 
-use super::app::{calls, container, logs, passed_checks, press, serves_or_exits, Press};
+use super::app::{calls, container, passed_checks, press, serves_or_exits, Press};
 use super::compose::{check_passed, FIRST};
 use super::exercise::Exercise;
+use crate::common::docker::{logs, wait_for_log};
 use crate::common::recipe::text;
 
 #[test]
@@ -33,9 +34,11 @@ fn chapter_19_logs_each_number_at_debug_level() {
         let failed = logs(&web);
         assert!(failed.contains("url http://numbers-api/rng"), "{failed}");
         // A teacher looks at `docker ps` until the API is up, then runs
-        // `up -d` again; the test waits for the API's listening line.
+        // `up -d` again; the test waits for the API's listening line. Under
+        // load an engine may take seconds to start a container; 60 s is far
+        // beyond it.
         let api = container(&project, "numbers-api");
-        wait_until_listening(&api);
+        wait_for_log(&api, " listening on ", Duration::from_secs(60));
         assert!(
             ups < 3,
             "the web app exited {ups} times with the API up:\n{failed}\nthe API:\n{}",
@@ -103,19 +106,4 @@ fn chapter_20_the_api_answers_by_name_on_the_shared_network() {
     ex.run("docker compose -f numbers/docker-compose.yml down");
     ex.run("docker network rm ch20");
     ex.finish();
-}
-
-/// Waits until the API's log says it listens: what a teacher sees in
-/// `docker ps` and the logs before running `up -d` again. Under load an
-/// engine may take seconds to start a container; 60 s is far beyond it.
-fn wait_until_listening(api: &str) {
-    let started = std::time::Instant::now();
-    while !logs(api).contains(" listening on ") {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the API never listened:\n{}",
-            logs(api)
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
 }

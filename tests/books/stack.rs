@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::app::{press, Press};
 use super::exercise::Exercise;
 use crate::common::docker::{docker, docker_ok, engine_or_skip};
-use crate::common::swarm::Swarm;
+use crate::common::swarm::{remove_stack, states_until_rollback, stopped_and_gone, Swarm};
 
 const V3: &str = "diamol/ch08-numbers-api:v3";
 const V5: &str = "diamol/ch14-numbers-api:v5";
@@ -89,37 +89,6 @@ pub fn remove_stacks_starting(prefix: &str) {
     }
 }
 
-/// Polls until no container or service of `stack` is left, then tells
-/// whether its network is gone too: `docker stack rm` tries to remove it
-/// while the last tasks are still stopping, and gives up on it.
-fn stopped_and_gone(stack: &str, deadline: Duration) -> bool {
-    let label = format!("label=com.docker.stack.namespace={stack}");
-    let left = |what: &[&str]| {
-        let mut args = what.to_vec();
-        args.extend(["-q", "--filter", &label]);
-        !String::from_utf8_lossy(&docker(&args).stdout)
-            .trim()
-            .is_empty()
-    };
-    let started = Instant::now();
-    while left(&["ps", "-a"]) || left(&["service", "ls"]) {
-        if started.elapsed() > deadline {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(500));
-    }
-    !left(&["network", "ls"])
-}
-
-/// `docker stack rm` until nothing of the stack is left (twice at most);
-/// how many times it ran, or `None` if something is still left.
-fn remove_stack(stack: &str, deadline: Duration) -> Option<usize> {
-    (1..=2).find(|_| {
-        let _ = docker(&["stack", "rm", stack]);
-        stopped_and_gone(stack, deadline)
-    })
-}
-
 #[test]
 fn chapter_14_swarm_rolls_back_the_update_whose_replicas_never_turn_healthy() {
     if !engine_or_skip("chapter 14") {
@@ -159,24 +128,12 @@ fn chapter_14_swarm_rolls_back_the_update_whose_replicas_never_turn_healthy() {
     ex.run("docker stack deploy -c docker-compose.yml -c prod.yml -c prod-healthcheck.yml -c prod-update-config.yml");
     let update_status = ex.take("docker service inspect --format");
     let started = Instant::now();
-    let mut states: Vec<(String, Duration)> = Vec::new();
-    loop {
-        let output = ex.sh(&update_status);
-        let status: Value = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
-        let state = status["State"].as_str().unwrap_or("").to_string();
-        if !state.is_empty() && states.last().map(|(s, _)| s) != Some(&state) {
-            states.push((state.clone(), started.elapsed()));
-        }
-        if state == "rollback_completed" {
-            break;
-        }
-        assert!(
-            state != "completed" && started.elapsed() < ROLLBACK_WAIT,
-            "no rollback after {:?}: {status}",
-            started.elapsed()
-        );
-        std::thread::sleep(Duration::from_millis(250));
-    }
+    let (states, _) = states_until_rollback(
+        started,
+        ROLLBACK_WAIT,
+        || serde_json::from_slice(&ex.sh(&update_status).stdout).unwrap_or(Value::Null),
+        String::new,
+    );
     let healthy_again = wait_until_healthy(&api, V3, DEPLOY_WAIT);
     let image = docker_ok(&[
         "service",

@@ -4,9 +4,9 @@
 
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::docker::{docker_ok, ROOT};
+use super::docker::{docker_ok, health_status, wait_for_health, ROOT};
 use super::ports::free_port;
 use super::process::run_with_deadline;
 
@@ -91,24 +91,12 @@ impl ComposeProject {
 
     /// `State.Health.Status` of a service's container.
     pub fn health(&self, service: &str) -> String {
-        let id = self.container(service);
-        docker_ok(&["inspect", "--format", "{{.State.Health.Status}}", &id])
+        health_status(&self.container(service))
     }
 
     /// Polls a service's health until it reads `wanted`; how long it took.
     pub fn wait_for_health(&self, service: &str, wanted: &str, deadline: Duration) -> Duration {
-        let started = Instant::now();
-        loop {
-            let health = self.health(service);
-            if health == wanted {
-                return started.elapsed();
-            }
-            assert!(
-                started.elapsed() < deadline,
-                "{service} still {health} after {deadline:?}"
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
+        wait_for_health(&self.container(service), wanted, deadline)
     }
 
     /// Containers and networks of the project that still exist.

@@ -10,6 +10,7 @@ use super::engine::Engine;
 use super::http;
 use super::ports::free_port;
 use super::process::run_with_deadline;
+use super::recipe::text;
 
 /// Where the Dockerfiles and the compose file live.
 pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -19,6 +20,57 @@ pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 /// it pass on nothing.
 pub fn engine_or_skip(test: &str) -> bool {
     Engine::Host.available_or_skip(test)
+}
+
+/// `State.Health.Status` of a container ("" for none).
+pub fn health_status(id: &str) -> String {
+    let output = docker(&[
+        "inspect",
+        "--format",
+        "{{if .State.Health}}{{.State.Health.Status}}{{end}}",
+        id,
+    ]);
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+/// Polls a container's health until it reads `wanted`; how long it took.
+pub fn wait_for_health(id: &str, wanted: &str, deadline: Duration) -> Duration {
+    let started = Instant::now();
+    loop {
+        let now = health_status(id);
+        if now == wanted {
+            return started.elapsed();
+        }
+        assert!(
+            started.elapsed() < deadline,
+            "{id} is {now:?}, not {wanted}, after {deadline:?}:\n{}\n{}",
+            docker_ok(&["inspect", "--format", "{{json .State.Health}}", id]),
+            logs(id)
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+/// Everything container `id` printed, restarts included: its stdout, then
+/// its stderr.
+pub fn logs(id: &str) -> String {
+    text(&docker(&["logs", id]))
+}
+
+/// Polls container `id`'s logs until a line contains `needle`; that line.
+pub fn wait_for_log(id: &str, needle: &str, deadline: Duration) -> String {
+    let started = Instant::now();
+    loop {
+        let logs = logs(id);
+        if let Some(line) = logs.lines().find(|line| line.contains(needle)) {
+            return line.to_string();
+        }
+        assert!(
+            started.elapsed() < deadline,
+            "no {needle:?} in the logs of {id} after {deadline:?}:\n{logs}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 /// `docker <args>`, within a minute.
@@ -65,7 +117,7 @@ pub fn build_target(tag: &str, dockerfile: &str, target: Option<&str>, buildkit:
         .current_dir(ROOT);
     let output = run_with_deadline(&mut command, Duration::from_secs(30 * 60));
     let builder = ["legacy builder", "BuildKit"][usize::from(buildkit)];
-    let printed = super::recipe::text(&output);
+    let printed = text(&output);
     assert!(
         output.status.success(),
         "building {dockerfile} ({builder}) failed:\n{printed}"
@@ -150,18 +202,7 @@ impl Container {
 
     /// Polls `docker logs` until a line contains `needle`; that line.
     pub fn wait_for_log(&self, needle: &str, deadline: Duration) -> String {
-        let started = Instant::now();
-        loop {
-            let logs = self.logs();
-            if let Some(line) = logs.lines().find(|line| line.contains(needle)) {
-                return line.to_string();
-            }
-            assert!(
-                started.elapsed() < deadline,
-                "no {needle:?} in the logs after {deadline:?}:\n{logs}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        wait_for_log(&self.id, needle, deadline)
     }
 
     /// The container's main process as the host sees it (`State.Pid`).
@@ -210,12 +251,7 @@ impl Container {
     }
 
     pub fn logs(&self) -> String {
-        let output = docker(&["logs", &self.id]);
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
+        logs(&self.id)
     }
 }
 

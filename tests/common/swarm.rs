@@ -1,9 +1,13 @@
 //! The engine as a one-node swarm manager, for the tests that deploy stacks
 //! (the operators' page's and the book's chapter 14). The engine is made a
 //! swarm if it is not one yet, and left again afterwards only if these tests
-//! made it one and no other service runs on it.
+//! made it one and no other service runs on it. A stack is removed the way
+//! a teacher removes one: `docker stack rm`, again if it left its network.
 
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
 
 use super::docker::{docker, docker_ok};
 
@@ -76,5 +80,72 @@ impl Drop for Swarm {
             }
             swarm.1 = Created::Nothing;
         }
+    }
+}
+
+/// Polls until no container or service of `stack` is left, then tells
+/// whether its network is gone too: `docker stack rm` tries to remove it
+/// while the last tasks are still stopping, and gives up on it.
+pub fn stopped_and_gone(stack: &str, deadline: Duration) -> bool {
+    let label = format!("label=com.docker.stack.namespace={stack}");
+    let left = |what: &[&str]| {
+        let mut args = what.to_vec();
+        args.extend(["-q", "--filter", &label]);
+        !String::from_utf8_lossy(&docker(&args).stdout)
+            .trim()
+            .is_empty()
+    };
+    let started = Instant::now();
+    while left(&["ps", "-a"]) || left(&["service", "ls"]) {
+        if started.elapsed() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    !left(&["network", "ls"])
+}
+
+/// `docker stack rm` until nothing of the stack is left (twice at most);
+/// how many times it ran, or `None` if something is still left.
+pub fn remove_stack(stack: &str, deadline: Duration) -> Option<usize> {
+    (1..=2).find(|_| {
+        let _ = docker(&["stack", "rm", stack]);
+        stopped_and_gone(stack, deadline)
+    })
+}
+
+/// Reads a service's `UpdateStatus` (with `read`) until the swarm has
+/// rolled the update back: the states it went through, each with when it
+/// was first seen since `started`, and the last status. An update that ends
+/// any other way (completed, paused) fails at once, with `context()`; none
+/// by `deadline` fails too.
+pub fn states_until_rollback(
+    started: Instant,
+    deadline: Duration,
+    mut read: impl FnMut() -> Value,
+    context: impl Fn() -> String,
+) -> (Vec<(String, Duration)>, Value) {
+    let mut states: Vec<(String, Duration)> = Vec::new();
+    loop {
+        let status = read();
+        let state = status["State"].as_str().unwrap_or("").to_string();
+        // Null until the swarm has taken the update up.
+        if !state.is_empty() && states.last().map(|(last, _)| last) != Some(&state) {
+            states.push((state.clone(), started.elapsed()));
+        }
+        if state == "rollback_completed" {
+            return (states, status);
+        }
+        assert!(
+            !["completed", "paused", "rollback_paused"].contains(&state.as_str()),
+            "the update ended {state:?}, not rolled back: {status}\n{}",
+            context()
+        );
+        assert!(
+            started.elapsed() < deadline,
+            "no rollback after {deadline:?}: {status}\n{}",
+            context()
+        );
+        std::thread::sleep(Duration::from_millis(250));
     }
 }

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use super::swarm_stack::{page_command, sh, Stack, Task, PAGE_RELEASE, PAGE_SERVICE, REPLICAS};
 use crate::common::answers::UNHEALTHY_BODY_START;
 use crate::common::docker::{docker, docker_ok, engine_or_skip, image, try_get};
+use crate::common::swarm::states_until_rollback;
 
 /// An image built by a test; removed on drop.
 struct BuiltImage(String);
@@ -142,29 +143,12 @@ fn swarm_rolls_back_an_update_whose_replicas_never_turn_healthy() {
         .replace(PAGE_SERVICE, &stack.service);
     let started = Instant::now();
     sh(&update, Duration::from_secs(60));
-    let mut states: Vec<(String, Duration)> = Vec::new();
-    let status = loop {
-        let status = stack.update_status();
-        let state = status["State"].as_str().unwrap_or("").to_string();
-        // Null until the swarm has taken the update up.
-        if !state.is_empty() && states.last().map(|(last, _)| last) != Some(&state) {
-            states.push((state.clone(), started.elapsed()));
-        }
-        if state == "rollback_completed" {
-            break status;
-        }
-        assert!(
-            !["completed", "paused", "rollback_paused"].contains(&state.as_str()),
-            "the update ended {state:?}, not rolled back: {status}\n{}",
-            stack.service_ps()
-        );
-        assert!(
-            started.elapsed() < Duration::from_secs(180),
-            "no rollback after 180 s: {status}\n{}",
-            stack.service_ps()
-        );
-        std::thread::sleep(Duration::from_millis(250));
-    };
+    let (states, status) = states_until_rollback(
+        started,
+        Duration::from_secs(180),
+        || stack.update_status(),
+        || stack.service_ps(),
+    );
     let (after, _) = stack.wait_until_all_healthy(Duration::from_secs(120));
     let tasks = stack.tasks();
     let service_ps = stack.service_ps();

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::common::docker::{docker, docker_ok, try_get, ROOT};
 use crate::common::process::run_with_deadline;
-use crate::common::swarm::Swarm;
+use crate::common::swarm::{remove_stack, stopped_and_gone, Swarm};
 
 /// The operators' page's names: the stack, its service, and the release that fails.
 const PAGE_STACK: &str = "numbers";
@@ -225,39 +225,29 @@ impl Stack {
         format!("{containers}{networks}{services}")
     }
 
-    /// `docker stack rm`, then polls until nothing of the stack is left;
+    /// `docker stack rm`, then polls until nothing of the stack is left,
+    /// running it again if it left the network (see [`stopped_and_gone`]);
     /// returns how long that took.
     pub(super) fn remove(&mut self, deadline: Duration) -> Duration {
         self.removed = true;
         let started = Instant::now();
         docker_ok(&["stack", "rm", &self.name]);
-        loop {
-            let left = self.leftovers();
-            if left.is_empty() {
-                return started.elapsed();
-            }
-            assert!(
-                started.elapsed() < deadline,
-                "`docker stack rm {}` left these after {deadline:?}:\n{left}",
-                self.name
-            );
-            std::thread::sleep(Duration::from_millis(500));
-        }
+        let gone =
+            stopped_and_gone(&self.name, deadline) || remove_stack(&self.name, deadline).is_some();
+        assert!(
+            gone,
+            "`docker stack rm {}` left these after {deadline:?}:\n{}",
+            self.name,
+            self.leftovers()
+        );
+        started.elapsed()
     }
 }
 
 impl Drop for Stack {
     fn drop(&mut self) {
-        if self.removed {
-            return;
-        }
-        let _ = docker(&["stack", "rm", &self.name]);
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(60) {
-            if self.leftovers().is_empty() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(500));
+        if !self.removed {
+            let _ = remove_stack(&self.name, Duration::from_secs(60));
         }
     }
 }
