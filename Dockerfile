@@ -16,27 +16,43 @@
 # compiles the service and every other image reuses its layers: the whole
 # lab, and the book's images with it, compiles once.
 #
-# The full Rust toolchain, pinned to the version the project is tested with.
-# To move to a newer Rust, change this tag in every Dockerfile and
-# `rust-version` in Cargo.toml together (docs/development.md).
-FROM rust:1.95-slim-bookworm AS builder
+# The compiler runs on the building machine's own platform (BUILDPLATFORM),
+# whatever platform the image is for (TARGETARCH): an Apple Silicon Mac
+# compiles natively for arm64, and a build for amd64 and arm64 at once
+# (docs/teaching.md) cross-compiles rather than run a compiler under
+# emulation. The legacy builder sets neither; `linux` then means the
+# machine's own platform.
+FROM --platform=${BUILDPLATFORM:-linux} debian:bookworm-slim AS builder
 WORKDIR /src
+ARG TARGETARCH
 
-# setcap (Debian's libcap2-bin), for the capability the `setcap` line gives
-# the binary; the Rust image lacks it. So every build, not just v2's, reaches
-# Debian's mirror, but only once: this layer comes before the sources and
-# stays cached. Writing the capability without setcap would need no network,
-# and would hide the one line a student can look up (`man setcap`).
-RUN apt-get update \
- && apt-get install -y --no-install-recommends libcap2-bin \
- && rm -rf /var/lib/apt/lists/*
+# Debian's own Rust (rustc-web and cargo-web, 1.96 in bookworm; the crate
+# needs 1.95), gcc to link, and setcap (libcap2-bin) for the capability
+# below. For a platform other than the machine's, also that platform's
+# Rust standard library and C library, and a linker for it. /etc/rust-target
+# keeps what the builds below need: the Rust target and its linker.
+# This layer comes before the sources, so it is fetched once and cached.
+RUN build="$(dpkg --print-architecture)" target="${TARGETARCH:-$(dpkg --print-architecture)}" \
+ && case "$target" in \
+      amd64) triple=x86_64-unknown-linux-gnu gnu=x86_64-linux-gnu ;; \
+      arm64) triple=aarch64-unknown-linux-gnu gnu=aarch64-linux-gnu ;; \
+      *) echo "no build for $target: amd64 and arm64 only" >&2; exit 1 ;; \
+    esac \
+ && packages="rustc-web cargo-web gcc libc6-dev libcap2-bin ca-certificates" \
+ && if [ "$target" != "$build" ]; then \
+      dpkg --add-architecture "$target" \
+      && packages="$packages libstd-rust-web-dev:$target gcc-$(echo "$gnu" | tr _ -) libc6-dev-$target-cross"; \
+    fi \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends $packages \
+ && rm -rf /var/lib/apt/lists/* \
+ && printf 'TARGET=%s\nexport CARGO_TARGET_%s_LINKER=%s-gcc\n' \
+      "$triple" "$(echo "$triple" | tr a-z- A-Z_)" "$gnu" > /etc/rust-target
 
-# One static binary serves every image. `+crt-static` links the C
-# library into it, so it runs on the slim Debian of v1 and v2 and on the
-# empty `scratch` of v3 alike. The flag needs an explicit --target, or it
-# would also apply to build scripts and proc-macros, which cannot be static.
-# The target is the builder's own (read from `rustc -vV`), so the same file
-# builds natively on amd64 and on arm64 (Apple Silicon).
+# One static binary serves every image. `+crt-static` links the C library
+# into it, so it runs on the slim Debian of v1 and v2 and on the empty
+# `scratch` of v3 alike. The flag needs an explicit --target, or it would
+# also apply to build scripts and proc-macros, which cannot be static.
 ENV RUSTFLAGS="-C target-feature=+crt-static"
 
 # Copy only the manifests first, then build the dependencies against an empty
@@ -44,17 +60,17 @@ ENV RUSTFLAGS="-C target-feature=+crt-static"
 # Cargo downloads the dependencies from crates.io here, so the build needs
 # to reach it.
 COPY Cargo.toml Cargo.lock ./
-RUN target="$(rustc -vV | sed -n 's/^host: //p')" \
+RUN . /etc/rust-target \
  && mkdir src \
  && echo 'fn main() {}' > src/main.rs \
  && touch src/lib.rs \
- && cargo build --release --locked --target "$target" \
- && rm -rf src target/"$target"/release/.fingerprint/numbers-api-* \
-           target/"$target"/release/deps/numbers_api-* \
-           target/"$target"/release/deps/libnumbers_api-*
+ && cargo build --release --locked --target "$TARGET" \
+ && rm -rf src target/"$TARGET"/release/.fingerprint/numbers-api-* \
+           target/"$TARGET"/release/deps/numbers_api-* \
+           target/"$TARGET"/release/deps/libnumbers_api-*
 
 # Now the real sources; only this layer reruns when the code changes. The
-# `ldd` line fails the build, not the container, if the binary came out
+# `readelf` line fails the build, not the container, if the binary came out
 # dynamic after all (scratch has no C library to load).
 #
 # The `setcap` line lets the non-root user serve port 80 on every engine. Ports
@@ -79,11 +95,11 @@ RUN target="$(rustc -vV | sed -n 's/^host: //p')" \
 # shell: the short path /numbers-api, a link into /usr/local/bin, which v3's
 # ENTRYPOINT, HEALTHCHECK and the lab's `docker exec` commands use.
 COPY src ./src
-RUN target="$(rustc -vV | sed -n 's/^host: //p')" \
- && cargo build --release --locked --target "$target" \
+RUN . /etc/rust-target \
+ && cargo build --release --locked --target "$TARGET" \
  && mkdir /out /links \
- && cp target/"$target"/release/numbers-api /out/numbers-api \
- && ! ldd /out/numbers-api 2>/dev/null | grep -q '=>' \
+ && cp target/"$TARGET"/release/numbers-api /out/numbers-api \
+ && ! readelf -l /out/numbers-api | grep -q 'program interpreter' \
  && setcap cap_net_bind_service=+p /out/numbers-api \
  && ln -s numbers-api /out/dotnet \
  && ln -s usr/local/bin/numbers-api /links/numbers-api

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Two more container engines beside the host's Docker 20.10, for testing the
-# lab where students run it: Docker Engine 26 and Podman 5.4, both Debian
-# trixie's packages, on a Debian bookworm machine. Podman runs twice: as root
-# (`podman`) and as a normal user (`podman-rootless`), as on most laptops.
+# More container engines beside the host's Docker 20.10, for testing the lab
+# where students run it, on a Debian bookworm machine:
+# - Docker Engine 26.1 and Podman 5.4, Debian trixie's packages; Podman runs
+#   twice: as root (`podman`) and as a normal user (`podman-rootless`), as on
+#   most laptops;
+# - Docker Engine 28.5 (with buildx 0.29 and Compose 2.40, and the containerd
+#   image store that Docker Desktop uses, which holds two-platform images)
+#   and Podman 5.8, Debian forky's packages: the engines of Docker Desktop
+#   and Podman Desktop today (`docker28`, `podman58`).
 #
 # Usage (as root):
-#   bash scripts/engines.sh install        debootstrap trixie and install both (idempotent)
+#   bash scripts/engines.sh install        debootstrap trixie and forky, install the engines (idempotent)
 #   bash scripts/engines.sh start          start them, installing first if needed (idempotent)
 #   bash scripts/engines.sh stop           stop them, remove their namespaces
 #   bash scripts/engines.sh base-images    give both the Dockerfiles' base images, copied
@@ -16,15 +21,19 @@
 #                                          run CMD (default: a shell) where ENGINE's
 #                                          `docker` or `podman` answers, from the
 #                                          caller's directory; ENGINE is docker26, podman,
-#                                          or podman-rootless (Podman as a normal user)
-#   ENGINES_DIR=/var/lib/numbers-engines   where the trixie root lives
+#                                          podman-rootless (Podman as a normal user),
+#                                          docker28 or podman58
+#   ENGINES_DIR=/var/lib/numbers-engines   where the trixie and forky roots live
 #   ENGINE_TIMEOUT=60                      seconds to wait for an engine to answer
 #
 # How they live beside the host's engine, and why:
-# - One trixie root (debootstrap --variant=minbase, from debootstrap's own
-#   default mirror), holding docker.io, docker-buildx, docker-compose, podman,
-#   runc, nftables and curl. Trixie's programs need trixie's C library, so
-#   they run inside that root, never on the host.
+# - One root per Debian suite, trixie and forky (debootstrap --variant=minbase,
+#   from debootstrap's own default mirror), each holding docker.io,
+#   docker-cli, docker-buildx, docker-compose, podman, runc, nftables and
+#   curl. Their programs need their suite's C library, so they run inside
+#   that root, never on the host. Bookworm's debootstrap has no script for
+#   forky: every suite since uses sid's. A testing suite's Release file can
+#   be served past its Valid-Until, so the forky root's apt does not check it.
 # - Each engine gets a mount namespace whose root IS that root (pivot_root),
 #   not a chroot: under a chroot, `docker exec`, and so every HEALTHCHECK
 #   probe, would run in the host's / instead of the container's.
@@ -49,11 +58,11 @@
 set -euo pipefail
 
 ENGINES_DIR="${ENGINES_DIR:-/var/lib/numbers-engines}"
-ROOT="$ENGINES_DIR/trixie"
 RUN=/run/numbers-engines
 LOGS=/var/log/numbers-engines
 ENGINE_TIMEOUT="${ENGINE_TIMEOUT:-60}"
-ENGINES=(docker26 podman podman-rootless)
+ENGINES=(docker26 podman podman-rootless docker28 podman58)
+SUITES=(trixie forky)
 # docker-cli is only a recommendation of docker.io; the page's `docker build`
 # uses BuildKit through docker-buildx, as Docker Desktop does.
 # uidmap, passt and fuse-overlayfs: Podman run by a normal user (rootless).
@@ -74,9 +83,18 @@ subnet() {
     docker26) echo 10.231.26 ;;
     podman) echo 10.231.54 ;;
     podman-rootless) echo 10.231.55 ;;
-    *) die "unknown engine '$1' (docker26, podman or podman-rootless)" ;;
+    docker28) echo 10.231.28 ;;
+    podman58) echo 10.231.58 ;;
+    *) die "unknown engine '$1' (${ENGINES[*]})" ;;
   esac
 }
+suite() {
+  case "$1" in
+    docker28|podman58) echo forky ;;
+    *) echo trixie ;;
+  esac
+}
+root_of() { echo "$ENGINES_DIR/$(suite "$1")"; }
 netns() { echo "numbers-$1"; }
 # Interface names have 15 characters at most.
 veth() { echo "nx-${1#podman-}"; }
@@ -96,6 +114,7 @@ host_bridge_check() {
 }
 
 # --- install -----------------------------------------------------------------
+# Each function below works on one suite's root: $SUITE and $ROOT.
 missing_packages() {
   local p
   for p in "${PACKAGES[@]}"; do
@@ -110,14 +129,31 @@ root_bootstrapped() {
   [ -x "$ROOT/usr/bin/apt-get" ] && [ ! -d "$ROOT/debootstrap" ]
 }
 
-# The root and its packages, then its configuration: the first only when
-# something is missing, the second every time (it is cheap and idempotent,
-# and so a run cut short after the packages, or a changed configuration,
-# still ends configured).
-install_root() {
+# The roots and their packages, side by side (both mostly wait on the
+# network), then their configuration: the first only when something is
+# missing, the second every time (it is cheap and idempotent, and so a run
+# cut short after the packages, or a changed configuration, still ends
+# configured).
+install_roots() {
   [ "$(id -u)" -eq 0 ] || die "must run as root"
+  command -v debootstrap >/dev/null || {
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
+  }
+  local pids=() pid rc=0
+  for SUITE in "${SUITES[@]}"; do
+    install_root "$SUITE" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || rc=1; done
+  [ "$rc" -eq 0 ] || die "installing the engines failed"
+}
+
+install_root() {
+  SUITE="$1"
+  ROOT="$ENGINES_DIR/$SUITE"
   if root_bootstrapped && [ -z "$(missing_packages)" ]; then
-    log "trixie root already installed at $ROOT"
+    log "$SUITE root already installed at $ROOT"
   else
     install_packages
   fi
@@ -125,35 +161,35 @@ install_root() {
 }
 
 install_packages() {
-  command -v debootstrap >/dev/null || {
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
-  }
-  local t0=$SECONDS
+  local t0=$SECONDS script=""
+  # Bookworm's debootstrap knows suites up to trixie; later ones use sid's script.
+  [ -e "/usr/share/debootstrap/scripts/$SUITE" ] || script=sid
   if ! root_bootstrapped; then
     rm -rf --one-file-system "$ROOT"
     mkdir -p "$ENGINES_DIR"
-    log "debootstrap trixie (minbase) into $ROOT"
-    # No mirror argument: debootstrap's own default serves.
-    debootstrap --variant=minbase --include=ca-certificates trixie "$ROOT" \
-      >"$ENGINES_DIR/debootstrap.log" 2>&1 \
-      || { tail -n 30 "$ENGINES_DIR/debootstrap.log" >&2; die "debootstrap failed"; }
+    log "debootstrap $SUITE (minbase) into $ROOT"
+    # An empty mirror argument: debootstrap's own default serves.
+    debootstrap --variant=minbase --include=ca-certificates "$SUITE" "$ROOT" "" $script \
+      >"$ENGINES_DIR/debootstrap-$SUITE.log" 2>&1 \
+      || { tail -n 30 "$ENGINES_DIR/debootstrap-$SUITE.log" >&2; die "debootstrap $SUITE failed"; }
   fi
   # Package scripts must not start daemons in the root: we start them.
   printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
   chmod 0755 "$ROOT/usr/sbin/policy-rc.d"
+  # A testing suite's Release may be served after its Valid-Until.
+  echo 'Acquire::Check-Valid-Until "false";' >"$ROOT/etc/apt/apt.conf.d/99numbers-engines"
   cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
-  log "installing ${PACKAGES[*]}"
+  log "$SUITE: installing ${PACKAGES[*]}"
   mount -t proc proc "$ROOT/proc"
   local rc=0
   {
     chroot "$ROOT" apt-get update -qq &&
     chroot "$ROOT" env DEBIAN_FRONTEND=noninteractive \
       apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}"
-  } >"$ENGINES_DIR/apt.log" 2>&1 || rc=$?
+  } >"$ENGINES_DIR/apt-$SUITE.log" 2>&1 || rc=$?
   umount "$ROOT/proc"
-  [ "$rc" -eq 0 ] || { tail -n 30 "$ENGINES_DIR/apt.log" >&2; die "installing the packages failed"; }
-  log "installed in $((SECONDS - t0))s"
+  [ "$rc" -eq 0 ] || { tail -n 30 "$ENGINES_DIR/apt-$SUITE.log" >&2; die "$SUITE: installing the packages failed"; }
+  log "$SUITE installed in $((SECONDS - t0))s"
 }
 
 configure_root() {
@@ -164,6 +200,12 @@ configure_root() {
   grep -q "^$STUDENT:" "$ROOT/etc/subuid" 2>/dev/null || echo "$STUDENT:100000:65536" >>"$ROOT/etc/subuid"
   grep -q "^$STUDENT:" "$ROOT/etc/subgid" 2>/dev/null || echo "$STUDENT:100000:65536" >>"$ROOT/etc/subgid"
   mkdir -p "$ROOT/host"
+  # Docker 28 keeps its images in containerd's store, as Docker Desktop
+  # does: a tag can hold an image for amd64 and for arm64 at once.
+  if [ "$SUITE" = forky ]; then
+    mkdir -p "$ROOT/etc/docker"
+    echo '{"features": {"containerd-snapshotter": true}}' >"$ROOT/etc/docker/daemon.json"
+  fi
 }
 
 write_podman_config() {
@@ -257,7 +299,7 @@ setup_mntns() {
       # Rootless Podman wants / shared (it warns on every command if not);
       # the namespace has no peers outside, so nothing leaks to the host.
       mount --make-rshared /
-    ' sh "$ROOT" || {
+    ' sh "$(root_of "$engine")" || {
     # Half a namespace would pass for a started one on the next run.
     umount "$file" 2>/dev/null || true
     rm -f "$file"
@@ -288,36 +330,39 @@ wait_until() { # $1 = what, rest = command that answers when ready
   log "$what answers"
 }
 
-start_docker26() {
-  local mtu log="$LOGS/docker26.log"
-  if inside docker26 docker info >/dev/null 2>&1; then
-    log "docker26 already answers"
+start_docker() {
+  local engine="$1" mtu log="$LOGS/$1.log"
+  if inside "$engine" docker info >/dev/null 2>&1; then
+    log "$engine already answers"
     return
   fi
   mtu="$(uplink_mtu)"
   mkdir -p "$LOGS"
   # A dockerd that died leaves its pid file, and a new one refuses to start
   # while the file names a pid.
-  inside docker26 sh -c 'for f in /run/docker.pid /run/docker/containerd/containerd.pid; do
+  inside "$engine" sh -c 'for f in /run/docker.pid /run/docker/containerd/containerd.pid; do
       [ -f "$f" ] && ! kill -0 "$(cat "$f")" 2>/dev/null && rm -f "$f"; done; true'
   # A previous run's network database names a bridge that this start would
   # recreate; start from none (the trap in the other order deletes docker0).
-  rm -f "$ROOT/var/lib/docker/network/files/local-kv.db"
-  log "starting dockerd 26 (log: $log)"
-  nsenter --mount="$(mntns docker26)" --net="/run/netns/$(netns docker26)" \
+  rm -f "$(root_of "$engine")/var/lib/docker/network/files/local-kv.db"
+  log "starting $engine's dockerd (log: $log)"
+  nsenter --mount="$(mntns "$engine")" --net="/run/netns/$(netns "$engine")" \
     env -i PATH="$INNER_PATH" HOME=/root \
     setsid dockerd --mtu "$mtu" >>"$log" 2>&1 </dev/null &
-  wait_until "dockerd 26" inside docker26 docker info ||
-    { tail -n 30 "$log" >&2; die "dockerd 26 did not answer within ${ENGINE_TIMEOUT}s"; }
-  host_bridge_check docker26
+  wait_until "$engine's dockerd" inside "$engine" docker info ||
+    { tail -n 30 "$log" >&2; die "$engine's dockerd did not answer within ${ENGINE_TIMEOUT}s"; }
+  host_bridge_check "$engine"
 }
 
 start_podman() {
   # Podman has no daemon: it answers once its namespaces exist.
-  inside podman podman info >/dev/null 2>&1 || {
-    inside podman podman info >&2 || true
-    die "podman does not answer"
-  }
+  local engine
+  for engine in podman podman58; do
+    inside "$engine" podman info >/dev/null 2>&1 || {
+      inside "$engine" podman info >&2 || true
+      die "$engine does not answer"
+    }
+  done
   rootless podman info >/dev/null 2>&1 || {
     rootless podman info >&2 || true
     die "podman does not answer to $STUDENT"
@@ -329,59 +374,91 @@ cmd_start() {
   [ "$(id -u)" -eq 0 ] || die "must run as root"
   HOST_HAD_DOCKER0=""
   ip link show docker0 >/dev/null 2>&1 && HOST_HAD_DOCKER0=1
-  install_root
+  install_roots
   local engine
   for engine in "${ENGINES[@]}"; do
     setup_netns "$engine"
     setup_mntns "$engine"
   done
-  start_docker26
+  start_docker docker26
+  start_docker docker28
   start_podman
   cmd_status
 }
 
-# The base images the Dockerfiles start FROM, as the host's engine has them.
-# Podman names an image loaded from `docker save` localhost/NAME; the
-# Dockerfiles' short names resolve to docker.io/library/NAME (the short-name
-# aliases of containers-common), so that is the name it gets.
+# The base images the Dockerfiles start FROM, as the host's engine has them
+# (made there by scripts/make-base-images.sh). Docker 28 gets the two-platform
+# archive of each that has one (amd64 and arm64 in one tag, which its
+# containerd store holds), the others the host's image. Podman names an
+# image loaded from `docker save` localhost/NAME; the Dockerfiles' short
+# names resolve to docker.io/library/NAME (the short-name aliases of
+# containers-common), so that is the name it gets.
+BASE_DIR="${BASE_DIR:-/var/lib/numbers-base-images}"
+archive_of() { echo "$BASE_DIR/$(echo "$1" | tr ':/' '--').oci.tar"; }
+host_id() { docker image inspect --format '{{.Id}}' "$1"; }
+
 cmd_base_images() {
-  local here images image missing
+  local here images image missing engine archive want
   here="$(cd "$(dirname "$0")/.." && pwd)"
   # Every FROM's image that is neither scratch nor a stage of the same
-  # files (`FROM base AS name` names a stage that a later FROM may start from).
-  images="$(awk 'toupper($1) == "FROM" { from[$2] = 1; if (toupper($3) == "AS") stage[$4] = 1 }
+  # files (`FROM base AS name` names a stage that a later FROM may start
+  # from); a FROM's flags (--platform=...) are not images.
+  images="$(awk 'toupper($1) == "FROM" { i = 2; while ($i ~ /^--/) i++; from[$i] = 1
+                                          if (toupper($(i + 1)) == "AS") stage[$(i + 2)] = 1 }
                  END { for (i in from) if (i != "scratch" && !(i in stage)) print i }' \
               "$here"/Dockerfile* | sort -u)"
   for image in $images; do
     docker image inspect "$image" >/dev/null 2>&1 ||
       die "the host's engine has no $image: run scripts/make-base-images.sh first"
   done
+  # An image is missing where the engine's differs from the host's (a
+  # rebuilt base image has a new id).
   missing=""
   for image in $images; do
-    inside docker26 docker image inspect "$image" >/dev/null 2>&1 || missing="$missing $image"
+    [ "$(inside docker26 docker image inspect --format '{{.Id}}' "$image" 2>/dev/null)" = "$(host_id "$image")" ] ||
+      missing="$missing $image"
   done
   if [ -n "$missing" ]; then
     log "docker26: loading$missing"
     # shellcheck disable=SC2086
     docker save $missing | inside docker26 docker load -q >&2
   fi
-  missing=""
   for image in $images; do
-    inside podman podman image exists "docker.io/library/$image" || missing="$missing $image"
+    archive="$(archive_of "$image")"
+    if [ -f "$archive" ]; then
+      # The image's id in a containerd store is its index's digest.
+      want="$(tar -xOf "$archive" index.json | sed -n 's/.*"digest": *"\(sha256:[0-9a-f]*\)".*/\1/p')"
+      [ "$(inside docker28 docker image inspect --format '{{.Id}}' "$image" 2>/dev/null)" = "$want" ] || {
+        log "docker28: loading $image (amd64 and arm64)"
+        inside docker28 docker load -q <"$archive" >&2
+      }
+    else
+      inside docker28 docker image inspect "$image" >/dev/null 2>&1 || {
+        log "docker28: loading $image"
+        docker save "$image" | inside docker28 docker load -q >&2
+      }
+    fi
   done
-  if [ -n "$missing" ]; then
-    log "podman: loading$missing"
-    # shellcheck disable=SC2086
-    docker save $missing | inside podman podman load -q >&2
-    for image in $missing; do
-      inside podman podman tag "localhost/$image" "docker.io/library/$image"
-      inside podman podman rmi "localhost/$image" >/dev/null
+  for engine in podman podman58; do
+    missing=""
+    for image in $images; do
+      [ "sha256:$(inside "$engine" podman image inspect --format '{{.Id}}' "docker.io/library/$image" 2>/dev/null)" = "$(host_id "$image")" ] ||
+        missing="$missing $image"
     done
-  fi
+    [ -n "$missing" ] || continue
+    log "$engine: loading$missing"
+    # shellcheck disable=SC2086
+    docker save $missing | inside "$engine" podman load -q >&2
+    for image in $missing; do
+      inside "$engine" podman tag "localhost/$image" "docker.io/library/$image"
+      inside "$engine" podman rmi "localhost/$image" >/dev/null
+    done
+  done
   # The normal user's Podman has storage of its own.
   missing=""
   for image in $images; do
-    rootless podman image exists "docker.io/library/$image" || missing="$missing $image"
+    [ "sha256:$(rootless podman image inspect --format '{{.Id}}' "docker.io/library/$image" 2>/dev/null)" = "$(host_id "$image")" ] ||
+      missing="$missing $image"
   done
   if [ -n "$missing" ]; then
     log "podman-rootless: loading$missing"
@@ -401,8 +478,8 @@ cmd_status() {
       continue
     fi
     case "$engine" in
-      docker26) version="$(inside docker26 docker version --format 'Docker Engine {{.Server.Version}}' 2>&1 || true)" ;;
-      podman) version="$(inside podman podman version --format 'Podman {{.Client.Version}}' 2>&1 || true)" ;;
+      docker*) version="$(inside "$engine" docker version --format 'Docker Engine {{.Server.Version}}' 2>&1 || true)" ;;
+      podman|podman58) version="$(inside "$engine" podman version --format 'Podman {{.Client.Version}}' 2>&1 || true)" ;;
       podman-rootless) version="$(rootless podman info --format 'Podman {{.Version.Version}}, rootless {{.Host.Security.Rootless}}' 2>&1 || true)" ;;
     esac
     echo "$engine: $version"
@@ -411,17 +488,19 @@ cmd_status() {
 
 cmd_stop() {
   local engine pid
-  if mountpoint -q "$(mntns docker26)" 2>/dev/null; then
-    inside docker26 sh -c 'docker ps -aq | xargs -r docker rm -f' >/dev/null 2>&1 || true
-    pid="$(inside docker26 cat /run/docker.pid 2>/dev/null || true)"
+  for engine in docker26 docker28; do
+    mountpoint -q "$(mntns "$engine")" 2>/dev/null || continue
+    inside "$engine" sh -c 'docker ps -aq | xargs -r docker rm -f' >/dev/null 2>&1 || true
+    pid="$(inside "$engine" cat /run/docker.pid 2>/dev/null || true)"
     if [ -n "$pid" ]; then
       kill "$pid" 2>/dev/null || true
       for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
     fi
-  fi
-  if mountpoint -q "$(mntns podman)" 2>/dev/null; then
-    inside podman podman rm -af >/dev/null 2>&1 || true
-  fi
+  done
+  for engine in podman podman58; do
+    mountpoint -q "$(mntns "$engine")" 2>/dev/null || continue
+    inside "$engine" podman rm -af >/dev/null 2>&1 || true
+  done
   if mountpoint -q "$(mntns podman-rootless)" 2>/dev/null; then
     rootless podman rm -af >/dev/null 2>&1 || true
   fi
@@ -439,7 +518,7 @@ cmd_stop() {
 
 cmd_exec() {
   local engine="${1:-}"
-  [ -n "$engine" ] || die "exec needs an engine: docker26, podman or podman-rootless"
+  [ -n "$engine" ] || die "exec needs an engine: ${ENGINES[*]}"
   subnet "$engine" >/dev/null
   shift
   mountpoint -q "$(mntns "$engine")" 2>/dev/null ||
@@ -475,12 +554,12 @@ cmd_exec() {
 }
 
 case "${1:-}" in
-  install) install_root ;;
+  install) install_roots ;;
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
   base-images) cmd_base_images ;;
   exec) shift; cmd_exec "$@" ;;
-  -h|--help|"") sed -n '2,21p' "$0" ;;
+  -h|--help|"") sed -n '2,27p' "$0" ;;
   *) die "unknown command '$1' (see --help)" ;;
 esac

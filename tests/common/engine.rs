@@ -1,7 +1,7 @@
 //! The engines the pages are run on: the host's Docker Engine 20.10, and
-//! Docker Engine 26 and Podman 5.4 (as root and as a normal user), which
-//! `scripts/engines.sh` installs and starts in network and mount namespaces
-//! of their own. A command "on" an
+//! Docker Engine 26 and 28 and Podman 5.4 (as root and as a normal user) and
+//! 5.8, which `scripts/engines.sh` installs and starts in network and mount
+//! namespaces of their own. A command "on" an
 //! engine runs where that engine's `docker` or `podman` answers and where
 //! `localhost` is the engine's own host, so a page's ports (8080, 8081...)
 //! are the page's own there, whatever the host runs.
@@ -25,6 +25,12 @@ pub enum Engine {
     Podman,
     /// The same Podman run by a normal user (rootless), as on most laptops.
     PodmanRootless,
+    /// Debian forky's docker.io (28.5), with its own client, Compose (2.40)
+    /// and buildx (0.29), and the containerd image store Docker Desktop
+    /// uses: it builds and holds images for amd64 and arm64.
+    Docker28,
+    /// Debian forky's podman (5.8), rootful.
+    Podman58,
 }
 
 impl Engine {
@@ -35,13 +41,15 @@ impl Engine {
             Engine::Docker26 => Some("docker26"),
             Engine::Podman => Some("podman"),
             Engine::PodmanRootless => Some("podman-rootless"),
+            Engine::Docker28 => Some("docker28"),
+            Engine::Podman58 => Some("podman58"),
         }
     }
 
     /// The program a page calls for this engine.
     pub fn client(self) -> &'static str {
         match self {
-            Engine::Podman | Engine::PodmanRootless => "podman",
+            Engine::Podman | Engine::PodmanRootless | Engine::Podman58 => "podman",
             _ => "docker",
         }
     }
@@ -99,15 +107,19 @@ impl Engine {
         static DOCKER26: OnceLock<Result<String, String>> = OnceLock::new();
         static PODMAN: OnceLock<Result<String, String>> = OnceLock::new();
         static ROOTLESS: OnceLock<Result<String, String>> = OnceLock::new();
+        static DOCKER28: OnceLock<Result<String, String>> = OnceLock::new();
+        static PODMAN58: OnceLock<Result<String, String>> = OnceLock::new();
         let cell = match self {
             Engine::Host => &HOST,
             Engine::Docker26 => &DOCKER26,
             Engine::Podman => &PODMAN,
             Engine::PodmanRootless => &ROOTLESS,
+            Engine::Docker28 => &DOCKER28,
+            Engine::Podman58 => &PODMAN58,
         };
         cell.get_or_init(|| {
             let args: &[&str] = match self {
-                Engine::Podman | Engine::PodmanRootless => {
+                Engine::Podman | Engine::PodmanRootless | Engine::Podman58 => {
                     &["version", "--format", "{{.Client.Version}}"]
                 }
                 _ => &["version", "--format", "{{.Server.Version}}"],
@@ -153,6 +165,26 @@ impl Engine {
         (next(), next())
     }
 
+    /// The machine the service's binary in `container` is built for,
+    /// "aarch64" (arm64) or "x86_64" (amd64): the ELF header's machine field
+    /// (offset 18) of the file `docker cp` sends. It works on every image,
+    /// scratch's too, and reads what runs, not what a label says.
+    pub fn binary_machine(self, container: &str) -> String {
+        let line = format!(
+            "docker cp {container}:/usr/local/bin/numbers-api - | tar -xO | od -An -tx1 -j 18 -N 1"
+        );
+        let output = run_with_deadline(&mut self.shell(&line), Duration::from_secs(60));
+        let byte = String::from_utf8_lossy(&output.stdout).trim().to_string();
+        match byte.as_str() {
+            "b7" => "aarch64".into(),
+            "3e" => "x86_64".into(),
+            _ => format!(
+                "machine {byte:?}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            ),
+        }
+    }
+
     /// Builds on one engine are serialised: two at once would compile the
     /// same stage twice instead of sharing the cache.
     pub fn build_lock(self) -> std::sync::MutexGuard<'static, ()> {
@@ -160,11 +192,15 @@ impl Engine {
         static DOCKER26: Mutex<()> = Mutex::new(());
         static PODMAN: Mutex<()> = Mutex::new(());
         static ROOTLESS: Mutex<()> = Mutex::new(());
+        static DOCKER28: Mutex<()> = Mutex::new(());
+        static PODMAN58: Mutex<()> = Mutex::new(());
         let lock = match self {
             Engine::Host => &HOST,
             Engine::Docker26 => &DOCKER26,
             Engine::Podman => &PODMAN,
             Engine::PodmanRootless => &ROOTLESS,
+            Engine::Docker28 => &DOCKER28,
+            Engine::Podman58 => &PODMAN58,
         };
         lock.lock().unwrap_or_else(|e| e.into_inner())
     }

@@ -20,6 +20,9 @@ pub struct Shell {
     pub ports: Ports,
     pub engine: Engine,
     project: Option<String>,
+    /// `DOCKER_DEFAULT_PLATFORM` for every command: what `docker build`,
+    /// `docker run` and Compose build and run when no `--platform` says.
+    platform: Option<&'static str>,
     names: Vec<String>,
     networks: Vec<String>,
     compose_used: bool,
@@ -42,10 +45,24 @@ impl Shell {
             ports,
             engine,
             project,
+            platform: None,
             names: Vec::new(),
             networks: Vec::new(),
             compose_used: false,
         }
+    }
+
+    /// The same shell, building and running images for `platform`
+    /// (`linux/arm64`: what an Apple Silicon Mac does with the page's
+    /// commands, here under emulation).
+    pub fn for_platform(mut self, platform: &'static str) -> Self {
+        self.platform = Some(platform);
+        self
+    }
+
+    /// The platform the shell builds and runs for, when it is not the engine's own.
+    pub fn platform(&self) -> Option<&'static str> {
+        self.platform
     }
 
     /// Runs one page command (ports already mapped) within `deadline`.
@@ -59,6 +76,9 @@ impl Shell {
             .env("NUMBERS_RESTART_PUBLISH", self.ports.map(8081).to_string());
         if let Some(project) = &self.project {
             sh.env("COMPOSE_PROJECT_NAME", project);
+        }
+        if let Some(platform) = self.platform {
+            sh.env("DOCKER_DEFAULT_PLATFORM", platform);
         }
         run_with_deadline(&mut sh, deadline)
     }

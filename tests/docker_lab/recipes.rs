@@ -123,3 +123,60 @@ fn docker_20_10_refuses_the_start_interval_as_the_teaching_page_says() {
         assert!(doc.contains(said), "the page no longer says `{said}`");
     }
 }
+
+/// What teaching.md says of the engines students run today: without
+/// `--health-start-interval`, Docker 27 and later probe every 5 seconds
+/// during the start period, not every `--health-interval`. Measured on
+/// Docker 28 with a check that fails, so the start period never ends early.
+#[test]
+fn docker_28_probes_every_5_seconds_during_the_start_period() {
+    let engine = Engine::Docker28;
+    if !engine.available_or_skip("the start interval on Docker 28") {
+        return;
+    }
+    super::arm64::two_platform_images();
+    let id = engine.run_ok(&[
+        "run",
+        "-d",
+        "-e",
+        "NUMBERS_HEALTH_MODE=fail",
+        "--health-start-period",
+        "60s",
+        "--health-interval",
+        "30s",
+        &format!("{}:v3", super::arm64::REPOSITORY),
+    ]);
+    let started = std::time::Instant::now();
+    let health = loop {
+        let health: serde_json::Value = serde_json::from_str(&engine.run_ok(&[
+            "inspect",
+            "--format",
+            "{{json .State.Health}}",
+            &id,
+        ]))
+        .expect("State.Health as JSON");
+        if health["Log"].as_array().is_some_and(|log| log.len() >= 3) {
+            break health;
+        }
+        // Three probes 5 s apart come 15 s after the start; the interval's
+        // 30 s would bring the first one only at 30 s.
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(28),
+            "fewer than three probes in 28 s: {health}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    };
+    let _ = engine.run(&["rm", "-f", &id], std::time::Duration::from_secs(60));
+
+    assert_eq!(health["Status"], "starting", "{health}");
+    let starts: Vec<jiff::Timestamp> = health["Log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|probe| probe["Start"].as_str().unwrap().parse().expect("a time"))
+        .collect();
+    for pair in starts.windows(2) {
+        let gap = pair[1].duration_since(pair[0]).as_secs_f64();
+        assert!((4.0..=7.5).contains(&gap), "probes {gap:.2} s apart: {health}");
+    }
+}

@@ -1,7 +1,7 @@
 //! Every `$ podman` command of the pages, run as written, in order, on
-//! Podman 5.4 as root: the student's page's Podman section, then the Podman
-//! page; and the student's section again on Podman as a normal user, with
-//! the image root's Podman built.
+//! Podman 5.4 and 5.8 as root: the student's page's Podman section, then the
+//! Podman page; and the student's section again on Podman 5.4 as a normal
+//! user, with the image root's Podman built.
 //! Podman has no systemd timer here, so the probes are the pages' own
 //! `podman healthcheck run`s, each compared with what the page shows.
 
@@ -100,7 +100,17 @@ fn run(shell: &mut Shell, steps: &[Step]) {
 
 #[test]
 fn the_pages_podman_commands_run_as_written_on_podman() {
-    if !Engine::Podman.available_or_skip("the pages' Podman commands") {
+    run_the_pages_on(Engine::Podman);
+}
+
+/// The same on Podman 5.8, Podman Desktop's engine today.
+#[test]
+fn the_pages_podman_commands_run_as_written_on_podman_5_8() {
+    run_the_pages_on(Engine::Podman58);
+}
+
+fn run_the_pages_on(engine: Engine) {
+    if !engine.available_or_skip("the pages' Podman commands") {
         return;
     }
     // One shell after the other: both use the page's ports and names.
@@ -114,7 +124,7 @@ fn the_pages_podman_commands_run_as_written_on_podman() {
                 >= 6,
             "{name} lost its Podman commands"
         );
-        let mut shell = Shell::on(Engine::Podman, Ports::as_written());
+        let mut shell = Shell::on(engine, Ports::as_written());
         run(&mut shell, &steps);
     }
 }

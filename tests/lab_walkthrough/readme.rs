@@ -40,6 +40,35 @@ fn the_student_page_runs_as_written_on_docker_26() {
     walk(Shell::on(Engine::Docker26, Ports::as_written()));
 }
 
+/// The same page on Docker Engine 28 (Docker Desktop's engine), with its
+/// client, Compose 2.40, buildx 0.29 and the containerd image store.
+#[test]
+fn the_student_page_runs_as_written_on_docker_28() {
+    if !Engine::Docker28.available_or_skip("the student's page on Docker 28") {
+        return;
+    }
+    let _page = docker_28_page_lock();
+    walk(Shell::on(Engine::Docker28, Ports::as_written()));
+}
+
+/// The same page as an Apple Silicon Mac runs it: every image built for
+/// arm64 (cross-compiled) and every container an arm64 one, here under
+/// emulation (qemu), on Docker 28.
+#[test]
+fn the_student_page_runs_as_written_on_arm64() {
+    if !Engine::Docker28.available_or_skip("the student's page on arm64") {
+        return;
+    }
+    let _page = docker_28_page_lock();
+    walk(Shell::on(Engine::Docker28, Ports::as_written()).for_platform("linux/arm64"));
+}
+
+/// The two Docker 28 walks use the page's ports, names and tags: one at a time.
+fn docker_28_page_lock() -> std::sync::MutexGuard<'static, ()> {
+    static PAGE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    PAGE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn walk(mut shell: Shell) {
     let path = student_path();
     let steps = path.steps();
@@ -94,11 +123,26 @@ fn walk(mut shell: Shell) {
             if actual.first().is_some_and(|l| l.contains("\"status\":500")) {
                 last_failure = Some(Instant::now());
             }
+            if command.starts_with("docker run") {
+                assert_runs_on_the_shells_platform(&mut shell, command);
+            }
         }
     }
 
     // The page promises that nothing of the lab is left running.
     shell.assert_nothing_left();
+}
+
+/// The container a `docker run` started holds the shell's platform's
+/// binary, the one that answered the page's calls.
+fn assert_runs_on_the_shells_platform(shell: &mut Shell, command: &str) {
+    let machine = match shell.platform() {
+        Some("linux/arm64") => "aarch64",
+        _ => "x86_64",
+    };
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let name = words[words.iter().position(|w| *w == "--name").expect("a name") + 1];
+    assert_eq!(shell.engine.binary_machine(name), machine, "`{command}`");
 }
 
 #[test]

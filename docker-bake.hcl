@@ -1,0 +1,48 @@
+# The lab's three images for amd64 and arm64 at once, in one command, for a
+# teacher who hands them out (docs/teaching.md):
+#
+#   REGISTRY=192.168.1.20:5000 docker buildx bake --push
+#
+# builds numbers-api:v1, :v2 and :v3 from Dockerfile, Dockerfile.v2 and
+# Dockerfile.v3, each for both platforms, and pushes them to REGISTRY. The
+# three share their build stage, so each platform compiles once; arm64 is
+# cross-compiled, not emulated (see the Dockerfiles' first stage).
+#
+# A two-platform image lives in a registry (or an engine with the containerd
+# image store, as Docker Desktop has), so `--push` is the usual way out;
+# `--load` keeps them in such an engine instead.
+
+variable "REGISTRY" {
+  default = "localhost:5000"
+}
+
+variable "PLATFORMS" {
+  default = "linux/amd64,linux/arm64"
+}
+
+group "default" {
+  targets = ["v1", "v2", "v3"]
+}
+
+target "lab" {
+  context   = "."
+  platforms = split(",", PLATFORMS)
+}
+
+target "v1" {
+  inherits   = ["lab"]
+  dockerfile = "Dockerfile"
+  tags       = ["${REGISTRY}/numbers-api:v1"]
+}
+
+target "v2" {
+  inherits   = ["lab"]
+  dockerfile = "Dockerfile.v2"
+  tags       = ["${REGISTRY}/numbers-api:v2"]
+}
+
+target "v3" {
+  inherits   = ["lab"]
+  dockerfile = "Dockerfile.v3"
+  tags       = ["${REGISTRY}/numbers-api:v3"]
+}
