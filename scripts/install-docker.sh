@@ -31,9 +31,7 @@ die() { log "ERROR: $*"; exit 1; }
 # client /usr/bin/docker. iptables: dockerd programs NAT/port publishing with it.
 # debootstrap: used by make-base-images.sh to build debian:bookworm-slim without
 # a registry. ca-certificates: the CA bundle copied into the rust image.
-# qemu-user-static, binfmt-support: arm64 programs run here under emulation
-# (below), for the arm64 base image and the arm64 images' tests.
-PKGS=(docker.io debootstrap iptables ca-certificates qemu-user-static binfmt-support)
+PKGS=(docker.io debootstrap iptables ca-certificates)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -106,11 +104,27 @@ fi
 "$DOCKER" info --format 'engine {{.ServerVersion}}, storage {{.Driver}}, cgroup v{{.CgroupVersion}}' >&2
 
 # --- arm64 under emulation ---------------------------------------------------
-# The kernel hands arm64 programs to qemu-aarch64 once binfmt_misc knows it.
+# arm64 programs run here under qemu: the arm64 base image's package
+# scripts, the arm64 containers and the arm64 test binaries. QEMU 10 (from
+# bookworm-backports, on the same mirror as the rest) rather than bookworm's
+# 7.2: the newer the emulator, the fewer of its own bugs a test meets.
+# The kernel hands arm64 programs to qemu-aarch64 once binfmt_misc knows it;
 # Debian registers it with the flag F (the kernel opens qemu at once), so it
 # also serves inside containers and chroots, where qemu's file is absent.
 # Without systemd nothing mounts binfmt_misc or enables the entry: do both.
 if [ "$(dpkg --print-architecture)" = amd64 ]; then
+  if ! qemu-aarch64-static --version 2>/dev/null | grep -q 'version 10\.'; then
+    mirror="$(sed -n 's|^URIs: *\(.*/debian\)/*$|\1|p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1)"
+    [ -n "$mirror" ] || mirror="$(awk '$1 == "deb" && $2 ~ /\/debian\/?$/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null)"
+    [ -n "$mirror" ] || die "no Debian mirror in /etc/apt for bookworm-backports"
+    printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+      "$mirror" >/etc/apt/sources.list.d/bookworm-backports.sources
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      -t bookworm-backports qemu-user-static binfmt-support >/dev/null
+    # A registration made before holds the old emulator open: make it anew.
+    [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || update-binfmts --disable qemu-aarch64
+  fi
   mountpoint -q /proc/sys/fs/binfmt_misc ||
     mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
   [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || update-binfmts --enable qemu-aarch64

@@ -9,7 +9,8 @@
 #   default arguments: --lib --test api
 #
 # It installs, once: rustc-web and cargo-web (Rust 1.96) with arm64's
-# standard library, the aarch64 cross linker and C library, and qemu-user.
+# standard library, and the aarch64 cross linker and C library; qemu comes
+# with scripts/install-docker.sh.
 # They go beside the machine's own Rust, which they leave as it is: this
 # script names Debian's rustc and cargo by path, and builds in a target
 # folder of its own.
@@ -19,7 +20,7 @@ cd "$(dirname "$0")/.."
 log() { printf '[test-arm64] %s\n' "$*" >&2; }
 
 PACKAGES=(rustc-web cargo-web libstd-rust-web-dev:arm64 gcc-aarch64-linux-gnu
-          libc6-dev-arm64-cross qemu-user-static)
+          libc6-dev-arm64-cross)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -35,8 +36,9 @@ fi
 export RUSTC=/usr/bin/rustc
 export CARGO_TARGET_DIR="$PWD/target/arm64"
 export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
-# The test binaries link the C library dynamically: qemu finds arm64's
-# loader and libraries under the cross C library's folder.
-export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64-static -L /usr/aarch64-linux-gnu"
+# Static, as the images' binary is: and a test binary linked dynamically
+# against the cross C library hangs in its first thread under qemu here.
+export RUSTFLAGS="-C target-feature=+crt-static"
+export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER=qemu-aarch64-static
 log "$($RUSTC --version), tests under $(qemu-aarch64-static --version | head -n1)"
 exec /usr/bin/cargo test --locked --target aarch64-unknown-linux-gnu "$@"
