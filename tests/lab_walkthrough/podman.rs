@@ -156,7 +156,7 @@ fn build_as_root_and_load_as_the_user(step: &Step) {
 #[test]
 fn the_student_pages_podman_section_runs_as_written_on_rootless_podman() {
     let engine = Engine::PodmanRootless;
-    if !engine.available_or_skip("the student's Podman section, rootless") {
+    if !engine.available_or_skip("the Podman page's quick start, rootless") {
         return;
     }
     let (name, section) = ROOTLESS;
