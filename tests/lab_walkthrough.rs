@@ -1,11 +1,15 @@
 //! The student's path, run as written and in order on every engine CI has:
 //!
 //! - [`readme`]: the student's page (README.md) on the host's Docker Engine
-//!   20.10 and on Docker Engine 26: the quick start with the image's own
-//!   health-check timing (probes 30 s apart, unhealthy after the third
-//!   failure, the lab's 90 seconds), then the lab through Compose, with
-//!   `docker inspect` compared with the page's excerpt ([`excerpt`]);
-//! - [`podman`]: every `$ podman` command of the pages on Podman 5.4.
+//!   20.10 and on Docker Engine 26: from the clone step ([`clone`]: this
+//!   checkout for the address the page leaves to the reader), the quick
+//!   start with the image's own health-check timing (probes 30 s apart,
+//!   unhealthy after the third failure, the lab's 90 seconds), then the lab
+//!   through Compose, with `docker inspect` compared with the page's
+//!   excerpt ([`excerpt`]);
+//! - [`podman`]: every `$ podman` command of the pages on Podman 5.4;
+//! - [`twins`]: the Korean page in step with the English one; and
+//!   [`clone`]: LF line ends in every checkout for what a container reads.
 //!
 //! Every command is the page's. On the host's engine under CI, and always
 //! on the other engines (each has a network of its own), the ports are the
@@ -19,7 +23,9 @@
 pub mod common;
 
 mod lab_walkthrough {
+    mod clone;
     mod excerpt;
     mod podman;
     mod readme;
+    mod twins;
 }

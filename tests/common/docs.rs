@@ -12,6 +12,25 @@ pub struct Page {
     pub text: String,
 }
 
+/// One fenced code block: the word after its opening fence (`console`,
+/// `json`, or nothing) and the lines between the fences.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub lang: String,
+    pub lines: Vec<String>,
+}
+
+impl Block {
+    /// A console block's steps, as [`Page::steps`] reads them.
+    pub fn steps(&self) -> Vec<Step> {
+        Page {
+            name: format!("a ```{} block", self.lang),
+            text: format!("```{}\n{}\n```\n", self.lang, self.lines.join("\n")),
+        }
+        .steps()
+    }
+}
+
 /// One `$ command` and the lines the page shows under it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
@@ -113,11 +132,32 @@ impl Page {
     pub fn commands(&self) -> Vec<String> {
         self.steps()
             .into_iter()
-            .map(|step| match step.command.find("  #") {
-                Some(at) => step.command[..at].trim_end().to_string(),
-                None => step.command,
-            })
+            .map(|step| without_comment(&step.command))
             .collect()
+    }
+
+    /// Every fenced code block of the page, in order.
+    pub fn blocks(&self) -> Vec<Block> {
+        let mut blocks = Vec::new();
+        let mut open: Option<Block> = None;
+        for line in self.text.lines() {
+            match (line.strip_prefix("```"), open.take()) {
+                (Some(_), Some(block)) => blocks.push(block),
+                (Some(lang), None) => {
+                    open = Some(Block {
+                        lang: lang.trim().to_string(),
+                        lines: Vec::new(),
+                    })
+                }
+                (None, Some(mut block)) => {
+                    block.lines.push(line.to_string());
+                    open = Some(block);
+                }
+                (None, None) => {}
+            }
+        }
+        assert!(open.is_none(), "an unclosed code block in {}", self.name);
+        blocks
     }
 
     /// The first command that starts with `start`.
@@ -151,6 +191,14 @@ impl Page {
     }
 }
 
+/// A command without its trailing `  # comment`: what a reader types.
+pub fn without_comment(command: &str) -> String {
+    match command.find("  #") {
+        Some(at) => command[..at].trim_end().to_string(),
+        None => command.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +225,16 @@ mod tests {
         let rest = sample().without("### A.1");
         assert_eq!(rest.commands(), ["one", "two"]);
         assert_eq!(rest.section("## B").table_rows("--"), [["--x", "X"]]);
+    }
+
+    #[test]
+    fn blocks_are_read_in_order_with_their_language() {
+        let blocks = sample().blocks();
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(blocks[0].lang, "console");
+        assert_eq!(blocks[0].lines, ["$ one  # note", "out", "# talk", "$ two"]);
+        assert_eq!(blocks[1].steps()[0].command, "three");
+        assert_eq!(without_comment("one  # note"), "one");
     }
 
     #[test]

@@ -6,11 +6,12 @@
 //! between them fails as it would for a reader. Whatever the commands start
 //! is removed when the run ends, even when it fails.
 
+use std::path::PathBuf;
 use std::process::Output;
 use std::time::{Duration, Instant};
 
 use super::docs::Step;
-use super::engine::Engine;
+use super::engine::{shell_quote, Engine};
 pub use super::page_ports::Ports;
 use super::process::run_with_deadline;
 
@@ -19,6 +20,9 @@ use super::process::run_with_deadline;
 pub struct Shell {
     pub ports: Ports,
     pub engine: Engine,
+    /// Where the commands run: the repository's root, or the folder a
+    /// page's `cd` went into.
+    dir: PathBuf,
     project: Option<String>,
     /// `DOCKER_DEFAULT_PLATFORM` for every command: what `docker build`,
     /// `docker run` and Compose build and run when no `--platform` says.
@@ -44,6 +48,7 @@ impl Shell {
         Shell {
             ports,
             engine,
+            dir: PathBuf::from(super::docs::ROOT),
             project,
             platform: None,
             names: Vec::new(),
@@ -65,13 +70,19 @@ impl Shell {
         self.platform
     }
 
+    /// The commands from here on run in `dir`, as after a page's `cd`.
+    pub fn cd(&mut self, dir: impl Into<PathBuf>) {
+        self.dir = dir.into();
+    }
+
     /// Runs one page command (ports already mapped) within `deadline`.
     pub fn run(&mut self, command: &str, deadline: Duration) -> Output {
         self.remember(command);
         // Only the ports and project set here: a developer's NUMBERS_*
         // would change what the page's commands do (`shell` cleans them).
         let mut sh = self.engine.shell(command);
-        sh.env("NUMBERS_PUBLISH", self.ports.map(8080).to_string())
+        sh.current_dir(&self.dir)
+            .env("NUMBERS_PUBLISH", self.ports.map(8080).to_string())
             .env("NUMBERS_WEB_PUBLISH", self.ports.map(8090).to_string())
             .env("NUMBERS_RESTART_PUBLISH", self.ports.map(8081).to_string());
         if let Some(project) = &self.project {
@@ -142,12 +153,17 @@ impl Drop for Shell {
             quiet(&["network", "rm", network]);
         }
         if self.compose_used {
-            let mut args = vec!["compose"];
+            // From the folder the page ran Compose in: without `-p`, the
+            // project is named after it.
+            let mut args = vec![engine.client(), "compose"];
             if let Some(project) = &self.project {
                 args.extend(["-p", project]);
             }
             args.extend(["--profile", "restart", "down", "--remove-orphans"]);
-            quiet(&args);
+            let line: Vec<String> = args.iter().map(|arg| shell_quote(arg)).collect();
+            let mut sh = engine.shell(&line.join(" "));
+            sh.current_dir(&self.dir);
+            let _ = run_with_deadline(&mut sh, Duration::from_secs(120));
         }
     }
 }

@@ -1,9 +1,12 @@
 //! The `State.Health` excerpt the student's page shows after the quick
-//! start, compared with what `docker inspect` shows at that step: the same
+//! start, compared with what `docker inspect` prints at that step: the same
 //! status and failing streak, and each log entry the page shows the same as
 //! the engine's, but for what differs on every run (times, curl's speeds).
 
 use crate::common::docs::{page, Page};
+
+/// The page's command that prints the excerpt.
+pub const INSPECT: &str = "docker inspect --format '{{json .State.Health}}' numbers-v2";
 
 /// What the page's excerpt says.
 #[derive(Debug, PartialEq)]
@@ -14,39 +17,44 @@ pub struct Excerpt {
     pub entries: Vec<(i64, String)>,
 }
 
-/// The page's first ```json block: the excerpt under the quick start.
-pub fn json_block(doc: &Page) -> String {
-    let start = doc.text.find("```json\n").expect("a JSON excerpt") + 8;
-    let len = doc.text[start..].find("```").expect("a closed JSON block");
-    doc.text[start..start + len].to_string()
+/// What the page shows under [`INSPECT`]: the one line of JSON the engine
+/// prints, cut short after a few log entries with `, ...]}`.
+pub fn shown(doc: &Page) -> String {
+    let steps = doc.steps();
+    let step = steps
+        .iter()
+        .find(|step| step.command == INSPECT)
+        .unwrap_or_else(|| panic!("no `$ {INSPECT}` in {}", doc.name));
+    assert_eq!(
+        step.expected.len(),
+        1,
+        "{}: the engine prints one line under `{INSPECT}`",
+        doc.name
+    );
+    step.expected[0].clone()
 }
 
-/// Reads the excerpt: it is cut off mid-array, so it is read a key a line.
-pub fn read(block: &str) -> Excerpt {
-    let value = |line: &str, key: &str| -> Option<String> {
-        let rest = line.trim().strip_prefix(&format!("\"{key}\": "))?;
-        Some(rest.strip_suffix(',').unwrap_or(rest).to_string())
-    };
-    let mut excerpt = Excerpt {
-        status: String::new(),
-        streak: 0,
-        entries: Vec::new(),
-    };
-    for line in block.lines() {
-        if let Some(status) = value(line, "Status") {
-            excerpt.status = serde_json::from_str(&status).expect("a JSON string");
-        } else if let Some(streak) = value(line, "FailingStreak") {
-            excerpt.streak = streak.parse().expect("a number");
-        } else if let Some(code) = value(line, "ExitCode") {
-            excerpt
-                .entries
-                .push((code.parse().expect("a number"), String::new()));
-        } else if let Some(output) = value(line, "Output") {
-            let entry = excerpt.entries.last_mut().expect("ExitCode before Output");
-            entry.1 = serde_json::from_str(&output).expect("a JSON string");
-        }
+/// Reads the excerpt: the engine's line, but for the log entries left out
+/// (`, ...` before the log's closing bracket).
+pub fn read(line: &str) -> Excerpt {
+    let whole = line.replacen(", ...]", "]", 1);
+    let health: serde_json::Value = serde_json::from_str(&whole)
+        .unwrap_or_else(|e| panic!("the excerpt is not the engine's JSON ({e}): {line}"));
+    Excerpt {
+        status: health["Status"].as_str().expect("a status").to_string(),
+        streak: health["FailingStreak"].as_u64().expect("a failing streak"),
+        entries: health["Log"]
+            .as_array()
+            .expect("a log")
+            .iter()
+            .map(|entry| {
+                (
+                    entry["ExitCode"].as_i64().expect("an exit code"),
+                    entry["Output"].as_str().expect("an output").to_string(),
+                )
+            })
+            .collect(),
     }
-    excerpt
 }
 
 /// A probe's output with what differs on every run taken out: of the
@@ -84,9 +92,9 @@ fn meter_without_speeds(output: &str) -> String {
 /// The Korean page shows the English page's excerpt, as it shows its
 /// commands.
 pub fn assert_both_pages_show_one_excerpt() -> Excerpt {
-    let english = json_block(&page("README.md"));
+    let english = shown(&page("README.md"));
     assert_eq!(
-        json_block(&page("README.ko.md")),
+        shown(&page("README.ko.md")),
         english,
         "the Korean page shows another excerpt"
     );
@@ -133,9 +141,9 @@ pub fn assert_shows(health: &serde_json::Value) {
 }
 
 #[test]
-fn the_excerpt_is_read_a_key_a_line_and_the_meter_keeps_its_byte_counts() {
+fn the_excerpt_is_read_as_the_engines_json_and_the_meter_keeps_its_byte_counts() {
     let excerpt = read(
-        "\"Health\": {\n    \"Status\": \"unhealthy\",\n    \"FailingStreak\": 3,\n    \"Log\": [\n        {\n            \"ExitCode\": 22,\n            \"Output\": \"a\\nb\"\n        },\n",
+        r#"{"Status":"unhealthy","FailingStreak":3,"Log":[{"Start":"t","End":"t","ExitCode":22,"Output":"a\nb"}, ...]}"#,
     );
     assert_eq!(
         excerpt,

@@ -1,7 +1,7 @@
 //! Every `$ podman` command of the pages, run as written, in order, on
-//! Podman 5.4 and 5.8 as root: the student's page's Podman section, then the
-//! Podman page; and the student's section again on Podman 5.4 as a normal
-//! user, with the image root's Podman built.
+//! Podman 5.4 and 5.8 as root: the Podman page, whose first section is the
+//! student's quick start the Podman way; and that section again on Podman
+//! 5.4 as a normal user, with the image root's Podman built.
 //! Podman has no systemd timer here, so the probes are the pages' own
 //! `podman healthcheck run`s, each compared with what the page shows.
 
@@ -13,11 +13,12 @@ use crate::common::process::run_with_deadline;
 use crate::common::recipe::{run_and_compare, run_ok, text, Ports, Shell};
 use crate::common::table::wait_for_row;
 
-/// The pages, and the sections of each, that hold Podman commands.
-const PAGES: [(&str, Option<&str>); 2] = [
-    ("README.md", Some("## On Podman")),
-    ("docs/podman.md", None),
-];
+/// The pages, and the sections of each, that hold Podman commands: the
+/// Podman page, whole.
+const PAGES: [(&str, Option<&str>); 1] = [("docs/podman.md", None)];
+
+/// The section a normal user runs too: the student's quick start.
+const ROOTLESS: (&str, Option<&str>) = ("docs/podman.md", Some("## The quick start"));
 
 fn steps_of(name: &str, section: Option<&str>) -> Vec<Step> {
     let doc = page(name);
@@ -158,19 +159,28 @@ fn build_as_root_and_load_as_the_user(step: &Step) {
     assert!(output.status.success(), "{line}:\n{}", text(&output));
 }
 
-/// The student's page's section again, as a normal user: rootless Podman,
+/// The Podman page's quick start again, as a normal user: rootless Podman,
 /// the default on most Linux laptops and in `podman machine`, runs the
 /// image root's Podman built and serves port 80 through the binary's
 /// capability in its own user namespace.
 #[test]
 fn the_student_pages_podman_section_runs_as_written_on_rootless_podman() {
     let engine = Engine::PodmanRootless;
-    if !engine.available_or_skip("the student's Podman section, rootless") {
+    if !engine.available_or_skip("the Podman page's quick start, rootless") {
         return;
     }
-    let (name, section) = PAGES[0];
+    let (name, section) = ROOTLESS;
+    let steps = steps_of(name, section);
+    assert!(
+        steps
+            .iter()
+            .filter(|s| s.command.starts_with("podman "))
+            .count()
+            >= 6,
+        "{name} lost the quick start's Podman commands"
+    );
     let mut shell = Shell::on(engine, Ports::as_written());
-    run(&mut shell, &steps_of(name, section));
+    run(&mut shell, &steps);
 }
 
 /// A `$ podman` line anywhere else would be a command no test runs.

@@ -1,23 +1,69 @@
-//! README.md, the student's page, as written: the quick start and the lab,
-//! on Docker 20.10 and Docker 26. The Korean page must hold the same
-//! commands in the same order.
+//! README.md, the student's page, as written: from the clone step, the
+//! quick start and the lab, on Docker 20.10 and Docker 26. The Korean page
+//! must hold the same commands in the same order (see `twins`).
 
 use std::time::{Duration, Instant};
 
+use super::clone::{clone_this_checkout, parent_for};
 use crate::common::docker::engine_or_skip;
-use crate::common::docs::{page, Page};
+use crate::common::docs::{page, Page, Step};
 use crate::common::engine::Engine;
 use crate::common::recipe::{run_and_compare, run_ok, Ports, Shell};
 use crate::common::table::wait_for_row;
 
-/// The sections a student follows, in order: the quick start and the lab.
+/// The sections a student follows, in order: getting the lab (the clone),
+/// the quick start and the lab.
 fn student_path() -> Page {
     let readme = page("README.md");
+    let before = readme.section("## Before you start");
     let quick = readme.section("## Quick start");
     let lab = readme.section("## The lab, step by step");
     Page {
         name: "README.md".into(),
-        text: format!("{}{}", quick.text, lab.text),
+        text: format!("{}{}{}", before.text, quick.text, lab.text),
+    }
+}
+
+/// The student's path as the test runs it: the clone and the `cd` first,
+/// then only `docker` and `curl` commands.
+fn checked_steps() -> Vec<Step> {
+    let steps = student_path().steps();
+    assert!(
+        steps.len() >= 27,
+        "the page shrank to {} steps",
+        steps.len()
+    );
+    assert!(
+        steps[0].command.starts_with("git clone "),
+        "the page starts with `{}`, not the clone",
+        steps[0].command
+    );
+    let folder = steps[0].command.split_whitespace().last().unwrap_or("");
+    assert_eq!(
+        steps[1].command,
+        format!("cd {folder}"),
+        "the page goes into the folder the clone made"
+    );
+    for step in &steps[2..] {
+        assert!(
+            step.command.starts_with("docker ") || step.command.starts_with("curl "),
+            "`{}`: the lab is `docker` and `curl` commands, run as written",
+            step.command
+        );
+    }
+    steps
+}
+
+#[test]
+fn the_student_page_starts_at_the_clone_and_then_runs_docker_and_curl_alone() {
+    let steps = checked_steps();
+    assert_eq!(steps[0].command, "git clone <repository-url> numbers-api");
+    assert!(steps
+        .iter()
+        .any(|step| step.command == super::excerpt::INSPECT));
+    // What the test runs, as it reads it.
+    for step in &steps {
+        println!("$ {} ({} lines shown)", step.command, step.expected.len());
     }
 }
 
@@ -70,18 +116,18 @@ fn docker_28_page_lock() -> std::sync::MutexGuard<'static, ()> {
 }
 
 fn walk(mut shell: Shell) {
-    let path = student_path();
-    let steps = path.steps();
-    assert!(
-        steps.len() >= 25,
-        "the page shrank to {} steps",
-        steps.len()
-    );
+    let steps = checked_steps();
     // Docker Desktop ships a client and Compose of one generation.
     let new_style = shell.engine.docker_client_version() >= (27, 0);
     let mut last_failure: Option<Instant> = None;
+    // The clone: this checkout for `<repository-url>`, in a folder of this
+    // run's own; then the `cd` into the folder it made, where every later
+    // command runs, as the student's do.
+    let parent = parent_for(&format!("{:?}", shell.engine).to_lowercase());
+    let folder = clone_this_checkout(&steps[0].command, &parent);
+    shell.cd(&folder);
 
-    for step in &steps {
+    for step in &steps[2..] {
         let command = step.command.as_str();
         if command.starts_with("docker build") {
             run_ok(&mut shell, step, Duration::from_secs(30 * 60));
@@ -114,10 +160,17 @@ fn walk(mut shell: Shell) {
                 Duration::from_secs(40),
             );
             println!("`{command}` showed the page's state after {took:?}");
-        } else if command.starts_with("docker inspect") {
+        } else if command == super::excerpt::INSPECT {
             let output = run_ok(&mut shell, step, Duration::from_secs(60));
-            let all: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-            super::excerpt::assert_shows(&all[0]["State"]["Health"]);
+            // One line of JSON: `State.Health` alone.
+            let printed = String::from_utf8_lossy(&output.stdout);
+            assert_eq!(
+                printed.lines().count(),
+                1,
+                "`{command}` printed:\n{printed}"
+            );
+            let health: serde_json::Value = serde_json::from_str(&printed).expect("JSON");
+            super::excerpt::assert_shows(&health);
         } else {
             let actual = run_and_compare(&mut shell, step);
             if actual.first().is_some_and(|l| l.contains("\"status\":500")) {
@@ -131,6 +184,10 @@ fn walk(mut shell: Shell) {
 
     // The page promises that nothing of the lab is left running.
     shell.assert_nothing_left();
+    // Whatever is left goes with the shell, from the clone's folder; then
+    // the clone itself.
+    drop(shell);
+    let _ = std::fs::remove_dir_all(&parent);
 }
 
 /// The container a `docker run` started holds the shell's platform's
@@ -148,6 +205,11 @@ fn assert_runs_on_the_shells_platform(shell: &mut Shell, command: &str) {
 #[test]
 fn every_container_the_student_page_starts_is_named_and_removed() {
     let commands = student_path().commands();
+    assert!(
+        commands.len() >= 27,
+        "the page shrank to {}",
+        commands.len()
+    );
     let mut running: Vec<String> = Vec::new();
     let mut compose_up = false;
     for command in &commands {
@@ -176,17 +238,6 @@ fn every_container_the_student_page_starts_is_named_and_removed() {
     }
     assert!(running.is_empty(), "the page leaves {running:?} running");
     assert!(!compose_up, "the page leaves the compose project up");
-}
-
-#[test]
-fn the_korean_page_holds_the_same_commands_in_the_same_order() {
-    let english = page("README.md").commands();
-    let korean = page("README.ko.md").commands();
-    assert!(english.len() >= 25, "the page shrank to {}", english.len());
-    assert_eq!(
-        korean, english,
-        "README.ko.md and README.md differ in their commands"
-    );
 }
 
 #[test]
