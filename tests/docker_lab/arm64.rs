@@ -29,7 +29,10 @@ pub(crate) fn two_platform_images() {
             Duration::from_secs(30 * 60),
         );
         assert!(output.status.success(), "bake:\n{}", text(&output));
-        println!("two-platform bake (cache or not) took {:?}", started.elapsed());
+        println!(
+            "two-platform bake (cache or not) took {:?}",
+            started.elapsed()
+        );
     });
 }
 
@@ -48,8 +51,13 @@ impl Container {
     }
 
     fn health(&self) -> serde_json::Value {
-        serde_json::from_str(&docker(&["inspect", "--format", "{{json .State.Health}}", &self.0]))
-            .expect("State.Health as JSON")
+        serde_json::from_str(&docker(&[
+            "inspect",
+            "--format",
+            "{{json .State.Health}}",
+            &self.0,
+        ]))
+        .expect("State.Health as JSON")
     }
 
     fn wait_for_health(&self, wanted: &str, deadline: Duration) -> Duration {
@@ -70,9 +78,16 @@ impl Container {
     /// `curl` from inside Docker 28's network, to the container's port 80.
     fn curl(&self, path: &str) -> String {
         let port = docker(&["port", &self.0, "80/tcp"]);
-        let port = port.lines().next().and_then(|l| l.rsplit(':').next()).expect("a port");
+        let port = port
+            .lines()
+            .next()
+            .and_then(|l| l.rsplit(':').next())
+            .expect("a port");
         let line = format!("curl -s http://127.0.0.1:{port}{path}");
-        text(&run_with_deadline(&mut ENGINE.shell(&line), Duration::from_secs(60)))
+        text(&run_with_deadline(
+            &mut ENGINE.shell(&line),
+            Duration::from_secs(60),
+        ))
     }
 }
 
@@ -100,7 +115,11 @@ fn each_image_holds_an_arm64_and_an_amd64_variant_under_one_tag() {
                 "{{.Os}}/{{.Architecture}}",
                 &image,
             ]);
-            assert_eq!(said, format!("linux/{architecture}"), "{image} for {platform}");
+            assert_eq!(
+                said,
+                format!("linux/{architecture}"),
+                "{image} for {platform}"
+            );
         }
     }
 }
@@ -152,7 +171,12 @@ fn v3_on_arm64_locked_down_passes_then_fails_its_own_probe() {
         assert!(probe["Output"].as_str().unwrap().contains("500"), "{probe}");
     }
     assert_eq!(
-        docker(&["inspect", "--format", "{{.HostConfig.ReadonlyRootfs}}", &container.0]),
+        docker(&[
+            "inspect",
+            "--format",
+            "{{.HostConfig.ReadonlyRootfs}}",
+            &container.0
+        ]),
         "true"
     );
 }

@@ -177,6 +177,9 @@ fn docker_28_probes_every_5_seconds_during_the_start_period() {
         .collect();
     for pair in starts.windows(2) {
         let gap = pair[1].duration_since(pair[0]).as_secs_f64();
-        assert!((4.0..=7.5).contains(&gap), "probes {gap:.2} s apart: {health}");
+        assert!(
+            (4.0..=7.5).contains(&gap),
+            "probes {gap:.2} s apart: {health}"
+        );
     }
 }
