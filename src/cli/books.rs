@@ -9,7 +9,7 @@
 //!
 //! - `FailAfterCallCount`, `UseFailureId`: the Kubernetes book's numbers-api
 //!   (kiamol, chapter 3 on), whose rule differs from chapter 8's (see
-//!   [`crate::server::budget::Rule`]).
+//!   [`crate::server::lesson::Rule`]).
 //! - `Broken`: the v5 app of chapter 14 (`appsettings.json` sets it true;
 //!   the book's compose files set `Broken=false`). Ours is false unless set.
 //! - `Logging__LogLevel__Default`: every ASP.NET Core app's log level
@@ -21,7 +21,7 @@ use clap::{ArgMatches, Args};
 use super::args::{BROKEN_ID, FAIL_AFTER_ID};
 use super::parsers::parse_fail_after;
 use crate::compat::configuration::parse_dotnet_bool;
-use crate::server::budget::Rule;
+use crate::server::lesson::Rule;
 use crate::util::telemetry::LogLevel;
 
 #[derive(Debug, Args)]
@@ -79,7 +79,7 @@ impl BookArgs {
     pub(super) fn rule(&self, matches: &ArgMatches, fail_after: u64) -> (Rule, u64) {
         let kubernetes = self.fail_after_call_count.is_some() || self.use_failure_id.is_some();
         if given(matches, FAIL_AFTER_ID) || !kubernetes {
-            return (Rule::Lab, fail_after);
+            return (Rule::Chapter8, fail_after);
         }
         (
             Rule::Kubernetes {
@@ -129,8 +129,8 @@ mod tests {
 
     #[test]
     fn chapter_8s_rule_with_three_calls_unless_a_book_setting_is_given() {
-        assert_eq!(rule(&[]), (Rule::Lab, 3));
-        assert_eq!(rule(&["--fail-after", "5"]), (Rule::Lab, 5));
+        assert_eq!(rule(&[]), (Rule::Chapter8, 3));
+        assert_eq!(rule(&["--fail-after", "5"]), (Rule::Chapter8, 5));
     }
 
     #[test]
@@ -160,11 +160,11 @@ mod tests {
             "--fail-after",
             "2",
         ];
-        assert_eq!(rule(&both), (Rule::Lab, 2));
+        assert_eq!(rule(&both), (Rule::Chapter8, 2));
         // Given, even at its default value.
         assert_eq!(
             rule(&["--fail-after", "3", "--fail-after-call-count", "1"]),
-            (Rule::Lab, 3)
+            (Rule::Chapter8, 3)
         );
     }
 

@@ -13,7 +13,8 @@ use clap::Parser;
 
 use crate::compat::{self, httpcheck, Applet};
 use crate::startup;
-use crate::tools::{healthcheck, watch};
+use crate::tools::healthcheck::{self, Client};
+use crate::tools::watch;
 
 mod args;
 mod books;
@@ -60,10 +61,10 @@ fn listen_address() -> Result<std::net::SocketAddr, ConfigError> {
 /// Runs our own command line: serves or probes.
 fn run_ours(argv: Vec<OsString>) -> ExitCode {
     match parse(argv) {
-        Ok(Invocation::Serve(config)) => ExitCode::from(startup::run(&config)),
-        Ok(Invocation::Web(config)) => ExitCode::from(startup::run(&config)),
+        Ok(Invocation::Serve(config)) => ExitCode::from(startup::run(&config.into())),
+        Ok(Invocation::Web(config)) => ExitCode::from(startup::run(&config.into())),
         Ok(Invocation::Healthcheck { url, timeout }) => {
-            let report = healthcheck::probe(&url, timeout);
+            let report = healthcheck::probe(&url, timeout, Client::Healthcheck);
             println!("{report}");
             ExitCode::from(report.exit_code())
         }

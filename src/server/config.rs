@@ -5,7 +5,7 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-use super::budget::Rule;
+use super::lesson::Rule;
 use super::mode::HealthMode;
 use crate::util::telemetry::LogLevel;
 
@@ -42,7 +42,7 @@ impl Config {
         Self {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             fail_after,
-            rule: Rule::Lab,
+            rule: Rule::Chapter8,
             broken: false,
             log_level: None,
             workers: 2,
@@ -52,6 +52,17 @@ impl Config {
             exit_on_unhealthy: None,
             control: true,
         }
+    }
+
+    /// The listening line's account of the configuration.
+    pub fn summary(&self) -> String {
+        let control = if self.control { "on" } else { "off" };
+        format!(
+            "{}, workers {}, health mode {}, control API {control}",
+            self.failure_summary(),
+            self.workers,
+            self.health_mode,
+        )
     }
 
     /// The start line's account of how the service fails (`fail-after 3`,
@@ -64,7 +75,7 @@ impl Config {
             ""
         };
         let rule = match self.rule {
-            Rule::Lab => format!("fail-after {}{never}", self.fail_after),
+            Rule::Chapter8 => format!("fail-after {}{never}", self.fail_after),
             Rule::Kubernetes { failure_id } => format!(
                 "FailAfterCallCount {}{never}: the Kubernetes book's rule{}",
                 self.fail_after,
@@ -93,9 +104,12 @@ mod tests {
 
     #[test]
     fn the_start_line_says_which_rule_and_whether_broken() {
-        assert_eq!(with(Rule::Lab, 3, false).failure_summary(), "fail-after 3");
         assert_eq!(
-            with(Rule::Lab, 0, false).failure_summary(),
+            with(Rule::Chapter8, 3, false).failure_summary(),
+            "fail-after 3"
+        );
+        assert_eq!(
+            with(Rule::Chapter8, 0, false).failure_summary(),
             "fail-after 0 = never fail"
         );
         assert_eq!(
@@ -107,7 +121,7 @@ mod tests {
             "FailAfterCallCount 0 = never fail: the Kubernetes book's rule"
         );
         assert_eq!(
-            with(Rule::Lab, 3, true).failure_summary(),
+            with(Rule::Chapter8, 3, true).failure_summary(),
             "fail-after 3; broken: unhealthy until /reset"
         );
     }

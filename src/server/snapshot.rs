@@ -5,7 +5,7 @@
 
 use serde::{Serialize, Serializer};
 
-use super::budget::Rule;
+use super::lesson::Rule;
 use super::mode::HealthMode;
 use super::probe_log::ProbeRecord;
 

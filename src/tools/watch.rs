@@ -12,7 +12,7 @@ use std::io::Write;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::engine::{ContainerHealth, ProbeResult, Rules, Status};
-use super::healthcheck::{self, Outcome};
+use super::healthcheck::{self, Client, Outcome};
 use crate::util::duration;
 
 /// What `watch` runs with.
@@ -58,7 +58,7 @@ pub fn run(config: &Config, out: &mut impl Write) -> std::io::Result<ContainerHe
         std::thread::sleep(health.next_interval(started.elapsed(), rules));
         let since_start = started.elapsed();
         let start = SystemTime::now();
-        let report = healthcheck::probe(&config.url, rules.timeout);
+        let report = healthcheck::probe(&config.url, rules.timeout, Client::Healthcheck);
         let end = SystemTime::now();
         let result = match report.outcome {
             Outcome::TimedOut => ProbeResult::timed_out(start, end, rules.timeout),

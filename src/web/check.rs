@@ -4,15 +4,13 @@
 //! `healthcheck` probe; when that fails it exits 1, and a restart policy
 //! (`restart: on-failure`) tries again until the API answers.
 //!
-//! Three words, three things: [`ApiCheck`] is the setting, as given; the
-//! check URL is what it resolves to beside `--api-url`
-//! ([`ApiCheck::check_url`], kept in [`super::Config::check_url`]); and
-//! [`probe_api`] probes it.
+//! [`ApiCheck`] is the setting as given, the check URL what it resolves to
+//! beside `--api-url` ([`ApiCheck::check_url`]), and [`check_api`] probes it.
 
 use std::str::FromStr;
 
 use super::Config;
-use crate::tools::healthcheck;
+use crate::tools::healthcheck::{self, Client};
 use crate::util::http::parse_url;
 
 /// What `--check-api` asks to probe before numbers-web serves.
@@ -71,11 +69,11 @@ pub fn health_url_of(api_url: &str) -> String {
 /// `--api-timeout`, and logs the outcome. `Ok` when there is no check or it
 /// passed; the error is the one line to print before exiting 1, naming the
 /// URL and why.
-pub fn probe_api(config: &Config) -> Result<(), String> {
+pub fn check_api(config: &Config) -> Result<(), String> {
     let Some(check_url) = &config.check_url else {
         return Ok(());
     };
-    let report = healthcheck::probe(check_url, config.api_timeout);
+    let report = healthcheck::probe(check_url, config.api_timeout, Client::Healthcheck);
     if report.exit_code() != 0 {
         return Err(format!("the API check failed (--check-api): {report}"));
     }
@@ -160,7 +158,7 @@ mod tests {
         // Nothing listens at the API: a probe would fail.
         let config = Config::for_tests(&nothing_listening("/rng"));
 
-        assert_eq!(probe_api(&config), Ok(()));
+        assert_eq!(check_api(&config), Ok(()));
     }
 
     #[test]
@@ -172,7 +170,7 @@ mod tests {
             ..Config::for_tests(&url.replace("/health", "/rng"))
         };
 
-        let line = probe_api(&config).unwrap_err();
+        let line = check_api(&config).unwrap_err();
 
         let prefix =
             format!("the API check failed (--check-api): HTTPCheck: error, url {url}, took ");

@@ -14,21 +14,18 @@
 pub mod check;
 pub mod config;
 
-use std::future::Future;
 use std::io;
-use std::net::{SocketAddr, TcpListener};
+use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::dev::Server;
 use actix_web::http::header;
-use actix_web::{web, App, HttpResponse, HttpServer};
+use actix_web::{web, HttpResponse};
 
 pub use config::Config;
 
-use crate::startup::{Serve, Service, StartupError, DRAIN_TIMEOUT};
-use crate::util::duration;
+use crate::startup::running::{self, Bound};
 use crate::util::http::{self, content_type, WEB_USER_AGENT};
-use crate::util::telemetry::LogLevel;
 
 /// The API answers a bare integer; anything much longer is not a number.
 const MAX_ANSWER: u64 = 1024;
@@ -36,101 +33,31 @@ const MAX_ANSWER: u64 = 1024;
 /// The book's words, kept as they are: students compare them with its pages.
 const UNAVAILABLE: &str = "RNG service unavailable!";
 
-/// What the handlers share.
-struct WebState {
-    api_url: String,
+/// The API, as the handlers call it.
+struct Api {
+    url: String,
     agent: ureq::Agent,
 }
 
-/// A bound numbers-web server that is not yet running.
-pub struct WebApp {
-    server: Server,
-    local_addr: SocketAddr,
-}
-
-impl WebApp {
-    /// Serves on a listener already bound (by [`crate::startup::start`], or
-    /// by a test on port 0). Must run inside an actix system.
-    pub fn from_listener(listener: TcpListener, config: &Config) -> Result<Self, StartupError> {
-        let local_addr = listener.local_addr()?;
-        let state = web::Data::new(WebState {
-            api_url: config.api_url.clone(),
-            agent: api_client(config.api_timeout),
-        });
-        let server = HttpServer::new(move || {
-            App::new()
-                .app_data(state.clone())
-                .service(
-                    web::resource("/")
-                        .route(web::get().to(page))
-                        .route(web::post().to(page_with_number)),
-                )
-                .service(web::resource("/health").route(web::get().to(health)))
-                .service(web::resource("/healthz").route(web::get().to(health)))
-                .default_service(web::to(not_found))
-        })
-        .workers(config.workers)
-        .disable_signals()
-        .shutdown_timeout(DRAIN_TIMEOUT.as_secs())
-        .listen(listener)?
-        .run();
-        Ok(Self { server, local_addr })
-    }
-}
-
-impl Serve for WebApp {
-    fn local_addr(&self) -> SocketAddr {
-        self.local_addr
-    }
-
-    /// Serves until `shutdown` resolves, then lets requests in flight finish
-    /// (for at most [`DRAIN_TIMEOUT`]). numbers-web never asks for an exit
-    /// code of its own.
-    async fn run_until_stopped<F>(self, shutdown: F) -> io::Result<Option<u8>>
-    where
-        F: Future<Output = &'static str> + 'static,
-    {
-        let handle = self.server.handle();
-        actix_web::rt::spawn(async move {
-            let signal = shutdown.await;
-            log::info!("{signal} received: draining requests in flight, then exiting");
-            handle.stop(true).await;
-        });
-        self.server.await?;
-        Ok(None)
-    }
-}
-
-impl Service for Config {
-    const NAME: &'static str = "numbers-web";
-    type Error = std::convert::Infallible;
-    type Server = WebApp;
-
-    fn listen(&self) -> SocketAddr {
-        self.listen
-    }
-
-    fn log_level(&self) -> Option<LogLevel> {
-        self.log_level
-    }
-
-    /// `--check-api`: before the port is bound, as the book's check runs
-    /// before its app starts.
-    fn preflight(&self) -> Result<(), String> {
-        check::probe_api(self)
-    }
-
-    fn build(&self, listener: TcpListener) -> Result<WebApp, StartupError> {
-        WebApp::from_listener(listener, self)
-    }
-
-    fn summary(&self) -> String {
-        format!(
-            "API {}, timeout {}",
-            self.api_url,
-            duration::format(self.api_timeout)
-        )
-    }
+/// Builds numbers-web on a bound listener; it serves once run.
+pub fn build(config: &Config, listener: TcpListener) -> io::Result<Bound> {
+    let api = web::Data::new(Api {
+        url: config.api_url.clone(),
+        agent: api_client(config.api_timeout),
+    });
+    let routes = move |cfg: &mut web::ServiceConfig| {
+        cfg.app_data(api.clone())
+            .service(
+                web::resource("/")
+                    .route(web::get().to(page))
+                    .route(web::post().to(page_with_number)),
+            )
+            .service(web::resource("/health").route(web::get().to(health)))
+            .service(web::resource("/healthz").route(web::get().to(health)))
+            .default_service(web::to(not_found));
+    };
+    let lifecycle = Arc::default();
+    running::build(listener, config.workers, routes, lifecycle, Duration::ZERO)
 }
 
 /// The HTTP client for the API: every call is bounded by `timeout`, so a
@@ -141,17 +68,17 @@ fn api_client(timeout: Duration) -> ureq::Agent {
 }
 
 /// `GET /`: the page, before any number.
-async fn page(state: web::Data<WebState>) -> HttpResponse {
-    html(render(&state.api_url, None))
+async fn page(api: web::Data<Api>) -> HttpResponse {
+    html(render(&api.url, None))
 }
 
 /// `POST /`: the button. The page again, with a number from the API or the
 /// book's words for its failure. The call blocks, so it runs on actix's
 /// thread pool for blocking work, not on the worker that serves other
 /// requests.
-async fn page_with_number(state: web::Data<WebState>) -> HttpResponse {
-    let agent = state.agent.clone();
-    let url = state.api_url.clone();
+async fn page_with_number(api: web::Data<Api>) -> HttpResponse {
+    let agent = api.agent.clone();
+    let url = api.url.clone();
     let answer = web::block(move || call_api(&agent, &url))
         .await
         .unwrap_or_else(|error| Err(format!("the call did not finish: {error}")));
@@ -161,11 +88,11 @@ async fn page_with_number(state: web::Data<WebState>) -> HttpResponse {
             Ok(number)
         }
         Err(reason) => {
-            log::warn!("{UNAVAILABLE} {} {reason}", state.api_url);
+            log::warn!("{UNAVAILABLE} {} {reason}", api.url);
             Err(())
         }
     };
-    html(render(&state.api_url, Some(outcome)))
+    html(render(&api.url, Some(outcome)))
 }
 
 /// One call of the API: the number, or why there is none.

@@ -79,7 +79,7 @@ async fn form_rng(ctx: Context) -> HttpResponse {
 /// Refused like `/reset` with `--control false`: a 403 problem, since a
 /// page without the button only gets here from someone's hand-made POST.
 async fn form_reset(ctx: ControlContext) -> HttpResponse {
-    ctx.reset(&ctx);
+    ctx.reset();
     see_other("/?reset=1")
 }
 

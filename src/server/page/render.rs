@@ -15,9 +15,6 @@ use serde::Deserialize;
 use super::view::PageView;
 use crate::server::probe_log::ProbeLog;
 
-/// What the page says after a reset, with or without JavaScript.
-const RESET_TEXT: &str = "Reset: healthy again, the count starts over.";
-
 /// `assets/lab.html` with what it shows. `control` is `--control`: without
 /// it the page offers no reset (a button that can only fail teaches
 /// nothing) and its note says why.
@@ -73,7 +70,7 @@ impl Pressed {
     }
 
     /// (class, text) of the result line.
-    fn message(&self) -> (&'static str, String) {
+    fn message(&self, view: &PageView) -> (&'static str, String) {
         match self {
             Pressed::Nothing => ("", String::new()),
             Pressed::Number(number) => ("ok", format!("Here it is: {number}")),
@@ -82,7 +79,7 @@ impl Pressed {
                 format!("The call failed: HTTP 500, traceId {trace_id}"),
             ),
             Pressed::Failed(None) => ("fail", "The call failed: HTTP 500".into()),
-            Pressed::Reset => ("info", RESET_TEXT.into()),
+            Pressed::Reset => ("info", format!("Reset: {}", view.reset_effect)),
         }
     }
 }
@@ -108,7 +105,7 @@ pub(super) fn render(
         Pressed::Reset if !control => &Pressed::Nothing,
         other => other,
     };
-    let (result_class, result_text) = outcome.message();
+    let (result_class, result_text) = outcome.message(view);
     LabPage {
         view,
         result_class,
@@ -127,7 +124,7 @@ mod tests {
     use std::time::{Duration, SystemTime};
 
     use super::*;
-    use crate::server::budget::Rule;
+    use crate::server::lesson::Rule;
     use crate::server::mode::HealthMode;
     use crate::server::probe_log::{ProbeAnswer, ProbeRecord, Prober};
     use crate::server::snapshot::Snapshot;
@@ -157,7 +154,7 @@ mod tests {
             ready: true,
             calls,
             fail_after: 3,
-            rule: Rule::Lab,
+            rule: Rule::Chapter8,
             marked: false,
             probes,
         })
@@ -176,15 +173,12 @@ mod tests {
 
         assert!(on.contains(r#"action="/page/reset""#));
         // The result line, not the script, which holds the same sentence.
-        let reset_line = format!(">{RESET_TEXT}</p>");
-        assert!(on.contains(&reset_line));
+        let reset_line = ">Reset: healthy again, the count starts over.</p>";
+        assert!(on.contains(reset_line));
         assert!(on.contains("Reset is <code>/reset</code>: healthy again"));
         // The markup, not the script, which looks for the form by id.
         assert!(!off.contains(r#"id="reset-form""#) && !off.contains(r#"action="/page/reset""#));
-        assert!(
-            !off.contains(&reset_line),
-            "claims a reset that was refused"
-        );
+        assert!(!off.contains(reset_line), "claims a reset that was refused");
         assert!(off.contains("Reset is turned off on this service (<code>--control false</code>)."));
     }
 

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::server::budget::Rule;
+use crate::server::lesson::Rule;
 use crate::server::mode::HealthMode;
 use crate::server::probe_log::{ProbeAnswer, ProbeRecord, Prober};
 use crate::server::snapshot::Snapshot;
@@ -26,6 +26,9 @@ pub struct PageView {
     pub calls_text: String,
     /// The probe log as the timeline's rows, newest first.
     pub probes: Vec<ProbeRow>,
+    /// What `/reset` does under the rule, for the note and the result line.
+    #[serde(skip)]
+    pub reset_effect: &'static str,
 }
 
 /// One row of the timeline.
@@ -63,6 +66,7 @@ impl PageView {
             status_detail: status_detail(state.mode, state.healthy, why),
             calls_text: calls_text(state.calls, state.fail_after),
             probes: state.probes.iter().rev().map(row).collect(),
+            reset_effect: reset_effect(state.rule),
             state,
         }
     }
@@ -72,9 +76,19 @@ impl PageView {
 /// words.
 fn why_unhealthy(rule: Rule, marked: bool) -> &'static str {
     match (rule, marked) {
-        (Rule::Lab, false) => "the good calls are used up",
-        (Rule::Lab, true) => "it started broken (--broken); /reset heals it",
+        (Rule::Chapter8, false) => "the good calls are used up",
+        (Rule::Chapter8, true) => "it started broken (--broken); /reset heals it",
         (Rule::Kubernetes { .. }, _) => "marked unhealthy, the Kubernetes book's way, until /reset",
+    }
+}
+
+/// Chapter 8's `/reset` starts the count over; the Kubernetes book's keeps it.
+fn reset_effect(rule: Rule) -> &'static str {
+    match rule {
+        Rule::Chapter8 => "healthy again, the count starts over.",
+        Rule::Kubernetes { .. } => {
+            "healthy again; the count stays, as the Kubernetes book's /reset keeps it."
+        }
     }
 }
 
@@ -160,8 +174,8 @@ mod tests {
 
     #[test]
     fn the_reason_names_the_rule_and_a_broken_start() {
-        let spent = why_unhealthy(Rule::Lab, false);
-        let broken = why_unhealthy(Rule::Lab, true);
+        let spent = why_unhealthy(Rule::Chapter8, false);
+        let broken = why_unhealthy(Rule::Chapter8, true);
         let kubernetes = why_unhealthy(Rule::Kubernetes { failure_id: false }, true);
 
         assert_eq!(spent, "the good calls are used up");

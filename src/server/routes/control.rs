@@ -6,9 +6,8 @@
 //! POST /control/health  {"mode":"hang"}   switch the mode (or send `hang` as plain text)
 //! ```
 //!
-//! It is on by default, because a lab service is meant to be broken. With
-//! `--control false`, for a port that strangers can reach, both methods
-//! answer 403 (see [`ControlContext`]), as `/reset` and the page's reset do.
+//! On by default: a lab service is meant to be broken. With `--control
+//! false` both methods answer 403 (see [`ControlContext`]).
 
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -67,7 +66,7 @@ async fn change(ctx: ControlContext, body: web::Bytes) -> Result<HttpResponse, A
         detail,
         trace_id: ctx.trace_id,
     })?;
-    ctx.set_mode(mode, &ctx);
+    ctx.set_mode(mode);
     Ok(current(&ctx))
 }
 
