@@ -10,11 +10,11 @@ use std::time::Duration;
 use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand};
 
-use super::books::BookArgs;
 use super::parsers::{
     parse_delay, parse_exit_code, parse_fail_after, parse_health_duration, parse_listen,
     parse_probe_duration, parse_workers,
 };
+use crate::compat::books::BookArgs;
 use crate::server::mode::HealthMode;
 use crate::tools::engine::Status;
 use crate::util::http::parse_url;
@@ -34,12 +34,16 @@ pub const FAIL_AFTER_ID: &str = "fail_after";
 /// The id of `--broken`: the v5 app's `Broken` counts only when it is absent.
 pub const BROKEN_ID: &str = "broken";
 
+/// The books' two names that have no flag of their own.
+const BOOKS_ELSEWHERE: &str = "The books' other settings, read the same way: Broken (the v5 app's \
+--broken) and, for web, RngApi__Url or RngApi:Url (Numbers.Web's --api-url). Ours win where both are set.";
+
 /// A random-number API that fails on cue, for teaching Docker health checks.
 ///
 /// The first N calls of /rng return a number from 0 to 99; every later call
 /// (and /health) answers HTTP 500 until /reset.
 #[derive(Debug, Parser)]
-#[command(name = "numbers-api", version, about, long_about = None)]
+#[command(name = "numbers-api", version, about, long_about = None, after_help = BOOKS_ELSEWHERE)]
 pub struct Cli {
     #[command(flatten)]
     pub serve: ServeArgs,
@@ -87,9 +91,6 @@ pub struct ServeArgs {
         value_parser = parse_fail_after
     )]
     pub fail_after: u64,
-
-    #[command(flatten)]
-    pub books: BookArgs,
 
     /// Start unhealthy, as the book's v5 app does: /rng, /health and
     /// /healthz answer 500 until /reset. Broken (the v5 app's name, true or
@@ -173,6 +174,9 @@ pub struct ServeArgs {
         value_parser = BoolishValueParser::new()
     )]
     pub control: bool,
+
+    #[command(flatten)]
+    pub books: BookArgs,
 }
 
 #[derive(Debug, Args)]

@@ -17,7 +17,6 @@ use crate::tools::healthcheck::{self, Client};
 use crate::tools::watch;
 
 mod args;
-mod books;
 mod errors;
 mod parsers;
 mod settings;

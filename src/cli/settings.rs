@@ -8,15 +8,15 @@ use std::ffi::OsString;
 use std::num::NonZeroUsize;
 use std::time::Duration;
 
+use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
-use super::args::{Cli, Command, API_URL_ID};
-use super::books::given;
+use super::args::{Cli, Command, API_URL_ID, BROKEN_ID, FAIL_AFTER_ID};
 use super::errors::{describe, invalid, ConfigError};
-use crate::compat::dotnet;
+use crate::compat::books::{self, Refused};
+use crate::server::lesson::Rule;
 use crate::tools::engine::Rules;
 use crate::tools::{healthcheck, watch};
-use crate::util::http::parse_url;
 use crate::{server, web};
 
 /// What the command line asked for, as the configuration of the part that
@@ -46,6 +46,7 @@ where
         .map_err(describe)?;
     let cli = Cli::from_arg_matches(&matches).map_err(describe)?;
     let serve = cli.serve;
+    let books = serve.books.read(&matches).map_err(refused)?;
 
     Ok(match cli.command {
         Some(Command::Healthcheck(args)) => Invocation::Healthcheck {
@@ -70,25 +71,34 @@ where
             stop_after: args.stop_after,
         }),
         Some(Command::Web(args)) => {
-            let api_url = web_api_url(&matches, args.api_url)?;
+            let ours = matches.subcommand_matches("web");
+            let ours_given = ours.is_some_and(|web| given(web, API_URL_ID));
+            // The book's URL is read, and checked, only when it may count.
+            let theirs = match ours_given {
+                true => None,
+                false => books::api_url().map_err(refused)?,
+            };
+            let api_url = ours_or_books(ours_given, args.api_url, theirs);
             Invocation::Web(web::Config {
                 listen: serve.listen,
                 check_url: args.api_check.and_then(|check| check.check_url(&api_url)),
                 api_url,
                 api_timeout: args.api_timeout,
                 workers: default_workers(),
-                log_level: serve.books.log_level,
+                log_level: books.log_level,
             })
         }
         None => {
-            let (rule, fail_after) = serve.books.rule(&matches, serve.fail_after);
-            let broken = serve.books.broken(&matches, serve.broken);
+            let ours = (Rule::Chapter8, serve.fail_after);
+            let (rule, fail_after) =
+                ours_or_books(given(&matches, FAIL_AFTER_ID), ours, books.rule);
+            let broken = ours_or_books(given(&matches, BROKEN_ID), serve.broken, books.broken);
             Invocation::Serve(server::Config {
                 listen: serve.listen,
                 fail_after,
                 rule,
                 broken,
-                log_level: serve.books.log_level,
+                log_level: books.log_level,
                 workers: serve
                     .workers
                     .map_or_else(default_workers, NonZeroUsize::get),
@@ -102,16 +112,25 @@ where
     })
 }
 
-/// numbers-web's API URL: ours (`--api-url`, then `NUMBERS_WEB_API_URL`),
-/// else the book's (`RngApi__Url`, then `RngApi:Url`), else the default.
-fn web_api_url(matches: &ArgMatches, ours: String) -> Result<String, ConfigError> {
-    let ours_given = matches
-        .subcommand_matches("web")
-        .is_some_and(|web| given(web, API_URL_ID));
-    let Some(found) = dotnet::rng_api_url().filter(|_| !ours_given) else {
-        return Ok(ours);
-    };
-    parse_url(&found.value).map_err(|reason| invalid(&found.value, &found.variable, Some(&reason)))
+/// Which setting wins where ours and a book's name one: ours when given
+/// (flag or variable), else the book's, else our default.
+fn ours_or_books<T>(ours_given: bool, ours: T, books: Option<T>) -> T {
+    match books {
+        Some(theirs) if !ours_given => theirs,
+        _ => ours,
+    }
+}
+
+/// Whether the user gave a setting, on the command line or in its variable.
+fn given(matches: &ArgMatches, id: &str) -> bool {
+    !matches!(
+        matches.value_source(id),
+        Some(ValueSource::DefaultValue) | None
+    )
+}
+
+fn refused(refused: Refused) -> ConfigError {
+    invalid(&refused.value, &refused.variable, Some(&refused.reason))
 }
 
 /// One worker per core, as actix-web itself would choose.

@@ -14,26 +14,12 @@
 //! compared as Linux compares file names, case and all. Anything else that
 //! the real `dotnet` would run (`--info`, `exec`, another assembly) is
 //! refused with one line naming what this `dotnet` runs, and exit code 1.
-//!
-//! Numbers.Web reads the API's URL from the configuration key `RngApi:Url`
-//! ([`RNG_API_URL`]); `numbers-api web` reads it too, under our own
-//! settings ([`rng_api_url`]).
 
 use std::ffi::OsString;
 use std::path::Path;
 
-use super::configuration::{self, Found};
 use super::httpcheck;
 use super::Applet;
-
-/// The configuration key of Numbers.Web's API URL.
-const RNG_API_URL: &str = "RngApi:Url";
-
-/// Numbers.Web's API URL from the environment (`RngApi__Url` or
-/// `RngApi:Url`), if set.
-pub fn rng_api_url() -> Option<Found> {
-    configuration::lookup(RNG_API_URL)
-}
 
 /// What each assembly runs, given the words after it.
 type Start = fn(&[OsString]) -> Result<Applet, String>;
