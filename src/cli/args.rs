@@ -11,12 +11,12 @@ use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand};
 
 use super::parsers::{
-    parse_delay, parse_exit_code, parse_fail_after, parse_health_duration, parse_listen,
-    parse_probe_duration, parse_workers,
+    parse_at_least_10ms, parse_delay, parse_exit_code, parse_fail_after, parse_health_duration,
+    parse_listen, parse_workers,
 };
 use crate::compat::books::BookArgs;
 use crate::server::mode::HealthMode;
-use crate::tools::engine::Status;
+use crate::tools::health_rules::Status;
 use crate::util::http::parse_url;
 use crate::web::check::ApiCheck;
 
@@ -266,7 +266,7 @@ pub struct WebArgs {
         env = "NUMBERS_WEB_API_TIMEOUT",
         default_value = "2s",
         value_name = "DURATION",
-        value_parser = parse_probe_duration
+        value_parser = parse_at_least_10ms
     )]
     pub api_timeout: Duration,
 

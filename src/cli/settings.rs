@@ -15,7 +15,7 @@ use super::args::{Cli, Command, API_URL_ID, BROKEN_ID, FAIL_AFTER_ID};
 use super::errors::{describe, invalid, ConfigError};
 use crate::compat::books::{self, Refused};
 use crate::server::lesson::Rule;
-use crate::tools::engine::Rules;
+use crate::tools::health_rules::Rules;
 use crate::tools::{healthcheck, watch};
 use crate::{server, web};
 

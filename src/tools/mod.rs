@@ -2,6 +2,6 @@
 //! probe a `HEALTHCHECK` runs, and `watch`, which applies the engine's
 //! health-check rules to a URL.
 
-pub mod engine;
+pub mod health_rules;
 pub mod healthcheck;
 pub mod watch;

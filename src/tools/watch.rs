@@ -11,7 +11,7 @@
 use std::io::Write;
 use std::time::{Duration, Instant, SystemTime};
 
-use super::engine::{ContainerHealth, ProbeResult, Rules, Status};
+use super::health_rules::{ContainerHealth, ProbeResult, Rules, Status};
 use super::healthcheck::{self, Client, Outcome};
 use crate::util::duration;
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use numbers_api::cli::Invocation;
 use numbers_api::server::lesson::Rule;
-use numbers_api::tools::engine::Rules;
+use numbers_api::tools::health_rules::Rules;
 use numbers_api::tools::{healthcheck, watch};
 use numbers_api::{server, web};
 use proptest::prelude::*;
