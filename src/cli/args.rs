@@ -1,7 +1,6 @@
-//! What clap parses: the command line and its environment variables, as
-//! flags. `--help` is the one place the settings are described (the
-//! README's table is checked against it by a test); [`super::settings`]
-//! turns what is parsed here into what the program runs with.
+//! What clap parses: the command line and its environment variables.
+//! `--help` is the one place the settings are described; the reference's
+//! tables are checked against it.
 
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
@@ -68,44 +67,20 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address and port to listen on (also sets the port `healthcheck` probes)
-    #[arg(
-        long,
-        env = "NUMBERS_LISTEN",
-        default_value = "0.0.0.0:8080",
-        value_name = "ADDR:PORT",
-        value_parser = parse_listen,
-        global = true
-    )]
+    #[arg(long, env = "NUMBERS_LISTEN", default_value = "0.0.0.0:8080", value_name = "ADDR:PORT", value_parser = parse_listen, global = true)]
     pub listen: SocketAddr,
 
     /// Chapter 8's rule: calls of /rng that succeed before the service turns
     /// unhealthy (/health fails from the first call past them, with the
     /// problem+json 500; /reset restarts the count); 0 means never fail. Set,
     /// it wins over FailAfterCallCount and UseFailureId
-    #[arg(
-        long,
-        id = FAIL_AFTER_ID,
-        env = "NUMBERS_FAIL_AFTER",
-        default_value_t = DEFAULT_FAIL_AFTER,
-        value_name = "N",
-        value_parser = parse_fail_after
-    )]
+    #[arg(long, id = FAIL_AFTER_ID, env = "NUMBERS_FAIL_AFTER", default_value_t = DEFAULT_FAIL_AFTER, value_name = "N", value_parser = parse_fail_after)]
     pub fail_after: u64,
 
     /// Start unhealthy, as the book's v5 app does: /rng, /health and
     /// /healthz answer 500 until /reset. Broken (the v5 app's name, true or
     /// false) is read when neither this flag nor NUMBERS_BROKEN is set
-    #[arg(
-        long,
-        id = BROKEN_ID,
-        env = "NUMBERS_BROKEN",
-        default_value = "false",
-        value_name = "BOOL",
-        num_args = 0..=1,
-        default_missing_value = "true",
-        action = ArgAction::Set,
-        value_parser = BoolishValueParser::new()
-    )]
+    #[arg(long, id = BROKEN_ID, env = "NUMBERS_BROKEN", default_value = "false", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub broken: bool,
 
     /// Worker threads serving requests [default: one per CPU core]
@@ -125,36 +100,17 @@ pub struct ServeArgs {
 
     /// Wait this long before opening the port, like an app that is slow to
     /// start (teaches start_period)
-    #[arg(
-        long,
-        env = "NUMBERS_STARTUP_DELAY",
-        default_value = "0s",
-        value_name = "DURATION",
-        value_parser = parse_delay
-    )]
+    #[arg(long, env = "NUMBERS_STARTUP_DELAY", default_value = "0s", value_name = "DURATION", value_parser = parse_delay)]
     pub startup_delay: Duration,
 
     /// After SIGTERM, keep serving this long with /readyz answering 503
     /// before the port closes, so load balancers stop sending traffic first
-    #[arg(
-        long,
-        env = "NUMBERS_SHUTDOWN_DELAY",
-        default_value = "0s",
-        value_name = "DURATION",
-        value_parser = parse_delay
-    )]
+    #[arg(long, env = "NUMBERS_SHUTDOWN_DELAY", default_value = "0s", value_name = "DURATION", value_parser = parse_delay)]
     pub shutdown_delay: Duration,
 
     /// Exit with CODE (1 if none is given) as soon as the service answers
     /// unhealthy, so a restart policy can bring it back
-    #[arg(
-        long,
-        env = "NUMBERS_EXIT_ON_UNHEALTHY",
-        value_name = "CODE",
-        num_args = 0..=1,
-        default_missing_value = "1",
-        value_parser = parse_exit_code
-    )]
+    #[arg(long, env = "NUMBERS_EXIT_ON_UNHEALTHY", value_name = "CODE", num_args = 0..=1, default_missing_value = "1", value_parser = parse_exit_code)]
     pub exit_on_unhealthy: Option<u8>,
 
     // One paragraph, as every flag's: a second would switch all of `--help`
@@ -165,14 +121,7 @@ pub struct ServeArgs {
     /// they answer 403 and the page shows no reset button, while /rng, the
     /// page and its number button, the probes and /metrics still work. Use
     /// false where strangers can reach the port
-    #[arg(
-        long,
-        env = "NUMBERS_CONTROL",
-        default_value = "true",
-        value_name = "BOOL",
-        action = ArgAction::Set,
-        value_parser = BoolishValueParser::new()
-    )]
+    #[arg(long, env = "NUMBERS_CONTROL", default_value = "true", value_name = "BOOL", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub control: bool,
 
     #[command(flatten)]
@@ -186,13 +135,7 @@ pub struct HealthcheckArgs {
     pub url: Option<String>,
 
     /// Give up, and fail, after this many milliseconds
-    #[arg(
-        long,
-        env = "NUMBERS_HEALTHCHECK_TIMEOUT_MS",
-        default_value_t = 2000,
-        value_name = "MS",
-        value_parser = clap::value_parser!(u64).range(1..=3_600_000)
-    )]
+    #[arg(long, env = "NUMBERS_HEALTHCHECK_TIMEOUT_MS", default_value_t = 2000, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
     pub timeout_ms: u64,
 }
 
@@ -250,24 +193,11 @@ pub struct WebArgs {
     /// URL of the API's /rng, called each time the page's button is pressed.
     /// When neither this flag nor NUMBERS_WEB_API_URL is set, the book's
     /// RngApi__Url is read, then RngApi:Url
-    #[arg(
-        long,
-        id = API_URL_ID,
-        env = "NUMBERS_WEB_API_URL",
-        default_value = "http://127.0.0.1:8080/rng",
-        value_name = "URL",
-        value_parser = parse_url
-    )]
+    #[arg(long, id = API_URL_ID, env = "NUMBERS_WEB_API_URL", default_value = "http://127.0.0.1:8080/rng", value_name = "URL", value_parser = parse_url)]
     pub api_url: String,
 
     /// Give up on the API after this long and show "RNG service unavailable!"
-    #[arg(
-        long,
-        env = "NUMBERS_WEB_API_TIMEOUT",
-        default_value = "2s",
-        value_name = "DURATION",
-        value_parser = parse_at_least_10ms
-    )]
+    #[arg(long, env = "NUMBERS_WEB_API_TIMEOUT", default_value = "2s", value_name = "DURATION", value_parser = parse_at_least_10ms)]
     pub api_timeout: Duration,
 
     /// Before serving, probe the API once and exit 1 unless it answers 200,
@@ -275,12 +205,6 @@ pub struct WebArgs {
     /// `health`), the API's /health beside --api-url, which spends no call;
     /// a URL, that URL (the book's /rng spends a good call at every start);
     /// false, no check. Gives up after --api-timeout
-    #[arg(
-        long = "check-api",
-        env = "NUMBERS_WEB_CHECK_API",
-        value_name = "URL",
-        num_args = 0..=1,
-        default_missing_value = "health"
-    )]
+    #[arg(long = "check-api", env = "NUMBERS_WEB_CHECK_API", value_name = "URL", num_args = 0..=1, default_missing_value = "health")]
     pub api_check: Option<ApiCheck>,
 }

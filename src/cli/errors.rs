@@ -1,6 +1,5 @@
-//! Error messages: clap's errors rewritten as one line that names the
-//! setting and the value, so a student who mistypes `NUMBERS_FAIL_AFTER`
-//! reads what went wrong, not wonder why the service never fails.
+//! clap's errors rewritten as one line that names the setting and the value,
+//! so a mistyped `NUMBERS_FAIL_AFTER` says what went wrong.
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::CommandFactory;
@@ -16,8 +15,8 @@ pub enum ConfigError {
     Invalid(String),
 }
 
-/// Turns clap's error into a [`ConfigError`] whose message is one line that
-/// names the setting (the variable when the value came from one) and the value.
+/// clap's error as one line naming the setting (the variable when the value
+/// came from one) and the value.
 pub(super) fn describe(err: clap::Error) -> ConfigError {
     match err.kind() {
         ErrorKind::DisplayHelp
@@ -48,16 +47,14 @@ pub(super) fn describe(err: clap::Error) -> ConfigError {
     }
 }
 
-/// The one line for a bad `value` of `setting`, with the reason when there
-/// is one.
+/// The one line for a bad `value` of `setting`.
 pub(super) fn invalid(value: &str, setting: &str, reason: Option<&str>) -> ConfigError {
     let shown = printable(value);
     let reason = reason.map(|r| format!(": {r}")).unwrap_or_default();
     ConfigError::Invalid(format!("invalid value '{shown}' for {setting}{reason}"))
 }
 
-/// The value with control characters escaped (`\n`, `\u{1b}`), so that a
-/// stray newline in a variable cannot break the message over two lines.
+/// Control characters escaped, so a stray newline cannot break the line.
 fn printable(value: &str) -> String {
     value
         .chars()

@@ -1,8 +1,6 @@
-//! The value parsers behind the flags whose values are plain numbers,
-//! addresses and durations: each accepts one kind of value and says, in a
-//! few words, what it expected instead. A part's own type parses next to
-//! itself (`FromStr`: a health mode, a status, a log level, `--check-api`),
-//! and clap calls that directly.
+//! The value parsers of plain numbers, addresses and durations, each saying
+//! in a few words what it expected. A part's own type parses itself
+//! (`FromStr`) beside its definition.
 
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
@@ -49,9 +47,7 @@ pub(super) fn parse_at_least_10ms(value: &str) -> Result<Duration, String> {
     Ok(delay)
 }
 
-/// A HEALTHCHECK's interval, timeout or start interval: 0 means Docker's
-/// default for that setting, as it does for the engine; otherwise as
-/// [`parse_at_least_10ms`].
+/// A HEALTHCHECK's interval, timeout or start interval: 0 means Docker's default.
 pub(super) fn parse_health_duration(value: &str) -> Result<Duration, String> {
     match parse_delay(value)? {
         Duration::ZERO => Ok(Duration::ZERO),

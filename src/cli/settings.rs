@@ -1,8 +1,6 @@
-//! From what clap parsed to what the program runs with: each part's own
-//! configuration (`server::Config`, `web::Config`, `watch::Config`, the
-//! probe's URL and timeout), with every alias resolved. A bad value stops
-//! the program before it serves, with one line that names the setting and
-//! the value (see [`super::errors`]).
+//! From what clap parsed to each part's own configuration, every alias
+//! resolved. A bad value stops the program before it serves, with one line
+//! naming the setting and the value.
 
 use std::ffi::OsString;
 use std::num::NonZeroUsize;
@@ -19,11 +17,9 @@ use crate::tools::health_rules::Rules;
 use crate::tools::{healthcheck, watch};
 use crate::{server, web};
 
-/// What the command line asked for, as the configuration of the part that
-/// runs it.
+/// What the command line asked for, as the configuration of the part that runs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Invocation {
-    /// The API.
     Serve(server::Config),
     /// One probe of `url`, given up after `timeout`.
     Healthcheck {
@@ -31,7 +27,6 @@ pub enum Invocation {
         timeout: Duration,
     },
     Watch(watch::Config),
-    /// numbers-web.
     Web(web::Config),
 }
 

@@ -1,19 +1,8 @@
-//! `dotnet`: the command the book's images and compose files call, with the
-//! book's assemblies as its programs. Called by that name (a link or copy
-//! named `dotnet`), this binary answers these command lines:
-//!
-//! | the book's command | what runs |
-//! |---|---|
-//! | `dotnet Numbers.Api.dll [flags]` | `numbers-api [flags]`: the API |
-//! | `dotnet Numbers.Web.dll [flags]` | `numbers-api web [flags]`: numbers-web |
-//! | `dotnet Utilities.HttpCheck.dll [flags]` | the book's check ([`super::httpcheck`]) |
-//!
-//! The assembly may be given with a directory, as in the book's
-//! `ENTRYPOINT ["dotnet", "/app/Numbers.Api.dll"]`; only its file name
-//! counts (no such file exists, and none is looked for). The name is
-//! compared as Linux compares file names, case and all. Anything else that
-//! the real `dotnet` would run (`--info`, `exec`, another assembly) is
-//! refused with one line naming what this `dotnet` runs, and exit code 1.
+//! `dotnet`: the command the book's images and compose files call, answered
+//! for the book's three assemblies (`Numbers.Api.dll`, `Numbers.Web.dll`,
+//! `Utilities.HttpCheck.dll`, given with or without a directory, compared
+//! case and all). Anything else the real `dotnet` would run is refused with
+//! one line naming what this one runs, and exit code 1.
 
 use std::ffi::OsString;
 use std::path::Path;

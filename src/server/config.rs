@@ -1,6 +1,5 @@
-//! What the API runs with: its own configuration, built by the command
-//! line (`cli`) or by a test, and handed down; the server never sees where
-//! a value came from.
+//! What the API runs with, built by the command line or by a test; the
+//! server never sees where a value came from.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -9,18 +8,15 @@ use super::lesson::Rule;
 use super::mode::HealthMode;
 use crate::util::telemetry::LogLevel;
 
-/// The API's configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub listen: SocketAddr,
-    /// Calls of `/rng` that succeed before the service turns unhealthy; 0
-    /// means never.
+    /// The call budget (0: never fail) and the rule it follows.
     pub fail_after: u64,
-    /// Whose rule `fail_after` follows: chapter 8's or the Kubernetes book's.
     pub rule: Rule,
-    /// Start unhealthy (`--broken`, the v5 app's `Broken`).
+    /// Start unhealthy (`--broken`).
     pub broken: bool,
-    /// `--log-level` (`Logging__LogLevel__Default`); `RUST_LOG` wins.
+    /// `--log-level`; `RUST_LOG` wins.
     pub log_level: Option<LogLevel>,
     pub workers: usize,
     pub health_mode: HealthMode,
@@ -30,14 +26,12 @@ pub struct Config {
     pub shutdown_delay: Duration,
     /// Exit with this code once the service answers unhealthy.
     pub exit_on_unhealthy: Option<u8>,
-    /// Whether requests may change the state for everyone (`/reset`, the
-    /// control API).
+    /// `--control`: whether requests may change the state for everyone.
     pub control: bool,
 }
 
 impl Config {
-    /// An in-process server for tests: a free loopback port (port 0), two
-    /// workers, the lab's rule and no delays.
+    /// For tests: a free loopback port, two workers, chapter 8's rule, no delays.
     pub fn for_tests(fail_after: u64) -> Self {
         Self {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
@@ -54,7 +48,6 @@ impl Config {
         }
     }
 
-    /// The listening line's account of the configuration.
     pub fn summary(&self) -> String {
         let control = if self.control { "on" } else { "off" };
         format!(
@@ -65,9 +58,7 @@ impl Config {
         )
     }
 
-    /// The start line's account of how the service fails (`fail-after 3`,
-    /// `FailAfterCallCount 1: the Kubernetes book's rule, with Failure
-    /// IDs`) and whether it starts broken.
+    /// How the service fails, for the start line, and whether it starts broken.
     pub fn failure_summary(&self) -> String {
         let never = if self.fail_after == 0 {
             " = never fail"

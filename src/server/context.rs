@@ -43,16 +43,14 @@ fn context(req: &HttpRequest) -> Result<Context, actix_web::Error> {
             trace_id: state.trace_ids.next_id(),
             state: state.clone(),
         }),
-        // Every app the server builds registers the state: a missing one is
-        // a bug in start-up, answered as actix answers a missing Data.
+        // A bug in start-up, answered as actix answers a missing Data.
         None => Err(actix_web::error::ErrorInternalServerError(
             "the app state is not configured",
         )),
     }
 }
 
-/// What a refused request is told: the setting, by flag and variable, so
-/// the teacher who sees it knows what to change.
+/// What a refused request is told: the setting to change.
 pub const CONTROL_OFF: &str = "turned off by --control false (NUMBERS_CONTROL)";
 
 /// A [`Context`] for a request that changes the state for everyone: with

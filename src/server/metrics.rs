@@ -1,8 +1,6 @@
 //! `GET /metrics` in Prometheus' text format: what the service answered, who
-//! probed it, and its state.
-//!
-//! Counters are resolved to their label values once, at start, so counting
-//! a request is one atomic add and never a lookup.
+//! probed it, and its state. Counters are resolved to their labels at start,
+//! so counting is one atomic add.
 
 use std::time::Instant;
 
@@ -91,7 +89,6 @@ impl Metrics {
         })
     }
 
-    /// Counts one call of `/rng`, by whether it succeeded.
     pub fn count_call(&self, ok: bool) {
         if ok {
             self.rng_ok.inc();
@@ -100,7 +97,6 @@ impl Metrics {
         }
     }
 
-    /// Counts one probe, by its answer and its prober.
     pub fn count_probe(&self, answer: ProbeAnswer, prober: Prober) {
         self.probe_counts[answer as usize][prober.index()].inc();
     }

@@ -10,8 +10,8 @@ use std::future::Future;
 use std::io;
 use std::net::{SocketAddr, TcpListener};
 
-use crate::util::telemetry::{self, LIFETIME};
-use crate::util::{duration, telemetry::LogLevel};
+use crate::util::duration;
+use crate::util::telemetry::{self, LogLevel, LIFETIME};
 use crate::{server, web};
 
 pub mod privileged_port;
@@ -45,24 +45,11 @@ impl From<web::Config> for Program {
 }
 
 impl Program {
-    fn name(&self) -> &'static str {
+    /// Its name in the log lines, its address and its log level.
+    fn basics(&self) -> (&'static str, SocketAddr, Option<LogLevel>) {
         match self {
-            Program::Api(_) => "numbers-api",
-            Program::Web(_) => "numbers-web",
-        }
-    }
-
-    fn listen(&self) -> SocketAddr {
-        match self {
-            Program::Api(config) => config.listen,
-            Program::Web(config) => config.listen,
-        }
-    }
-
-    fn log_level(&self) -> Option<LogLevel> {
-        match self {
-            Program::Api(config) => config.log_level,
-            Program::Web(config) => config.log_level,
+            Program::Api(config) => ("numbers-api", config.listen, config.log_level),
+            Program::Web(config) => ("numbers-web", config.listen, config.log_level),
         }
     }
 
@@ -70,11 +57,7 @@ impl Program {
     fn summary(&self) -> String {
         match self {
             Program::Api(config) => config.summary(),
-            Program::Web(config) => format!(
-                "API {}, timeout {}",
-                config.api_url,
-                duration::format(config.api_timeout)
-            ),
+            Program::Web(config) => config.summary(),
         }
     }
 
@@ -106,7 +89,7 @@ pub enum StartupError {
 /// then the server under SIGTERM and SIGINT. The exit code: the one the app
 /// asked for, 0 after a signal, 1 when it could not start or serve.
 pub fn run(program: &Program) -> u8 {
-    telemetry::init(program.log_level());
+    telemetry::init(program.basics().2);
     if let Program::Web(config) = program {
         if let Err(line) = web::check::check_api(config) {
             eprintln!("numbers-api: {line}");
@@ -153,7 +136,7 @@ pub async fn start<F>(program: &Program, shutdown: &mut F) -> Result<Option<Boun
 where
     F: Future<Output = &'static str> + Unpin,
 {
-    let name = program.name();
+    let (name, listen, _) = program.basics();
     if let Program::Api(config) = program {
         let delay = config.startup_delay;
         if !delay.is_zero() {
@@ -171,7 +154,7 @@ where
             }
         }
     }
-    let server = program.build(bind(program.listen())?)?;
+    let server = program.build(bind(listen)?)?;
     log::info!(
         target: LIFETIME,
         "{name} {VERSION} listening on {} ({})",

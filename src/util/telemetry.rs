@@ -1,19 +1,8 @@
-//! Logging through `env_logger`. Who picks the level, first that is set:
-//!
-//! 1. `RUST_LOG`, ours, with env_logger's whole syntax (`debug`,
-//!    `numbers_api=trace`...);
-//! 2. `--log-level`, which is `Logging__LogLevel__Default`: ASP.NET Core's
-//!    setting under its own name, as the books' compose files set it
-//!    (`Logging__LogLevel__Default=Debug` shows each number handed out);
-//! 3. `info`.
-//!
-//! ASP.NET Core's `Default` is the app's level: the books' `appsettings.json`
-//! keeps the framework's categories at their own levels and its start-up
-//! lines (`Microsoft.Hosting.Lifetime`) at `Information`. So here: ours
-//! follow the level, the crates under us (actix) never go past `info` (their
-//! `trace` is a flood of every byte read), and the lines that say where the
-//! service listens and that it stops are logged under [`LIFETIME`], which
-//! stays at `info` whatever the level.
+//! Logging through `env_logger`. The level: `RUST_LOG` when set, else
+//! `--log-level` (ASP.NET Core's `Logging__LogLevel__Default`), else `info`.
+//! As in the books' `appsettings.json`, the level is the app's: the crates
+//! under us never go past `info`, and the start and stop lines ([`LIFETIME`],
+//! ASP.NET Core's `Microsoft.Hosting.Lifetime`) always show.
 
 use std::fmt;
 use std::str::FromStr;

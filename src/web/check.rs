@@ -1,11 +1,7 @@
-//! numbers-web's start-up dependency check (`--check-api`): the book's
-//! `curl --fail http://numbers-api/rng && dotnet Numbers.Web.dll`, without a
-//! shell or curl. Before serving, numbers-web probes the API once with the
-//! `healthcheck` probe; when that fails it exits 1, and a restart policy
-//! (`restart: on-failure`) tries again until the API answers.
-//!
-//! [`ApiCheck`] is the setting as given, the check URL what it resolves to
-//! beside `--api-url` ([`ApiCheck::check_url`]), and [`check_api`] probes it.
+//! numbers-web's start-up check (`--check-api`): the book's `curl --fail
+//! http://numbers-api/rng && dotnet Numbers.Web.dll` without a shell. One
+//! probe before serving; when it fails numbers-web exits 1 and a restart
+//! policy tries again.
 
 use std::str::FromStr;
 
@@ -16,7 +12,7 @@ use crate::util::http::parse_url;
 /// What `--check-api` asks to probe before numbers-web serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiCheck {
-    /// No check (`false`): the same as leaving the setting out.
+    /// No check (`false`).
     Off,
     /// The API's `/health`, derived from `--api-url` (`health`, `true` or
     /// the bare flag): no call is spent.
@@ -65,10 +61,8 @@ pub fn health_url_of(api_url: &str) -> String {
     }
 }
 
-/// Probes the API once at the configuration's check URL, bounded by
-/// `--api-timeout`, and logs the outcome. `Ok` when there is no check or it
-/// passed; the error is the one line to print before exiting 1, naming the
-/// URL and why.
+/// Probes the check URL once, bounded by `--api-timeout`. The error is the
+/// line to print before exiting 1.
 pub fn check_api(config: &Config) -> Result<(), String> {
     let Some(check_url) = &config.check_url else {
         return Ok(());

@@ -1,15 +1,8 @@
-//! numbers-web, the book's second service: a web page whose button asks the
-//! numbers API for a random number over the network, run from the same binary
-//! as `numbers-api web --api-url http://numbers-api/rng`.
-//!
-//! It is there to be the *other* container: one that depends on the API.
-//! The compose file starts it only once the API is healthy
-//! (`depends_on: condition: service_healthy`), and when the API fails the
-//! page says "RNG service unavailable!" instead of failing itself.
-//!
-//! Its `/health` answers for the web app alone and never calls the API: if
-//! it did, a broken API would make every container that uses it unhealthy
-//! too, and an orchestrator would replace web apps that are working fine.
+//! numbers-web, the book's second service: a page whose button asks the API
+//! for a number over the network (`numbers-api web --api-url URL`). It is
+//! the *other* container, the one that depends on the API: when the API
+//! fails the page says "RNG service unavailable!". Its own `/health` never
+//! calls the API, or a broken API would get working web apps replaced.
 
 pub mod check;
 pub mod config;
@@ -33,7 +26,6 @@ const MAX_ANSWER: u64 = 1024;
 /// The book's words, kept as they are: students compare them with its pages.
 const UNAVAILABLE: &str = "RNG service unavailable!";
 
-/// The API, as the handlers call it.
 struct Api {
     url: String,
     agent: ureq::Agent,
@@ -60,22 +52,17 @@ pub fn build(config: &Config, listener: TcpListener) -> io::Result<Bound> {
     running::build(listener, config.workers, routes, lifecycle, Duration::ZERO)
 }
 
-/// The HTTP client for the API: every call is bounded by `timeout`, so a
-/// hung API costs the page a few seconds, never a stuck worker; a 500 is the
-/// API's answer to show.
+/// The client for the API: a hung API costs the page `timeout`, never a worker.
 fn api_client(timeout: Duration) -> ureq::Agent {
     http::agent(timeout, WEB_USER_AGENT)
 }
 
-/// `GET /`: the page, before any number.
 async fn page(api: web::Data<Api>) -> HttpResponse {
     html(render(&api.url, None))
 }
 
-/// `POST /`: the button. The page again, with a number from the API or the
-/// book's words for its failure. The call blocks, so it runs on actix's
-/// thread pool for blocking work, not on the worker that serves other
-/// requests.
+/// `POST /`: the button: a number from the API or the book's words for its
+/// failure. The call blocks, so it runs on actix's pool for blocking work.
 async fn page_with_number(api: web::Data<Api>) -> HttpResponse {
     let agent = api.agent.clone();
     let url = api.url.clone();
@@ -113,8 +100,7 @@ fn call_api(agent: &ureq::Agent, url: &str) -> Result<i64, String> {
         .map_err(|_| format!("answered {:?}, not a number", body.trim()))
 }
 
-/// numbers-web's own health: it answers, so it is up. Deliberately blind to
-/// the API (see the module's comment).
+/// numbers-web's own health: it answers, so it is up; blind to the API.
 async fn health() -> HttpResponse {
     HttpResponse::Ok()
         .content_type(content_type::TEXT)
@@ -134,8 +120,7 @@ fn html(page: String) -> HttpResponse {
         .body(page)
 }
 
-/// `assets/web.html`, checked when the crate compiles; askama escapes every
-/// value but the CSS (see `server/page/render.rs` on the choice).
+/// `assets/web.html`; askama escapes every value but the CSS.
 #[derive(askama::Template)]
 #[template(path = "web.html", config = "src/assets/askama.toml")]
 struct WebPage<'a> {

@@ -37,8 +37,7 @@ fn wait_for(timeout_ms: i32) -> Duration {
 /// words for why there is none.
 type Seen = Result<(u16, u128), String>;
 
-/// Runs the check as the book's tool does: `listen_port` sets the default
-/// URL. Prints to `out`; returns the exit code.
+/// Runs the check; `listen_port` sets the default URL. Returns the exit code.
 pub fn run(args: &Args, listen_port: u16, out: &mut impl Write) -> u8 {
     let (url, seen) = check(args, listen_port);
     if let Some(line) = line(&url, &seen, args) {
@@ -130,8 +129,7 @@ fn exception(error: ureq::Error, url: &str, wait: Duration) -> String {
 }
 
 /// The system's words for an error that kept the connection from being
-/// made (`Connection refused`, or the resolver's `Name or service not
-/// known`), as .NET prints them; `None` for an error once connected.
+/// made, as .NET prints them; `None` for an error once connected.
 fn connect_error(error: &std::io::Error) -> Option<String> {
     let text = error.to_string();
     // Rust's resolver wraps getaddrinfo's words in a sentence of its own.

@@ -1,12 +1,7 @@
-//! The page as HTML: `assets/lab.html` filled with the page's view, and the
-//! line that says what the last press of a button gave.
-//!
-//! The template is askama's: it is checked when the crate compiles (a
-//! misspelt or missing value is a build error, not a page with a hole in
-//! it), and every value is HTML-escaped unless the template marks it
-//! `|safe`, which only the embedded CSS and JavaScript are. askama rather
-//! than maud because the page stays an `.html` file a student can open and
-//! read as the browser gets it, with no macro syntax around the markup.
+//! The page as HTML: `assets/lab.html` filled with the page's view. askama
+//! checks the template when the crate compiles and escapes every value but
+//! the embedded CSS and JavaScript; the page stays an `.html` file a
+//! student can read as the browser gets it.
 
 use actix_web::web;
 use askama::Template;
@@ -15,9 +10,8 @@ use serde::Deserialize;
 use super::view::PageView;
 use crate::server::probe_log::ProbeLog;
 
-/// `assets/lab.html` with what it shows. `control` is `--control`: without
-/// it the page offers no reset (a button that can only fail teaches
-/// nothing) and its note says why.
+/// `assets/lab.html` with what it shows. Without `--control` the page offers
+/// no reset, and its note says why.
 #[derive(Template)]
 #[template(path = "lab.html", config = "src/assets/askama.toml")]
 struct LabPage<'a> {
@@ -26,7 +20,6 @@ struct LabPage<'a> {
     result_text: String,
     host: &'a str,
     control: bool,
-    /// The probe log's length, which the page's text names.
     probe_log_capacity: usize,
     style: &'static str,
     script: &'static str,
