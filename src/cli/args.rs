@@ -22,17 +22,6 @@ use crate::web::check::ApiCheck;
 /// The fail-after of the lab: three good calls, then failure.
 pub const DEFAULT_FAIL_AFTER: u64 = 3;
 
-/// The id of `--api-url`, by which the settings ask where its value came
-/// from: the book's `RngApi__Url` counts only when it is absent.
-pub const API_URL_ID: &str = "api_url";
-
-/// The id of `--fail-after`, by which the settings ask where its value came
-/// from: the Kubernetes book's settings count only when it is absent.
-pub const FAIL_AFTER_ID: &str = "fail_after";
-
-/// The id of `--broken`: the v5 app's `Broken` counts only when it is absent.
-pub const BROKEN_ID: &str = "broken";
-
 /// The books' two names that have no flag of their own.
 const BOOKS_ELSEWHERE: &str = "The books' other settings, read the same way: Broken (the v5 app's \
 --broken) and, for web, RngApi__Url or RngApi:Url (Numbers.Web's --api-url). Ours win where both are set.";
@@ -74,13 +63,13 @@ pub struct ServeArgs {
     /// unhealthy (/health fails from the first call past them, with the
     /// problem+json 500; /reset restarts the count); 0 means never fail. Set,
     /// it wins over FailAfterCallCount and UseFailureId
-    #[arg(long, id = FAIL_AFTER_ID, env = "NUMBERS_FAIL_AFTER", default_value_t = DEFAULT_FAIL_AFTER, value_name = "N", value_parser = parse_fail_after)]
+    #[arg(long, env = "NUMBERS_FAIL_AFTER", default_value_t = DEFAULT_FAIL_AFTER, value_name = "N", value_parser = parse_fail_after)]
     pub fail_after: u64,
 
     /// Start unhealthy, as the book's v5 app does: /rng, /health and
     /// /healthz answer 500 until /reset. Broken (the v5 app's name, true or
     /// false) is read when neither this flag nor NUMBERS_BROKEN is set
-    #[arg(long, id = BROKEN_ID, env = "NUMBERS_BROKEN", default_value = "false", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
+    #[arg(long, env = "NUMBERS_BROKEN", default_value = "false", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub broken: bool,
 
     /// Worker threads serving requests [default: one per CPU core]
@@ -113,8 +102,7 @@ pub struct ServeArgs {
     #[arg(long, env = "NUMBERS_EXIT_ON_UNHEALTHY", value_name = "CODE", num_args = 0..=1, default_missing_value = "1", value_parser = parse_exit_code)]
     pub exit_on_unhealthy: Option<u8>,
 
-    // One paragraph, as every flag's: a second would switch all of `--help`
-    // to clap's long layout, which the reference page's test reads.
+    // One paragraph: a second would switch `--help` to clap's long layout.
     /// Serve the requests that change the state for everyone: /reset (GET,
     /// POST), the lab page's reset (POST /page/reset) and the control API
     /// (/control/health, GET, POST). false turns off these and nothing else:
@@ -193,7 +181,7 @@ pub struct WebArgs {
     /// URL of the API's /rng, called each time the page's button is pressed.
     /// When neither this flag nor NUMBERS_WEB_API_URL is set, the book's
     /// RngApi__Url is read, then RngApi:Url
-    #[arg(long, id = API_URL_ID, env = "NUMBERS_WEB_API_URL", default_value = "http://127.0.0.1:8080/rng", value_name = "URL", value_parser = parse_url)]
+    #[arg(long, env = "NUMBERS_WEB_API_URL", default_value = "http://127.0.0.1:8080/rng", value_name = "URL", value_parser = parse_url)]
     pub api_url: String,
 
     /// Give up on the API after this long and show "RNG service unavailable!"

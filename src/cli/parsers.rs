@@ -37,8 +37,7 @@ pub(super) fn parse_delay(value: &str) -> Result<Duration, String> {
     Ok(delay)
 }
 
-/// Probe intervals and timeouts: Docker refuses anything under 1ms; we ask
-/// for at least 10ms so a typo cannot flood the service.
+/// Probe intervals and timeouts: at least 10ms, so a typo cannot flood the service.
 pub(super) fn parse_at_least_10ms(value: &str) -> Result<Duration, String> {
     let delay = parse_delay(value)?;
     if delay < Duration::from_millis(10) {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
-use super::args::{Cli, Command, API_URL_ID, BROKEN_ID, FAIL_AFTER_ID};
+use super::args::{Cli, Command};
 use super::errors::{describe, invalid, ConfigError};
 use crate::compat::books::{self, Refused};
 use crate::server::lesson::Rule;
@@ -67,7 +67,7 @@ where
         }),
         Some(Command::Web(args)) => {
             let ours = matches.subcommand_matches("web");
-            let ours_given = ours.is_some_and(|web| given(web, API_URL_ID));
+            let ours_given = ours.is_some_and(|web| given(web, "api_url"));
             // The book's URL is read, and checked, only when it may count.
             let theirs = match ours_given {
                 true => None,
@@ -85,9 +85,8 @@ where
         }
         None => {
             let ours = (Rule::Chapter8, serve.fail_after);
-            let (rule, fail_after) =
-                ours_or_books(given(&matches, FAIL_AFTER_ID), ours, books.rule);
-            let broken = ours_or_books(given(&matches, BROKEN_ID), serve.broken, books.broken);
+            let (rule, fail_after) = ours_or_books(given(&matches, "fail_after"), ours, books.rule);
+            let broken = ours_or_books(given(&matches, "broken"), serve.broken, books.broken);
             Invocation::Serve(server::Config {
                 listen: serve.listen,
                 fail_after,

@@ -1,14 +1,9 @@
-//! The books' settings: the ASP.NET Core keys their compose files and
-//! manifests set, read here and nowhere else, by .NET's rule
-//! ([`configuration`]), and handed to the command line in our words.
-//!
-//! - `FailAfterCallCount`, `UseFailureId`: the Kubernetes book's rule.
-//! - `Broken`: chapter 14's v5 app starts unhealthy (our `--broken`).
-//! - `Logging__LogLevel__Default`: every ASP.NET Core app's log level.
-//! - `RngApi:Url`: where Numbers.Web finds the API (our `web --api-url`).
-//!
-//! Three have a flag, so `--help` documents them; clap's `env` there only
-//! names the variable: a value not given on the command line is read here.
+//! The books' settings, read here and nowhere else, by .NET's rule
+//! ([`configuration`]), and handed to the command line in our words:
+//! `FailAfterCallCount` and `UseFailureId` (the Kubernetes book's rule),
+//! `Broken` (the v5 app's `--broken`), `Logging__LogLevel__Default` and
+//! `RngApi:Url` (Numbers.Web's `--api-url`). clap's `env` on the three flags
+//! only names the variable in `--help`: the value is read here.
 
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args};
@@ -64,8 +59,7 @@ pub struct Refused {
 }
 
 impl BookArgs {
-    /// Every book's setting: from its flag when given on the command line,
-    /// else from the environment.
+    /// Every book's setting: its flag when given, else the environment.
     pub fn read(&self, matches: &ArgMatches) -> Result<Books, Refused> {
         let flag = |id: &str| matches.value_source(id) == Some(ValueSource::CommandLine);
         let count = match flag("fail_after_call_count") {
@@ -99,7 +93,6 @@ pub fn api_url() -> Result<Option<String>, Refused> {
     read("RngApi:Url", parse_url)
 }
 
-/// The value of configuration key `key`, parsed, if the environment sets it.
 fn read<T>(key: &str, parse: impl Fn(&str) -> Result<T, String>) -> Result<Option<T>, Refused> {
     let Some(found) = configuration::lookup(key) else {
         return Ok(None);

@@ -45,8 +45,7 @@ pub enum Verdict {
     Hang,
 }
 
-/// The call budget, shared by every worker: one atomic add and one load per
-/// call of `/rng`.
+/// The call budget, shared by every worker.
 #[derive(Debug)]
 pub struct CallBudget {
     fail_after: u64,
@@ -56,13 +55,11 @@ pub struct CallBudget {
     /// Unhealthy whatever the count says, until `/reset`: the books'
     /// `Status.Healthy`, set by `--broken` or the Kubernetes rule's N-th call.
     marked: AtomicBool,
-    /// The health mode and how many probes it has answered (flap and
-    /// fail-next count them).
+    /// The health mode, and the probes it has answered (flap counts them).
     mode: Mutex<(HealthMode, u64)>,
 }
 
 impl CallBudget {
-    /// Chapter 8's rule, healthy, in the mode `ok`.
     pub fn new(fail_after: u64) -> Self {
         Self::under(Rule::Chapter8, fail_after)
     }
@@ -137,8 +134,8 @@ impl CallBudget {
         self.fail_after == 0 || calls <= self.fail_after
     }
 
-    /// Whether the count and the mark leave the service healthy, before any
-    /// health mode. Derived from the count, never stored beside it.
+    /// Healthy by the count and the mark, before any health mode: derived
+    /// from the count, never stored beside it, so the two cannot disagree.
     pub fn within_budget(&self) -> bool {
         let counted = self.rule != Rule::Chapter8 || self.allows(self.calls());
         counted && !self.marked()
@@ -209,12 +206,11 @@ impl CallBudget {
         }
     }
 
-    /// Switches the mode; flap starts a new cycle with passing probes.
+    /// Switches the mode; flap starts over with passing probes.
     pub fn set_mode(&self, mode: HealthMode) {
         *self.mode_state() = (mode, 0);
     }
 
-    /// The current mode (`fail-next` shows how many failures are left).
     pub fn mode(&self) -> HealthMode {
         self.mode_state().0
     }

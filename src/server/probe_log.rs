@@ -26,7 +26,7 @@ impl Prober {
         Prober::Other,
     ];
 
-    /// Classifies a User-Agent header (curl/8.1, kube-probe/1.30, ...).
+    /// Classifies a User-Agent (curl/8.1, kube-probe/1.30, ...).
     pub fn from_user_agent(user_agent: Option<&str>) -> Prober {
         let Some(agent) = user_agent else {
             return Prober::Other;

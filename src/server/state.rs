@@ -46,8 +46,7 @@ impl AppState {
         }
     }
 
-    /// One call of `/rng`, from curl or the page's form alike: counted and
-    /// measured the same, so the page cannot make the service fail sooner.
+    /// One call of `/rng`, from curl or the page's form alike.
     pub fn call_rng(&self, trace_id: TraceId) -> Result<u8, ApiError> {
         let answer = self.budget.call(trace_id);
         self.metrics.count_call(answer.is_ok());
@@ -110,8 +109,7 @@ impl AppState {
         self.metrics.render(healthy, self.lifecycle.is_ready())
     }
 
-    /// `--exit-on-unhealthy`: an unhealthy answer stops the process, so a
-    /// restart policy has something to act on.
+    /// `--exit-on-unhealthy`: a restart policy gets something to act on.
     fn exit_if_asked(&self) {
         if let Some(code) = self.exit_on_unhealthy {
             if self.lifecycle.exit_code().is_none() {

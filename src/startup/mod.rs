@@ -1,10 +1,7 @@
-//! One start-up for both servers, the API and numbers-web: wait out the
-//! start-up delay, bind, build, say where it listens, serve until a signal
-//! (or the app asks to exit), drain, and turn the outcome into an exit code.
-//! [`run`] is what the binary calls; [`start`] is the same start-up without
-//! the process's signals and logger, so the tests drive the code the binary
-//! runs. The bind is the one step that may need a privilege
-//! ([`privileged_port`]).
+//! One start-up for both servers: the start-up delay, the bind (the one
+//! step that may need a privilege, [`privileged_port`]), the listening line,
+//! serving until a signal, and the exit code. [`start`] is [`run`] without
+//! the process's signals and logger, so the tests drive the binary's code.
 
 use std::future::Future;
 use std::io;
@@ -85,9 +82,8 @@ pub enum StartupError {
     Server(#[from] io::Error),
 }
 
-/// Runs `program` as the binary does: logging, numbers-web's `--check-api`,
-/// then the server under SIGTERM and SIGINT. The exit code: the one the app
-/// asked for, 0 after a signal, 1 when it could not start or serve.
+/// Runs `program` as the binary does. The exit code: the one the app asked
+/// for, 0 after a signal, 1 when it could not start or serve.
 pub fn run(program: &Program) -> u8 {
     telemetry::init(program.basics().2);
     if let Program::Web(config) = program {
@@ -129,9 +125,8 @@ async fn serve(program: &Program) -> Result<Option<u8>, String> {
         .map_err(|e| format!("server error: {e}"))
 }
 
-/// Waits out the start-up delay, binds, builds the server and logs where it
-/// listens. `None` when `shutdown` resolved during the delay: the port never
-/// opened. Must run inside an actix system.
+/// Waits out the start-up delay, binds, builds and logs where it listens;
+/// `None` when `shutdown` came during the delay. Runs in an actix system.
 pub async fn start<F>(program: &Program, shutdown: &mut F) -> Result<Option<Bound>, StartupError>
 where
     F: Future<Output = &'static str> + Unpin,
@@ -164,8 +159,7 @@ where
     Ok(Some(server))
 }
 
-/// Binds a listen address; whatever capabilities the process had, it has
-/// none after.
+/// Binds; whatever capabilities the process had, it has none after.
 fn bind(addr: SocketAddr) -> Result<TcpListener, StartupError> {
     privileged_port::raise_for_bind();
     let bound = TcpListener::bind(addr);

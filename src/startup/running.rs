@@ -19,9 +19,8 @@ use crate::util::telemetry::LIFETIME;
 /// the 10 s Docker waits before it kills.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// Ready or not (`/readyz`), and whether the app asked to exit
-/// (`--exit-on-unhealthy`). Not ready until the server runs, and again from
-/// a signal on, so a load balancer stops routing to a process about to go.
+/// Ready or not (`/readyz`: not before the server runs, nor from a signal
+/// on), and whether the app asked to exit (`--exit-on-unhealthy`).
 #[derive(Debug, Default)]
 pub struct Lifecycle {
     ready: AtomicBool,
@@ -80,9 +79,8 @@ pub struct Bound {
     shutdown_delay: Duration,
 }
 
-/// Builds a server on a bound listener from its routes. Must run inside an
-/// actix system. Signals are ours (`signals.rs`), so the binary and the
-/// tests stop it the same way.
+/// Builds a server on a bound listener from its routes, in an actix system.
+/// Signals are ours, so the binary and the tests stop it the same way.
 pub fn build(
     listener: TcpListener,
     workers: usize,

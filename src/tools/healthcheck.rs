@@ -25,7 +25,6 @@ pub enum Client {
 #[derive(Debug)]
 pub enum Outcome {
     Status(u16),
-    /// No answer within the timeout.
     TimedOut,
     /// No answer at all: refused, reset, bad URL...
     Failed(ureq::Error),
@@ -67,9 +66,8 @@ impl fmt::Display for Report {
     }
 }
 
-/// One GET of `url`, bounded by `timeout` as a whole (name lookup,
-/// connection, request and answer), so it cannot outlive it even against a
-/// server that accepts and never answers.
+/// One GET of `url`, bounded by `timeout` as a whole, even against a server
+/// that accepts and never answers.
 pub fn probe(url: &str, timeout: Duration, client: Client) -> Report {
     let user_agent = match client {
         Client::Healthcheck => HEALTHCHECK_USER_AGENT,
@@ -96,8 +94,7 @@ pub fn probe(url: &str, timeout: Duration, client: Client) -> Report {
     }
 }
 
-/// Where the probe looks by default: the server's listen port on loopback,
-/// so one variable (`NUMBERS_LISTEN`) sets both the server and its probe.
+/// Where the probe looks by default: the listen port, on loopback.
 pub fn default_url(listen: SocketAddr) -> String {
     let host = match listen.ip() {
         IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),

@@ -9,8 +9,7 @@ use std::str::FromStr;
 
 use log::LevelFilter;
 
-/// The target of the start and stop lines: ASP.NET Core's
-/// `Microsoft.Hosting.Lifetime`, kept at `info` by `--log-level`.
+/// The target of the start and stop lines, kept at `info`.
 pub const LIFETIME: &str = "numbers_api::lifetime";
 
 /// ASP.NET Core's log levels, the values of `Logging__LogLevel__Default`.
@@ -36,8 +35,7 @@ impl LogLevel {
         LogLevel::None,
     ];
 
-    /// The `log` crate's level: it has no `Critical`, so that is `error`;
-    /// `None` turns logging off.
+    /// The `log` crate's level (no `Critical`: `error`).
     fn filter(self) -> LevelFilter {
         match self {
             LogLevel::Trace => LevelFilter::Trace,

@@ -48,9 +48,8 @@ impl FromStr for ApiCheck {
     }
 }
 
-/// The API's `/health` beside its `/rng`: the last segment of the URL's path
-/// replaced by `health`, query and fragment dropped
-/// (`http://numbers-api/rng` gives `http://numbers-api/health`).
+/// The API's `/health` beside its `/rng`: the path's last segment replaced,
+/// query and fragment dropped.
 pub fn health_url_of(api_url: &str) -> String {
     let end = api_url.find(['?', '#']).unwrap_or(api_url.len());
     let url = &api_url[..end];

@@ -26,15 +26,13 @@ const DOTNET_TIMEOUT: Duration = Duration::from_secs(100);
 /// .NET's words for a URL that is empty or not absolute.
 const INVALID_URI: &str = "An invalid request URI was provided. Either the request URI must be an absolute URI or BaseAddress must be set.";
 
-/// How long the check waits for an answer, given `-t`: `-t` is no deadline
-/// for the book's tool, only a bar the answer's time must pass.
+/// How long the check waits, given `-t`, which is a bar and no deadline.
 fn wait_for(timeout_ms: i32) -> Duration {
     let asked = Duration::from_millis(u64::try_from(timeout_ms).unwrap_or(0));
     asked.clamp(LEAST_WAIT, DOTNET_TIMEOUT)
 }
 
-/// What the check saw: a status and the milliseconds it took, or .NET's
-/// words for why there is none.
+/// A status and the milliseconds it took, or .NET's words for why none.
 type Seen = Result<(u16, u128), String>;
 
 /// Runs the check; `listen_port` sets the default URL. Returns the exit code.

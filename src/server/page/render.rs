@@ -25,8 +25,7 @@ struct LabPage<'a> {
     script: &'static str,
 }
 
-/// The query string the forms redirect to. Anyone can type one, so each
-/// value is checked and anything else is ignored.
+/// The query string the forms redirect to: checked, since anyone can type one.
 #[derive(Debug, Default, Deserialize)]
 struct PageQuery {
     number: Option<String>,

@@ -20,8 +20,7 @@ use crate::util::http::content_type::{JSON, PROMETHEUS, TEXT};
 
 pub mod control;
 
-/// How long `hang` keeps a probe waiting: past any probe's timeout, yet
-/// finite, so a forgotten demo does not pile up requests forever.
+/// How long `hang` keeps a probe: finite, so a forgotten demo ends.
 const HANG_LIMIT: Duration = Duration::from_secs(3600);
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -72,8 +71,7 @@ async fn reset(ctx: ControlContext) -> Kestrel {
     Kestrel(Ok(HttpResponse::Ok().content_type(TEXT).body("Ok")))
 }
 
-/// `Ok` while healthy, else a 500, as the lesson and the health mode say.
-/// Each request is a probe, recorded once whatever it was told.
+/// `Ok` while healthy, else a 500; each request is a probe, recorded once.
 async fn health(ctx: Context, req: HttpRequest) -> Kestrel {
     let path = if req.path() == "/healthz" {
         "/healthz"

@@ -46,21 +46,13 @@ impl Rules {
     /// The rules Docker applies for these settings: a zero means the default.
     pub fn with_defaults(self) -> Self {
         let default = Self::default();
-        let or = |value: Duration, default: Duration| {
-            if value.is_zero() {
-                default
-            } else {
-                value
-            }
-        };
+        let or = |value: Duration, default| Some(value).filter(|v| !v.is_zero()).unwrap_or(default);
         Self {
             interval: or(self.interval, default.interval),
             timeout: or(self.timeout, default.timeout),
-            retries: if self.retries == 0 {
-                default.retries
-            } else {
-                self.retries
-            },
+            retries: Some(self.retries)
+                .filter(|&n| n != 0)
+                .unwrap_or(default.retries),
             start_period: or(self.start_period, default.start_period),
             start_interval: or(self.start_interval, default.start_interval),
         }
