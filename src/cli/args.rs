@@ -22,16 +22,24 @@ use crate::web::check::ApiCheck;
 /// The fail-after of the lab: three good calls, then failure.
 pub const DEFAULT_FAIL_AFTER: u64 = 3;
 
-/// The books' two names that have no flag of their own.
-const BOOKS_ELSEWHERE: &str = "The books' other settings, read the same way: Broken (the v5 app's \
---broken) and, for web, RngApi__Url or RngApi:Url (Numbers.Web's --api-url). Ours win where both are set.";
+/// What the bare command and the name `dotnet` do, and the books' two
+/// settings that have no flag of their own.
+const AFTER_HELP: &str = "With no command, numbers-api serves the API: /rng, /health, /reset, \
+/readyz, /metrics and the lab page at /.
+
+Called as dotnet (a link or copy by that name), it answers the book's command lines: \
+dotnet Numbers.Api.dll (the API), dotnet Numbers.Web.dll (web) and \
+dotnet Utilities.HttpCheck.dll (the book's health check).
+
+The books' other settings, read the same way: Broken (the v5 app's --broken) and, for web, \
+RngApi__Url or RngApi:Url (Numbers.Web's --api-url). Ours win where both are set.";
 
 /// A random-number API that fails on cue, for teaching Docker health checks.
 ///
 /// The first N calls of /rng return a number from 0 to 99; every later call
 /// (and /health) answers HTTP 500 until /reset.
 #[derive(Debug, Parser)]
-#[command(name = "numbers-api", version, about, long_about = None, after_help = BOOKS_ELSEWHERE)]
+#[command(name = "numbers-api", version, about, long_about = None, after_help = AFTER_HELP)]
 pub struct Cli {
     #[command(flatten)]
     pub serve: ServeArgs,
@@ -55,8 +63,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address and port to listen on (also sets the port `healthcheck` probes)
-    #[arg(long, env = "NUMBERS_LISTEN", default_value = "0.0.0.0:8080", value_name = "ADDR:PORT", value_parser = parse_listen, global = true)]
+    /// Address and port the API listens on (also sets the port `healthcheck` probes)
+    #[arg(long, env = "NUMBERS_LISTEN", default_value = "0.0.0.0:8080", value_name = "ADDR:PORT", value_parser = parse_listen)]
     pub listen: SocketAddr,
 
     /// Chapter 8's rule: calls of /rng that succeed before the service turns
@@ -118,6 +126,11 @@ pub struct ServeArgs {
 
 #[derive(Debug, Args)]
 pub struct HealthcheckArgs {
+    /// The address the API listens on: the probe's default URL is its port,
+    /// on loopback
+    #[arg(long, env = "NUMBERS_LISTEN", default_value = "0.0.0.0:8080", value_name = "ADDR:PORT", value_parser = parse_listen)]
+    pub listen: SocketAddr,
+
     /// URL to probe [default: http://127.0.0.1:<port of --listen>/health]
     #[arg(long, env = "NUMBERS_HEALTHCHECK_URL", value_name = "URL", value_parser = parse_url)]
     pub url: Option<String>,
@@ -178,6 +191,10 @@ pub struct WatchArgs {
 
 #[derive(Debug, Args)]
 pub struct WebArgs {
+    /// Address and port numbers-web listens on
+    #[arg(long, env = "NUMBERS_LISTEN", default_value = "0.0.0.0:8080", value_name = "ADDR:PORT", value_parser = parse_listen)]
+    pub listen: SocketAddr,
+
     /// URL of the API's /rng, called each time the page's button is pressed.
     /// When neither this flag nor NUMBERS_WEB_API_URL is set, the book's
     /// RngApi__Url is read, then RngApi:Url

@@ -25,7 +25,11 @@ pub(super) fn describe(err: clap::Error) -> ConfigError {
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             let arg = context(&err, ContextKind::InvalidArg).unwrap_or_default();
             let value = context(&err, ContextKind::InvalidValue).unwrap_or_default();
-            let flag = arg.split_whitespace().next().unwrap_or(&arg).to_string();
+            let flag = arg
+                .split([' ', '[', '='])
+                .next()
+                .unwrap_or(&arg)
+                .to_string();
             let setting = match env_of(&flag) {
                 Some(var) if std::env::var_os(&var).is_some_and(|v| v == value.as_str()) => var,
                 Some(var) => format!("{flag} ({var})"),
@@ -36,14 +40,37 @@ pub(super) fn describe(err: clap::Error) -> ConfigError {
         }
         _ => {
             let rendered = err.render().to_string();
-            let line = rendered
-                .lines()
-                .find(|line| !line.trim().is_empty())
-                .unwrap_or("invalid command line")
-                .trim_start_matches("error: ")
-                .to_string();
-            ConfigError::Invalid(line)
+            ConfigError::Invalid(compact(&rendered))
         }
+    }
+}
+
+/// clap's message on one line: the error with what it lists (a missing
+/// `<URL>`); then, when clap has a tip or a list, its tip and the usage.
+fn compact(rendered: &str) -> String {
+    let mut lines = rendered
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty());
+    let mut line = lines
+        .next()
+        .unwrap_or("invalid command line")
+        .replacen("error: ", "", 1);
+    let (mut tips, mut usage, mut helpful) = (String::new(), String::new(), false);
+    for next in lines {
+        if next.starts_with("tip:") {
+            helpful = true;
+            tips = format!("{tips}; {next}");
+        } else if let Some(rest) = next.strip_prefix("Usage: ") {
+            usage = format!("; usage: {rest}");
+        } else if next.starts_with('<') || next.starts_with("--") {
+            helpful = true;
+            line = format!("{line} {next}");
+        }
+    }
+    match helpful {
+        true => format!("{line}{tips}{usage}"),
+        false => line,
     }
 }
 

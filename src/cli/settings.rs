@@ -37,17 +37,23 @@ where
     T: Into<OsString> + Clone,
 {
     let matches = Cli::command()
-        .try_get_matches_from(args)
+        .try_get_matches_from(switches_alone(args))
         .map_err(describe)?;
     let cli = Cli::from_arg_matches(&matches).map_err(describe)?;
     let serve = cli.serve;
     let books = serve.books.read(&matches).map_err(refused)?;
+    // `--listen` after the subcommand wins; before it, or from the variable,
+    // it is the same setting.
+    let listen = |name: &str, theirs| match matches.subcommand_matches(name) {
+        Some(sub) if sub.value_source("listen") == Some(ValueSource::CommandLine) => theirs,
+        _ => serve.listen,
+    };
 
     Ok(match cli.command {
         Some(Command::Healthcheck(args)) => Invocation::Healthcheck {
             url: args
                 .url
-                .unwrap_or_else(|| healthcheck::default_url(serve.listen)),
+                .unwrap_or_else(|| healthcheck::default_url(listen("healthcheck", args.listen))),
             timeout: Duration::from_millis(args.timeout_ms),
         },
         Some(Command::Watch(args)) => Invocation::Watch(watch::Config {
@@ -75,7 +81,7 @@ where
             };
             let api_url = ours_or_books(ours_given, args.api_url, theirs);
             Invocation::Web(web::Config {
-                listen: serve.listen,
+                listen: listen("web", args.listen),
                 check_url: args.api_check.and_then(|check| check.check_url(&api_url)),
                 api_url,
                 api_timeout: args.api_timeout,
@@ -104,6 +110,28 @@ where
             })
         }
     })
+}
+
+/// `watch --verbose URL`: a switch not followed by true or false means true,
+/// where clap would take the URL for its optional value. `--verbose=false`
+/// and `--verbose false` still say false.
+fn switches_alone<T: Into<OsString>>(args: impl IntoIterator<Item = T>) -> Vec<OsString> {
+    const BOOLISH: [&str; 12] = [
+        "y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0",
+    ];
+    let mut args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let end = args
+        .iter()
+        .position(|arg| arg == "--")
+        .unwrap_or(args.len());
+    for at in 0..end {
+        let next = args.get(at + 1).and_then(|arg| arg.to_str());
+        let valued = next.is_some_and(|next| BOOLISH.iter().any(|b| b.eq_ignore_ascii_case(next)));
+        if (args[at] == "--verbose" || args[at] == "--inspect") && !valued {
+            args[at].push("=true");
+        }
+    }
+    args
 }
 
 /// Which setting wins where ours and a book's name one: ours when given
