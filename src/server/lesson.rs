@@ -146,23 +146,15 @@ impl CallBudget {
     pub fn answer_probe(&self) -> Verdict {
         let within_budget = self.within_budget();
         let mut state = self.mode_state();
-        let (mode, seen) = *state;
+        let verdict = verdict(*state, within_budget);
         state.1 += 1;
-        let answer = |healthy, delay| Verdict::Answer { healthy, delay };
-        match mode {
-            HealthMode::Ok => answer(within_budget, Duration::ZERO),
-            HealthMode::Fail => answer(false, Duration::ZERO),
-            HealthMode::Hang => Verdict::Hang,
-            HealthMode::Slow(delay) => answer(within_budget, delay),
-            HealthMode::FailNext(left) => {
-                state.0 = match left {
-                    0 | 1 => HealthMode::Ok,
-                    more => HealthMode::FailNext(more - 1),
-                };
-                answer(false, Duration::ZERO)
-            }
-            HealthMode::Flap(run) => answer(within_budget && flap(seen, run), Duration::ZERO),
+        if let HealthMode::FailNext(left) = state.0 {
+            state.0 = match left {
+                0 | 1 => HealthMode::Ok,
+                more => HealthMode::FailNext(more - 1),
+            };
         }
+        verdict
     }
 
     /// The 500 of a failing probe: chapter 8's problem body, or the
@@ -179,13 +171,8 @@ impl CallBudget {
 
     /// Whether the next probe would pass, without counting as one.
     pub fn is_healthy(&self) -> bool {
-        let (mode, seen) = *self.mode_state();
-        self.within_budget()
-            && match mode {
-                HealthMode::Ok | HealthMode::Slow(_) => true,
-                HealthMode::Fail | HealthMode::Hang | HealthMode::FailNext(_) => false,
-                HealthMode::Flap(run) => flap(seen, run),
-            }
+        let verdict = verdict(*self.mode_state(), self.within_budget());
+        matches!(verdict, Verdict::Answer { healthy: true, .. })
     }
 
     /// `/reset`: healthy again, the mark cleared and the mode back to `ok`.
@@ -237,9 +224,20 @@ impl CallBudget {
     }
 }
 
-/// Flap: probes 0..run pass, run..2*run fail, and so on.
-fn flap(probe: u64, run: u32) -> bool {
-    (probe / u64::from(run.max(1))).is_multiple_of(2)
+/// What a probe is told in `mode`, after `seen` probes, by the budget.
+fn verdict((mode, seen): (HealthMode, u64), within_budget: bool) -> Verdict {
+    let answer = |healthy, delay| Verdict::Answer { healthy, delay };
+    match mode {
+        HealthMode::Ok => answer(within_budget, Duration::ZERO),
+        HealthMode::Slow(delay) => answer(within_budget, delay),
+        HealthMode::Fail | HealthMode::FailNext(_) => answer(false, Duration::ZERO),
+        HealthMode::Hang => Verdict::Hang,
+        // Flap: probes 0..run pass, run..2*run fail, and so on.
+        HealthMode::Flap(run) => {
+            let passes = (seen / u64::from(run.max(1))).is_multiple_of(2);
+            answer(within_budget && passes, Duration::ZERO)
+        }
+    }
 }
 
 #[cfg(test)]

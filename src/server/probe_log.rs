@@ -28,20 +28,20 @@ impl Prober {
 
     /// Classifies a User-Agent (curl/8.1, kube-probe/1.30, ...).
     pub fn from_user_agent(user_agent: Option<&str>) -> Prober {
-        let Some(agent) = user_agent else {
-            return Prober::Other;
-        };
-        if agent.starts_with("curl/") {
-            Prober::Curl
-        } else if agent.starts_with(crate::util::http::HEALTHCHECK_PRODUCT) {
-            Prober::NumbersApiHealthcheck
-        } else if agent.starts_with("kube-probe/") {
-            Prober::KubeProbe
-        } else if agent.starts_with("Mozilla/") {
-            Prober::Browser
-        } else {
-            Prober::Other
-        }
+        let known = [
+            ("curl/", Prober::Curl),
+            (
+                crate::util::http::HEALTHCHECK_PRODUCT,
+                Prober::NumbersApiHealthcheck,
+            ),
+            ("kube-probe/", Prober::KubeProbe),
+            ("Mozilla/", Prober::Browser),
+        ];
+        let agent = user_agent.unwrap_or_default();
+        let found = known
+            .into_iter()
+            .find(|(prefix, _)| agent.starts_with(prefix));
+        found.map_or(Prober::Other, |(_, prober)| prober)
     }
 
     /// The value of the `prober` label and of the page's "who" column.

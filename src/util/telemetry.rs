@@ -4,7 +4,6 @@
 //! under us never go past `info`, and the start and stop lines ([`LIFETIME`],
 //! ASP.NET Core's `Microsoft.Hosting.Lifetime`) always show.
 
-use std::fmt;
 use std::str::FromStr;
 
 use log::LevelFilter;
@@ -59,17 +58,11 @@ impl FromStr for LogLevel {
             Ok(number) => Self::ALL.get(number).copied(),
             Err(_) => Self::ALL
                 .into_iter()
-                .find(|level| level.to_string().eq_ignore_ascii_case(text)),
+                .find(|level| format!("{level:?}").eq_ignore_ascii_case(text)),
         };
         found.ok_or_else(|| {
             "expected Trace, Debug, Information, Warning, Error, Critical or None".into()
         })
-    }
-}
-
-impl fmt::Display for LogLevel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self, f)
     }
 }
 
