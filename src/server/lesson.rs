@@ -111,9 +111,8 @@ impl CallBudget {
         })
     }
 
-    /// Counts one call; whether it may answer a number. `fetch_add` gives
-    /// each concurrent call its own number and one compare-and-swap wins the
-    /// mark, so exactly N calls succeed under load.
+    /// Counts one call; whether it may answer. `fetch_add` numbers each call
+    /// and one compare-and-swap wins the mark: exactly N succeed under load.
     fn record_call(&self) -> bool {
         let number = self.calls.fetch_add(1, Ordering::Relaxed) + 1;
         let unmarked = || !self.marked.load(Ordering::Relaxed);

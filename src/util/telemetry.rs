@@ -47,8 +47,7 @@ impl LogLevel {
     }
 }
 
-/// As .NET reads an enum from configuration: any case, or the level's
-/// number (`Trace` is 0, `None` is 6).
+/// As .NET reads an enum: any case, or the number (`Trace` 0 to `None` 6).
 impl FromStr for LogLevel {
     type Err = String;
 
