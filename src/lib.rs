@@ -1,14 +1,8 @@
 //! numbers-api: a tiny HTTP service that hands out random numbers and then
 //! fails on cue, so that a Docker `HEALTHCHECK` has something to notice.
-//!
-//! The binary (`src/main.rs`) only calls [`cli::run`]; everything it does
-//! lives here so the tests can drive the same code. One binary, three
-//! programs: the API ([`server`]), the tools that run in or beside its
-//! container ([`tools`]: `healthcheck` and `watch`) and the book's web app
-//! ([`web`]). The command line builds each program's own configuration and
-//! hands it down; both servers start the one way ([`startup`]). Called as
-//! `dotnet`, it answers the book's own command lines ([`compat`]).
-//! `docs/architecture.md` draws how they fit together.
+//! One binary, three programs: the API ([`server`], whose [`server::lesson`]
+//! is the lesson itself), the tools beside its container ([`tools`]) and the
+//! book's web app ([`web`]). `docs/architecture.md` draws how they fit.
 
 pub mod cli;
 pub mod compat;

@@ -7,6 +7,7 @@ mod cli {
     mod config;
     mod dotnet;
     mod dotnet_httpcheck;
+    mod errors_and_help;
     mod healthcheck;
     mod lifecycle;
     mod privileged_port;

@@ -131,7 +131,7 @@
     show("Resetting\u2026", "pending");
     try {
       const response = await fetch("/reset", { method: "POST" });
-      if (response.ok) show("Reset: healthy again, the count starts over.", "info");
+      if (response.ok) show($("reset-button").dataset.done, "info");
       else show("Reset failed: HTTP " + response.status, "fail");
     } catch (error) {
       show("Reset failed: the service did not answer.", "fail");

@@ -1,7 +1,6 @@
-//! What clap parses: the command line and its environment variables, as
-//! flags. `--help` is the one place the settings are described (the
-//! README's table is checked against it by a test); [`super::settings`]
-//! turns what is parsed here into what the program runs with.
+//! What clap parses: the command line and its environment variables.
+//! `--help` is the one place the settings are described; the reference's
+//! tables are checked against it.
 
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
@@ -10,36 +9,37 @@ use std::time::Duration;
 use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand};
 
-use super::books::BookArgs;
 use super::parsers::{
-    parse_delay, parse_exit_code, parse_fail_after, parse_health_duration, parse_listen,
-    parse_probe_duration, parse_workers,
+    parse_at_least_10ms, parse_delay, parse_exit_code, parse_fail_after, parse_health_duration,
+    parse_listen, parse_workers,
 };
+use crate::compat::books::BookArgs;
 use crate::server::mode::HealthMode;
-use crate::tools::engine::Status;
+use crate::tools::health_rules::Status;
 use crate::util::http::parse_url;
 use crate::web::check::ApiCheck;
 
 /// The fail-after of the lab: three good calls, then failure.
 pub const DEFAULT_FAIL_AFTER: u64 = 3;
 
-/// The id of `--api-url`, by which the settings ask where its value came
-/// from: the book's `RngApi__Url` counts only when it is absent.
-pub const API_URL_ID: &str = "api_url";
+/// What the bare command and the name `dotnet` do, and the books' two
+/// settings that have no flag of their own.
+const AFTER_HELP: &str = "With no command, numbers-api serves the API: /rng, /health, /reset, \
+/readyz, /metrics and the lab page at /.
 
-/// The id of `--fail-after`, by which the settings ask where its value came
-/// from: the Kubernetes book's settings count only when it is absent.
-pub const FAIL_AFTER_ID: &str = "fail_after";
+Called as dotnet (a link or copy by that name), it answers the book's command lines: \
+dotnet Numbers.Api.dll (the API), dotnet Numbers.Web.dll (web) and \
+dotnet Utilities.HttpCheck.dll (the book's health check).
 
-/// The id of `--broken`: the v5 app's `Broken` counts only when it is absent.
-pub const BROKEN_ID: &str = "broken";
+The books' other settings, read the same way: Broken (the v5 app's --broken) and, for web, \
+RngApi__Url or RngApi:Url (Numbers.Web's --api-url). Ours win where both are set.";
 
 /// A random-number API that fails on cue, for teaching Docker health checks.
 ///
 /// The first N calls of /rng return a number from 0 to 99; every later call
 /// (and /health) answers HTTP 500 until /reset.
 #[derive(Debug, Parser)]
-#[command(name = "numbers-api", version, about, long_about = None)]
+#[command(name = "numbers-api", version, about, long_about = None, after_help = AFTER_HELP)]
 pub struct Cli {
     #[command(flatten)]
     pub serve: ServeArgs,
@@ -63,48 +63,21 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address and port to listen on (also sets the port `healthcheck` probes)
-    #[arg(
-        long,
-        env = "NUMBERS_LISTEN",
-        default_value = "0.0.0.0:8080",
-        value_name = "ADDR:PORT",
-        value_parser = parse_listen,
-        global = true
-    )]
+    /// Address and port the API listens on (also sets the port `healthcheck` probes)
+    #[arg(long, env = "NUMBERS_LISTEN", default_value = "0.0.0.0:8080", value_name = "ADDR:PORT", value_parser = parse_listen)]
     pub listen: SocketAddr,
 
     /// Chapter 8's rule: calls of /rng that succeed before the service turns
     /// unhealthy (/health fails from the first call past them, with the
     /// problem+json 500; /reset restarts the count); 0 means never fail. Set,
     /// it wins over FailAfterCallCount and UseFailureId
-    #[arg(
-        long,
-        id = FAIL_AFTER_ID,
-        env = "NUMBERS_FAIL_AFTER",
-        default_value_t = DEFAULT_FAIL_AFTER,
-        value_name = "N",
-        value_parser = parse_fail_after
-    )]
+    #[arg(long, env = "NUMBERS_FAIL_AFTER", default_value_t = DEFAULT_FAIL_AFTER, value_name = "N", value_parser = parse_fail_after)]
     pub fail_after: u64,
-
-    #[command(flatten)]
-    pub books: BookArgs,
 
     /// Start unhealthy, as the book's v5 app does: /rng, /health and
     /// /healthz answer 500 until /reset. Broken (the v5 app's name, true or
     /// false) is read when neither this flag nor NUMBERS_BROKEN is set
-    #[arg(
-        long,
-        id = BROKEN_ID,
-        env = "NUMBERS_BROKEN",
-        default_value = "false",
-        value_name = "BOOL",
-        num_args = 0..=1,
-        default_missing_value = "true",
-        action = ArgAction::Set,
-        value_parser = BoolishValueParser::new()
-    )]
+    #[arg(long, env = "NUMBERS_BROKEN", default_value = "false", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub broken: bool,
 
     /// Worker threads serving requests [default: one per CPU core]
@@ -124,71 +97,46 @@ pub struct ServeArgs {
 
     /// Wait this long before opening the port, like an app that is slow to
     /// start (teaches start_period)
-    #[arg(
-        long,
-        env = "NUMBERS_STARTUP_DELAY",
-        default_value = "0s",
-        value_name = "DURATION",
-        value_parser = parse_delay
-    )]
+    #[arg(long, env = "NUMBERS_STARTUP_DELAY", default_value = "0s", value_name = "DURATION", value_parser = parse_delay)]
     pub startup_delay: Duration,
 
     /// After SIGTERM, keep serving this long with /readyz answering 503
     /// before the port closes, so load balancers stop sending traffic first
-    #[arg(
-        long,
-        env = "NUMBERS_SHUTDOWN_DELAY",
-        default_value = "0s",
-        value_name = "DURATION",
-        value_parser = parse_delay
-    )]
+    #[arg(long, env = "NUMBERS_SHUTDOWN_DELAY", default_value = "0s", value_name = "DURATION", value_parser = parse_delay)]
     pub shutdown_delay: Duration,
 
     /// Exit with CODE (1 if none is given) as soon as the service answers
     /// unhealthy, so a restart policy can bring it back
-    #[arg(
-        long,
-        env = "NUMBERS_EXIT_ON_UNHEALTHY",
-        value_name = "CODE",
-        num_args = 0..=1,
-        default_missing_value = "1",
-        value_parser = parse_exit_code
-    )]
+    #[arg(long, env = "NUMBERS_EXIT_ON_UNHEALTHY", value_name = "CODE", num_args = 0..=1, default_missing_value = "1", value_parser = parse_exit_code)]
     pub exit_on_unhealthy: Option<u8>,
 
-    // One paragraph, as every flag's: a second would switch all of `--help`
-    // to clap's long layout, which the reference page's test reads.
+    // One paragraph: a second would switch `--help` to clap's long layout.
     /// Serve the requests that change the state for everyone: /reset (GET,
     /// POST), the lab page's reset (POST /page/reset) and the control API
     /// (/control/health, GET, POST). false turns off these and nothing else:
     /// they answer 403 and the page shows no reset button, while /rng, the
     /// page and its number button, the probes and /metrics still work. Use
     /// false where strangers can reach the port
-    #[arg(
-        long,
-        env = "NUMBERS_CONTROL",
-        default_value = "true",
-        value_name = "BOOL",
-        action = ArgAction::Set,
-        value_parser = BoolishValueParser::new()
-    )]
+    #[arg(long, env = "NUMBERS_CONTROL", default_value = "true", value_name = "BOOL", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub control: bool,
+
+    #[command(flatten)]
+    pub books: BookArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct HealthcheckArgs {
+    /// The address the API listens on: the probe's default URL is its port,
+    /// on loopback
+    #[arg(long, env = "NUMBERS_LISTEN", default_value = "0.0.0.0:8080", value_name = "ADDR:PORT", value_parser = parse_listen)]
+    pub listen: SocketAddr,
+
     /// URL to probe [default: http://127.0.0.1:<port of --listen>/health]
     #[arg(long, env = "NUMBERS_HEALTHCHECK_URL", value_name = "URL", value_parser = parse_url)]
     pub url: Option<String>,
 
     /// Give up, and fail, after this many milliseconds
-    #[arg(
-        long,
-        env = "NUMBERS_HEALTHCHECK_TIMEOUT_MS",
-        default_value_t = 2000,
-        value_name = "MS",
-        value_parser = clap::value_parser!(u64).range(1..=3_600_000)
-    )]
+    #[arg(long, env = "NUMBERS_HEALTHCHECK_TIMEOUT_MS", default_value_t = 2000, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
     pub timeout_ms: u64,
 }
 
@@ -243,27 +191,18 @@ pub struct WatchArgs {
 
 #[derive(Debug, Args)]
 pub struct WebArgs {
+    /// Address and port numbers-web listens on
+    #[arg(long, env = "NUMBERS_LISTEN", default_value = "0.0.0.0:8080", value_name = "ADDR:PORT", value_parser = parse_listen)]
+    pub listen: SocketAddr,
+
     /// URL of the API's /rng, called each time the page's button is pressed.
     /// When neither this flag nor NUMBERS_WEB_API_URL is set, the book's
     /// RngApi__Url is read, then RngApi:Url
-    #[arg(
-        long,
-        id = API_URL_ID,
-        env = "NUMBERS_WEB_API_URL",
-        default_value = "http://127.0.0.1:8080/rng",
-        value_name = "URL",
-        value_parser = parse_url
-    )]
+    #[arg(long, env = "NUMBERS_WEB_API_URL", default_value = "http://127.0.0.1:8080/rng", value_name = "URL", value_parser = parse_url)]
     pub api_url: String,
 
     /// Give up on the API after this long and show "RNG service unavailable!"
-    #[arg(
-        long,
-        env = "NUMBERS_WEB_API_TIMEOUT",
-        default_value = "2s",
-        value_name = "DURATION",
-        value_parser = parse_probe_duration
-    )]
+    #[arg(long, env = "NUMBERS_WEB_API_TIMEOUT", default_value = "2s", value_name = "DURATION", value_parser = parse_at_least_10ms)]
     pub api_timeout: Duration,
 
     /// Before serving, probe the API once and exit 1 unless it answers 200,
@@ -271,12 +210,6 @@ pub struct WebArgs {
     /// `health`), the API's /health beside --api-url, which spends no call;
     /// a URL, that URL (the book's /rng spends a good call at every start);
     /// false, no check. Gives up after --api-timeout
-    #[arg(
-        long = "check-api",
-        env = "NUMBERS_WEB_CHECK_API",
-        value_name = "URL",
-        num_args = 0..=1,
-        default_missing_value = "health"
-    )]
+    #[arg(long = "check-api", env = "NUMBERS_WEB_CHECK_API", value_name = "URL", num_args = 0..=1, default_missing_value = "health")]
     pub api_check: Option<ApiCheck>,
 }

@@ -1,6 +1,5 @@
-//! Error messages: clap's errors rewritten as one line that names the
-//! setting and the value, so a student who mistypes `NUMBERS_FAIL_AFTER`
-//! reads what went wrong, not wonder why the service never fails.
+//! clap's errors rewritten as one line that names the setting and the value,
+//! so a mistyped `NUMBERS_FAIL_AFTER` says what went wrong.
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::CommandFactory;
@@ -16,8 +15,8 @@ pub enum ConfigError {
     Invalid(String),
 }
 
-/// Turns clap's error into a [`ConfigError`] whose message is one line that
-/// names the setting (the variable when the value came from one) and the value.
+/// clap's error as one line naming the setting (the variable when the value
+/// came from one) and the value.
 pub(super) fn describe(err: clap::Error) -> ConfigError {
     match err.kind() {
         ErrorKind::DisplayHelp
@@ -26,7 +25,11 @@ pub(super) fn describe(err: clap::Error) -> ConfigError {
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             let arg = context(&err, ContextKind::InvalidArg).unwrap_or_default();
             let value = context(&err, ContextKind::InvalidValue).unwrap_or_default();
-            let flag = arg.split_whitespace().next().unwrap_or(&arg).to_string();
+            let flag = arg
+                .split([' ', '[', '='])
+                .next()
+                .unwrap_or(&arg)
+                .to_string();
             let setting = match env_of(&flag) {
                 Some(var) if std::env::var_os(&var).is_some_and(|v| v == value.as_str()) => var,
                 Some(var) => format!("{flag} ({var})"),
@@ -37,27 +40,48 @@ pub(super) fn describe(err: clap::Error) -> ConfigError {
         }
         _ => {
             let rendered = err.render().to_string();
-            let line = rendered
-                .lines()
-                .find(|line| !line.trim().is_empty())
-                .unwrap_or("invalid command line")
-                .trim_start_matches("error: ")
-                .to_string();
-            ConfigError::Invalid(line)
+            ConfigError::Invalid(compact(&rendered))
         }
     }
 }
 
-/// The one line for a bad `value` of `setting`, with the reason when there
-/// is one.
+/// clap's message on one line: the error with what it lists (a missing
+/// `<URL>`); then, when clap has a tip or a list, its tip and the usage.
+fn compact(rendered: &str) -> String {
+    let mut lines = rendered
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty());
+    let mut line = lines
+        .next()
+        .unwrap_or("invalid command line")
+        .replacen("error: ", "", 1);
+    let (mut tips, mut usage, mut helpful) = (String::new(), String::new(), false);
+    for next in lines {
+        if next.starts_with("tip:") {
+            helpful = true;
+            tips = format!("{tips}; {next}");
+        } else if let Some(rest) = next.strip_prefix("Usage: ") {
+            usage = format!("; usage: {rest}");
+        } else if next.starts_with('<') || next.starts_with("--") {
+            helpful = true;
+            line = format!("{line} {next}");
+        }
+    }
+    match helpful {
+        true => format!("{line}{tips}{usage}"),
+        false => line,
+    }
+}
+
+/// The one line for a bad `value` of `setting`.
 pub(super) fn invalid(value: &str, setting: &str, reason: Option<&str>) -> ConfigError {
     let shown = printable(value);
     let reason = reason.map(|r| format!(": {r}")).unwrap_or_default();
     ConfigError::Invalid(format!("invalid value '{shown}' for {setting}{reason}"))
 }
 
-/// The value with control characters escaped (`\n`, `\u{1b}`), so that a
-/// stray newline in a variable cannot break the message over two lines.
+/// Control characters escaped, so a stray newline cannot break the line.
 fn printable(value: &str) -> String {
     value
         .chars()

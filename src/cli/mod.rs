@@ -1,10 +1,7 @@
-//! The command line: what clap parses ([`args`]), how that becomes each
-//! part's own configuration ([`settings`]), the one-line error messages
-//! ([`errors`]), and [`run`]: parse, build the configuration, hand it to
-//! the part (the one start-up of both servers, the probe or `watch`), exit
-//! with its code. No part imports this module. Called by a foreign
-//! program's name (`dotnet`), the binary first translates that program's
-//! command line into ours ([`crate::compat`]).
+//! The command line: what clap parses ([`args`]), each part's configuration
+//! built from it ([`settings`]), one-line errors ([`errors`]), and [`run`].
+//! No part imports this module. Called as `dotnet`, the binary first
+//! translates the book's command line into ours ([`crate::compat`]).
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -13,10 +10,10 @@ use clap::Parser;
 
 use crate::compat::{self, httpcheck, Applet};
 use crate::startup;
-use crate::tools::{healthcheck, watch};
+use crate::tools::healthcheck::{self, Client};
+use crate::tools::watch;
 
 mod args;
-mod books;
 mod errors;
 mod parsers;
 mod settings;
@@ -39,8 +36,7 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// `dotnet Utilities.HttpCheck.dll`: its default URL is on the port the
-/// server listens on, as `healthcheck`'s is.
+/// `dotnet Utilities.HttpCheck.dll`, whose default URL follows `--listen`.
 fn http_check(args: &httpcheck::Args) -> ExitCode {
     match listen_address() {
         Ok(listen) => ExitCode::from(httpcheck::run(args, listen.port(), &mut std::io::stdout())),
@@ -48,9 +44,7 @@ fn http_check(args: &httpcheck::Args) -> ExitCode {
     }
 }
 
-/// The address the server listens on (`NUMBERS_LISTEN`, or its default):
-/// where a probe in the same container finds it. A bad value is refused, as
-/// it would be by the server.
+/// The address the server listens on (`NUMBERS_LISTEN`, or its default).
 fn listen_address() -> Result<std::net::SocketAddr, ConfigError> {
     Cli::try_parse_from(["numbers-api"])
         .map(|cli| cli.serve.listen)
@@ -60,10 +54,10 @@ fn listen_address() -> Result<std::net::SocketAddr, ConfigError> {
 /// Runs our own command line: serves or probes.
 fn run_ours(argv: Vec<OsString>) -> ExitCode {
     match parse(argv) {
-        Ok(Invocation::Serve(config)) => ExitCode::from(startup::run(&config)),
-        Ok(Invocation::Web(config)) => ExitCode::from(startup::run(&config)),
+        Ok(Invocation::Serve(config)) => ExitCode::from(startup::run(&config.into())),
+        Ok(Invocation::Web(config)) => ExitCode::from(startup::run(&config.into())),
         Ok(Invocation::Healthcheck { url, timeout }) => {
-            let report = healthcheck::probe(&url, timeout);
+            let report = healthcheck::probe(&url, timeout, Client::Healthcheck);
             println!("{report}");
             ExitCode::from(report.exit_code())
         }
@@ -83,8 +77,7 @@ fn run_ours(argv: Vec<OsString>) -> ExitCode {
 fn exit_refused(refused: ConfigError) -> ExitCode {
     match refused {
         ConfigError::Display(message) => {
-            // --help and --version; printing to a closed pipe is not an error
-            // worth a non-zero exit.
+            // --help and --version; a closed pipe is no failure.
             let _ = message.print();
             ExitCode::SUCCESS
         }

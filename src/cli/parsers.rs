@@ -1,8 +1,6 @@
-//! The value parsers behind the flags whose values are plain numbers,
-//! addresses and durations: each accepts one kind of value and says, in a
-//! few words, what it expected instead. A part's own type parses next to
-//! itself (`FromStr`: a health mode, a status, a log level, `--check-api`),
-//! and clap calls that directly.
+//! The value parsers of plain numbers, addresses and durations, each saying
+//! in a few words what it expected. A part's own type parses itself
+//! (`FromStr`) beside its definition.
 
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
@@ -39,9 +37,8 @@ pub(super) fn parse_delay(value: &str) -> Result<Duration, String> {
     Ok(delay)
 }
 
-/// Probe intervals and timeouts: Docker refuses anything under 1ms; we ask
-/// for at least 10ms so a typo cannot flood the service.
-pub(super) fn parse_probe_duration(value: &str) -> Result<Duration, String> {
+/// Probe intervals and timeouts: at least 10ms, so a typo cannot flood the service.
+pub(super) fn parse_at_least_10ms(value: &str) -> Result<Duration, String> {
     let delay = parse_delay(value)?;
     if delay < Duration::from_millis(10) {
         return Err("expected at least 10ms".into());
@@ -49,13 +46,11 @@ pub(super) fn parse_probe_duration(value: &str) -> Result<Duration, String> {
     Ok(delay)
 }
 
-/// A HEALTHCHECK's interval, timeout or start interval: 0 means Docker's
-/// default for that setting, as it does for the engine; otherwise as
-/// [`parse_probe_duration`].
+/// A HEALTHCHECK's interval, timeout or start interval: 0 means Docker's default.
 pub(super) fn parse_health_duration(value: &str) -> Result<Duration, String> {
     match parse_delay(value)? {
         Duration::ZERO => Ok(Duration::ZERO),
-        _ => parse_probe_duration(value).map_err(|e| format!("{e} (or 0 for Docker's default)")),
+        _ => parse_at_least_10ms(value).map_err(|e| format!("{e} (or 0 for Docker's default)")),
     }
 }
 
@@ -81,11 +76,11 @@ mod tests {
 
     #[test]
     fn probe_durations_start_at_10ms_inclusive() {
-        assert_eq!(parse_probe_duration("10ms"), Ok(Duration::from_millis(10)));
-        assert!(parse_probe_duration("9ms").is_err());
-        assert!(parse_probe_duration("9.999ms").is_err());
-        assert_eq!(parse_probe_duration("1h"), Ok(Duration::from_secs(3600)));
-        assert!(parse_probe_duration("2h").is_err());
+        assert_eq!(parse_at_least_10ms("10ms"), Ok(Duration::from_millis(10)));
+        assert!(parse_at_least_10ms("9ms").is_err());
+        assert!(parse_at_least_10ms("9.999ms").is_err());
+        assert_eq!(parse_at_least_10ms("1h"), Ok(Duration::from_secs(3600)));
+        assert!(parse_at_least_10ms("2h").is_err());
     }
 
     #[test]

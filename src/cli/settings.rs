@@ -1,29 +1,25 @@
-//! From what clap parsed to what the program runs with: each part's own
-//! configuration (`server::Config`, `web::Config`, `watch::Config`, the
-//! probe's URL and timeout), with every alias resolved. A bad value stops
-//! the program before it serves, with one line that names the setting and
-//! the value (see [`super::errors`]).
+//! From what clap parsed to each part's own configuration, every alias
+//! resolved. A bad value stops the program before it serves, with one line
+//! naming the setting and the value.
 
 use std::ffi::OsString;
 use std::num::NonZeroUsize;
 use std::time::Duration;
 
+use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
-use super::args::{Cli, Command, API_URL_ID};
-use super::books::given;
+use super::args::{Cli, Command};
 use super::errors::{describe, invalid, ConfigError};
-use crate::compat::dotnet;
-use crate::tools::engine::Rules;
+use crate::compat::books::{self, Refused};
+use crate::server::lesson::Rule;
+use crate::tools::health_rules::Rules;
 use crate::tools::{healthcheck, watch};
-use crate::util::http::parse_url;
 use crate::{server, web};
 
-/// What the command line asked for, as the configuration of the part that
-/// runs it.
+/// What the command line asked for, as the configuration of the part that runs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Invocation {
-    /// The API.
     Serve(server::Config),
     /// One probe of `url`, given up after `timeout`.
     Healthcheck {
@@ -31,7 +27,6 @@ pub enum Invocation {
         timeout: Duration,
     },
     Watch(watch::Config),
-    /// numbers-web.
     Web(web::Config),
 }
 
@@ -42,16 +37,23 @@ where
     T: Into<OsString> + Clone,
 {
     let matches = Cli::command()
-        .try_get_matches_from(args)
+        .try_get_matches_from(switches_alone(args))
         .map_err(describe)?;
     let cli = Cli::from_arg_matches(&matches).map_err(describe)?;
     let serve = cli.serve;
+    let books = serve.books.read(&matches).map_err(refused)?;
+    // `--listen` after the subcommand wins; before it, or from the variable,
+    // it is the same setting.
+    let listen = |name: &str, theirs| match matches.subcommand_matches(name) {
+        Some(sub) if sub.value_source("listen") == Some(ValueSource::CommandLine) => theirs,
+        _ => serve.listen,
+    };
 
     Ok(match cli.command {
         Some(Command::Healthcheck(args)) => Invocation::Healthcheck {
             url: args
                 .url
-                .unwrap_or_else(|| healthcheck::default_url(serve.listen)),
+                .unwrap_or_else(|| healthcheck::default_url(listen("healthcheck", args.listen))),
             timeout: Duration::from_millis(args.timeout_ms),
         },
         Some(Command::Watch(args)) => Invocation::Watch(watch::Config {
@@ -70,25 +72,33 @@ where
             stop_after: args.stop_after,
         }),
         Some(Command::Web(args)) => {
-            let api_url = web_api_url(&matches, args.api_url)?;
+            let ours = matches.subcommand_matches("web");
+            let ours_given = ours.is_some_and(|web| given(web, "api_url"));
+            // The book's URL is read, and checked, only when it may count.
+            let theirs = match ours_given {
+                true => None,
+                false => books::api_url().map_err(refused)?,
+            };
+            let api_url = ours_or_books(ours_given, args.api_url, theirs);
             Invocation::Web(web::Config {
-                listen: serve.listen,
+                listen: listen("web", args.listen),
                 check_url: args.api_check.and_then(|check| check.check_url(&api_url)),
                 api_url,
                 api_timeout: args.api_timeout,
                 workers: default_workers(),
-                log_level: serve.books.log_level,
+                log_level: books.log_level,
             })
         }
         None => {
-            let (rule, fail_after) = serve.books.rule(&matches, serve.fail_after);
-            let broken = serve.books.broken(&matches, serve.broken);
+            let ours = (Rule::Chapter8, serve.fail_after);
+            let (rule, fail_after) = ours_or_books(given(&matches, "fail_after"), ours, books.rule);
+            let broken = ours_or_books(given(&matches, "broken"), serve.broken, books.broken);
             Invocation::Serve(server::Config {
                 listen: serve.listen,
                 fail_after,
                 rule,
                 broken,
-                log_level: serve.books.log_level,
+                log_level: books.log_level,
                 workers: serve
                     .workers
                     .map_or_else(default_workers, NonZeroUsize::get),
@@ -102,16 +112,47 @@ where
     })
 }
 
-/// numbers-web's API URL: ours (`--api-url`, then `NUMBERS_WEB_API_URL`),
-/// else the book's (`RngApi__Url`, then `RngApi:Url`), else the default.
-fn web_api_url(matches: &ArgMatches, ours: String) -> Result<String, ConfigError> {
-    let ours_given = matches
-        .subcommand_matches("web")
-        .is_some_and(|web| given(web, API_URL_ID));
-    let Some(found) = dotnet::rng_api_url().filter(|_| !ours_given) else {
-        return Ok(ours);
-    };
-    parse_url(&found.value).map_err(|reason| invalid(&found.value, &found.variable, Some(&reason)))
+/// `watch --verbose URL`: a switch not followed by true or false means true,
+/// where clap would take the URL for its optional value. `--verbose=false`
+/// and `--verbose false` still say false.
+fn switches_alone<T: Into<OsString>>(args: impl IntoIterator<Item = T>) -> Vec<OsString> {
+    const BOOLISH: [&str; 12] = [
+        "y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0",
+    ];
+    let mut args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let end = args
+        .iter()
+        .position(|arg| arg == "--")
+        .unwrap_or(args.len());
+    for at in 0..end {
+        let next = args.get(at + 1).and_then(|arg| arg.to_str());
+        let valued = next.is_some_and(|next| BOOLISH.iter().any(|b| b.eq_ignore_ascii_case(next)));
+        if (args[at] == "--verbose" || args[at] == "--inspect") && !valued {
+            args[at].push("=true");
+        }
+    }
+    args
+}
+
+/// Which setting wins where ours and a book's name one: ours when given
+/// (flag or variable), else the book's, else our default.
+fn ours_or_books<T>(ours_given: bool, ours: T, books: Option<T>) -> T {
+    match books {
+        Some(theirs) if !ours_given => theirs,
+        _ => ours,
+    }
+}
+
+/// Whether the user gave a setting, on the command line or in its variable.
+fn given(matches: &ArgMatches, id: &str) -> bool {
+    !matches!(
+        matches.value_source(id),
+        Some(ValueSource::DefaultValue) | None
+    )
+}
+
+fn refused(refused: Refused) -> ConfigError {
+    invalid(&refused.value, &refused.variable, Some(&refused.reason))
 }
 
 /// One worker per core, as actix-web itself would choose.

@@ -201,3 +201,84 @@ fn numbers_web_takes_the_log_level_as_the_api_does() {
         other => panic!("expected numbers-web's configuration, got {other:?}"),
     }
 }
+
+fn rule(args: &[&str]) -> (Rule, u64) {
+    let config = serve(args);
+    (config.rule, config.fail_after)
+}
+
+const KUBERNETES: Rule = Rule::Kubernetes { failure_id: false };
+
+#[test]
+fn chapter_8s_rule_is_the_default_and_fail_after_sets_it() {
+    assert_eq!(rule(&[]), (Rule::Chapter8, 3));
+    assert_eq!(rule(&["--fail-after", "5"]), (Rule::Chapter8, 5));
+}
+
+#[test]
+fn fail_after_call_count_picks_the_kubernetes_rule() {
+    assert_eq!(rule(&["--fail-after-call-count", "1"]), (KUBERNETES, 1));
+    assert_eq!(rule(&["--fail-after-call-count", "0"]), (KUBERNETES, 0));
+}
+
+#[test]
+fn use_failure_id_alone_picks_the_kubernetes_rule_that_never_fails() {
+    let with_ids = Rule::Kubernetes { failure_id: true };
+    assert_eq!(rule(&["--use-failure-id", "true"]), (with_ids, 0));
+    assert_eq!(rule(&["--use-failure-id", "False"]), (KUBERNETES, 0));
+    assert_eq!(
+        rule(&["--use-failure-id", "TRUE", "--fail-after-call-count", "2"]),
+        (with_ids, 2)
+    );
+}
+
+#[test]
+fn fail_after_wins_over_the_kubernetes_books_settings() {
+    let both = [
+        "--fail-after-call-count",
+        "1",
+        "--use-failure-id",
+        "true",
+        "--fail-after",
+        "2",
+    ];
+    assert_eq!(rule(&both), (Rule::Chapter8, 2));
+    // Given, even at its default value.
+    assert_eq!(
+        rule(&["--fail-after", "3", "--fail-after-call-count", "1"]),
+        (Rule::Chapter8, 3)
+    );
+}
+
+#[test]
+fn ours_win_when_given_else_the_books_else_our_default() {
+    assert!(ours_or_books(false, false, Some(true)));
+    assert!(!ours_or_books(false, false, Some(false)));
+    assert!(!ours_or_books(true, false, Some(true)));
+    assert!(ours_or_books(true, true, Some(false)));
+    assert!(!ours_or_books(false, false, None));
+    assert!(serve(&["--broken"]).broken);
+    assert!(!serve(&["--broken", "false"]).broken);
+}
+
+#[test]
+fn the_log_level_is_asp_net_cores() {
+    assert_eq!(
+        serve(&["--log-level", "Debug"]).log_level,
+        Some(LogLevel::Debug)
+    );
+    assert!(parse(["numbers-api", "--log-level", "verbose"]).is_err());
+}
+
+#[test]
+fn the_start_line_says_which_rule_and_whether_broken() {
+    assert_eq!(serve(&[]).failure_summary(), "fail-after 3");
+    assert_eq!(
+        serve(&["--fail-after-call-count", "1", "--use-failure-id", "true"]).failure_summary(),
+        "FailAfterCallCount 1: the Kubernetes book's rule, with Failure IDs"
+    );
+    assert_eq!(
+        serve(&["--broken"]).failure_summary(),
+        "fail-after 3; broken: unhealthy until /reset"
+    );
+}

@@ -1,26 +1,9 @@
 //! .NET configuration keys, read from the environment as the book's apps
-//! read them. A key such as `RngApi:Url` names a setting in .NET's
-//! configuration; an environment variable sets it under either spelling:
-//! `RngApi__Url` (every `__` stands for `:`, the form every shell and
-//! compose file accepts) or `RngApi:Url` itself (Docker's `ENV` and
-//! compose's `environment:` accept the colon too).
-//!
-//! Quirks kept from .NET:
-//! - Keys compare without regard to case: `RNGAPI__URL` sets `RngApi:Url`.
-//! - Only variable names are rewritten, never the key asked for: the key
-//!   `RngApi__Url` matches no variable at all, since every variable's `__`
-//!   has become `:` by the time keys are compared.
-//!
-//! Where .NET leaves it open: when several variables set one key, the last
-//! one .NET happens to enumerate wins, in an order it does not define. Here
-//! the `__` spelling wins over the colon, an exact spelling over another
-//! case, and otherwise the name that sorts first.
-//!
-//! What is left out: the book's apps also read `appsettings.json` from the
-//! working directory (where `RngApi:Url` defaults to
-//! `http://localhost:5000/rng`, an address that answers nothing in a
-//! container); our images carry no such file, so only the environment
-//! counts.
+//! read them: a key such as `RngApi:Url` is set by `RngApi__Url` or by
+//! `RngApi:Url` itself, in any case. Where several variables set one key
+//! (.NET leaves the winner open), the `__` spelling wins over the colon, an
+//! exact spelling over another case, then the name that sorts first. The
+//! books' `appsettings.json` is not read: our images carry none.
 
 use std::ffi::OsString;
 
@@ -31,8 +14,7 @@ pub struct Found {
     pub value: String,
 }
 
-/// A .NET `bool` setting, as the books' apps read `Broken` and
-/// `UseFailureId` (`bool.Parse`): true or false in any case, nothing else.
+/// .NET's `bool.Parse`: true or false in any case, nothing else.
 pub fn parse_dotnet_bool(value: &str) -> Result<bool, String> {
     let value = value.trim();
     if value.eq_ignore_ascii_case("true") {
@@ -80,8 +62,7 @@ where
         .map(|(_, found)| found)
 }
 
-/// The variables that set `key`, as a message names them:
-/// `RngApi__Url or RngApi:Url`.
+/// The variables that set `key`: `RngApi__Url or RngApi:Url`.
 pub fn spellings(key: &str) -> String {
     let underscored = key.replace(':', "__");
     if underscored == key {

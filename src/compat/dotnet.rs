@@ -1,39 +1,14 @@
-//! `dotnet`: the command the book's images and compose files call, with the
-//! book's assemblies as its programs. Called by that name (a link or copy
-//! named `dotnet`), this binary answers these command lines:
-//!
-//! | the book's command | what runs |
-//! |---|---|
-//! | `dotnet Numbers.Api.dll [flags]` | `numbers-api [flags]`: the API |
-//! | `dotnet Numbers.Web.dll [flags]` | `numbers-api web [flags]`: numbers-web |
-//! | `dotnet Utilities.HttpCheck.dll [flags]` | the book's check ([`super::httpcheck`]) |
-//!
-//! The assembly may be given with a directory, as in the book's
-//! `ENTRYPOINT ["dotnet", "/app/Numbers.Api.dll"]`; only its file name
-//! counts (no such file exists, and none is looked for). The name is
-//! compared as Linux compares file names, case and all. Anything else that
-//! the real `dotnet` would run (`--info`, `exec`, another assembly) is
-//! refused with one line naming what this `dotnet` runs, and exit code 1.
-//!
-//! Numbers.Web reads the API's URL from the configuration key `RngApi:Url`
-//! ([`RNG_API_URL`]); `numbers-api web` reads it too, under our own
-//! settings ([`rng_api_url`]).
+//! `dotnet`: the command the book's images and compose files call, answered
+//! for the book's three assemblies (`Numbers.Api.dll`, `Numbers.Web.dll`,
+//! `Utilities.HttpCheck.dll`, given with or without a directory, compared
+//! case and all). Anything else the real `dotnet` would run is refused with
+//! one line naming what this one runs, and exit code 1.
 
 use std::ffi::OsString;
 use std::path::Path;
 
-use super::configuration::{self, Found};
 use super::httpcheck;
 use super::Applet;
-
-/// The configuration key of Numbers.Web's API URL.
-const RNG_API_URL: &str = "RngApi:Url";
-
-/// Numbers.Web's API URL from the environment (`RngApi__Url` or
-/// `RngApi:Url`), if set.
-pub fn rng_api_url() -> Option<Found> {
-    configuration::lookup(RNG_API_URL)
-}
 
 /// What each assembly runs, given the words after it.
 type Start = fn(&[OsString]) -> Result<Applet, String>;

@@ -1,15 +1,11 @@
-//! Other programs' command lines and settings, answered by this binary: the
-//! compatibility surface, and the one place that knows how the foreign
-//! programs read them (cli/books.rs declares the books' setting names as
-//! flags, and reads their values with [`configuration`]).
-//!
-//! As busybox does, the binary reads the name it was called by (argv[0]'s
-//! file name) and looks it up in [`PROGRAMS`]; a match translates the
-//! foreign command line into an [`Applet`]. The book's images run .NET, so
-//! the one program so far is `dotnet` ([`dotnet`]), with the book's
-//! health-check tool ([`httpcheck`]) and .NET's way of reading settings
-//! from the environment ([`configuration`]).
+//! Other programs' names, answered by this binary, and the only place that
+//! knows them: the books' settings ([`books`], read by .NET's rule in
+//! [`configuration`]) and their command lines. As busybox does, the binary
+//! reads the name it was called by and looks it up in [`PROGRAMS`]; so far
+//! the one program is `dotnet` ([`dotnet`]), with the book's health-check
+//! tool ([`httpcheck`]).
 
+pub mod books;
 pub mod configuration;
 pub mod dotnet;
 pub mod httpcheck;

@@ -1,26 +1,22 @@
-//! What the API runs with: its own configuration, built by the command
-//! line (`cli`) or by a test, and handed down; the server never sees where
-//! a value came from.
+//! What the API runs with, built by the command line or by a test; the
+//! server never sees where a value came from.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-use super::budget::Rule;
+use super::lesson::Rule;
 use super::mode::HealthMode;
 use crate::util::telemetry::LogLevel;
 
-/// The API's configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub listen: SocketAddr,
-    /// Calls of `/rng` that succeed before the service turns unhealthy; 0
-    /// means never.
+    /// The call budget (0: never fail) and the rule it follows.
     pub fail_after: u64,
-    /// Whose rule `fail_after` follows: chapter 8's or the Kubernetes book's.
     pub rule: Rule,
-    /// Start unhealthy (`--broken`, the v5 app's `Broken`).
+    /// Start unhealthy (`--broken`).
     pub broken: bool,
-    /// `--log-level` (`Logging__LogLevel__Default`); `RUST_LOG` wins.
+    /// `--log-level`; `RUST_LOG` wins.
     pub log_level: Option<LogLevel>,
     pub workers: usize,
     pub health_mode: HealthMode,
@@ -30,19 +26,17 @@ pub struct Config {
     pub shutdown_delay: Duration,
     /// Exit with this code once the service answers unhealthy.
     pub exit_on_unhealthy: Option<u8>,
-    /// Whether requests may change the state for everyone (`/reset`, the
-    /// control API).
+    /// `--control`: whether requests may change the state for everyone.
     pub control: bool,
 }
 
 impl Config {
-    /// An in-process server for tests: a free loopback port (port 0), two
-    /// workers, the lab's rule and no delays.
+    /// For tests: a free loopback port, two workers, chapter 8's rule, no delays.
     pub fn for_tests(fail_after: u64) -> Self {
         Self {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             fail_after,
-            rule: Rule::Lab,
+            rule: Rule::Chapter8,
             broken: false,
             log_level: None,
             workers: 2,
@@ -54,9 +48,17 @@ impl Config {
         }
     }
 
-    /// The start line's account of how the service fails (`fail-after 3`,
-    /// `FailAfterCallCount 1: the Kubernetes book's rule, with Failure
-    /// IDs`) and whether it starts broken.
+    pub fn summary(&self) -> String {
+        let control = if self.control { "on" } else { "off" };
+        format!(
+            "{}, workers {}, health mode {}, control API {control}",
+            self.failure_summary(),
+            self.workers,
+            self.health_mode,
+        )
+    }
+
+    /// How the service fails, for the start line, and whether it starts broken.
     pub fn failure_summary(&self) -> String {
         let never = if self.fail_after == 0 {
             " = never fail"
@@ -64,7 +66,7 @@ impl Config {
             ""
         };
         let rule = match self.rule {
-            Rule::Lab => format!("fail-after {}{never}", self.fail_after),
+            Rule::Chapter8 => format!("fail-after {}{never}", self.fail_after),
             Rule::Kubernetes { failure_id } => format!(
                 "FailAfterCallCount {}{never}: the Kubernetes book's rule{}",
                 self.fail_after,
@@ -93,9 +95,12 @@ mod tests {
 
     #[test]
     fn the_start_line_says_which_rule_and_whether_broken() {
-        assert_eq!(with(Rule::Lab, 3, false).failure_summary(), "fail-after 3");
         assert_eq!(
-            with(Rule::Lab, 0, false).failure_summary(),
+            with(Rule::Chapter8, 3, false).failure_summary(),
+            "fail-after 3"
+        );
+        assert_eq!(
+            with(Rule::Chapter8, 0, false).failure_summary(),
             "fail-after 0 = never fail"
         );
         assert_eq!(
@@ -107,7 +112,7 @@ mod tests {
             "FailAfterCallCount 0 = never fail: the Kubernetes book's rule"
         );
         assert_eq!(
-            with(Rule::Lab, 3, true).failure_summary(),
+            with(Rule::Chapter8, 3, true).failure_summary(),
             "fail-after 3; broken: unhealthy until /reset"
         );
     }

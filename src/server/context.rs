@@ -1,21 +1,9 @@
-//! What every handler of the API starts from: the shared state, and this
-//! request's trace id.
-//!
-//! ASP.NET Core advances its Activity counter once per request, whether or
-//! not the request fails, so the `traceId` of an error body tells how many
-//! requests came before it. [`Context`] is an extractor that takes the id as
-//! the request arrives; every handler takes a `Context` to reach the state,
-//! so no handler can forget to advance the counter, or advance it twice.
-//! Extracting is an `Arc` clone and one atomic add: nothing is boxed, so the
-//! hot path (`/rng`) pays no more than reading the state by hand.
-//!
-//! A handler that changes the state for everyone (`/reset`, the page's
-//! reset, the control API) takes a [`ControlContext`] instead, which
-//! refuses the request when `--control false` turned such changes off: the
-//! check is in the type, and the state's operations that change it for
-//! everyone ask for one, so a new handler of that kind cannot forget it.
-//!
-//! Handlers name it `ctx`: a "call" is a call of `/rng`, the lab's word.
+//! What every handler of the API starts from: the shared state and this
+//! request's trace id. ASP.NET Core advances its Activity counter once per
+//! request, so the `traceId` of an error body tells how many came before;
+//! taking the id in the extractor means no handler can forget it or take it
+//! twice. [`ControlContext`] is the one for requests that change the state
+//! for everyone: `--control false` refuses them here, before any handler.
 
 use std::future::{ready, Ready};
 
@@ -55,28 +43,19 @@ fn context(req: &HttpRequest) -> Result<Context, actix_web::Error> {
             trace_id: state.trace_ids.next_id(),
             state: state.clone(),
         }),
-        // Every app the server builds registers the state: a missing one is
-        // a bug in start-up, answered as actix answers a missing Data.
+        // A bug in start-up, answered as actix answers a missing Data.
         None => Err(actix_web::error::ErrorInternalServerError(
             "the app state is not configured",
         )),
     }
 }
 
-/// What a refused request is told: the setting, by flag and variable, so
-/// the teacher who sees it knows what to change.
+/// What a refused request is told: the setting to change.
 pub const CONTROL_OFF: &str = "turned off by --control false (NUMBERS_CONTROL)";
 
-/// A [`Context`] for a request that changes the state for everyone:
-/// extracting it fails with a 403 problem when `--control false`. The
-/// state's [`reset`](AppState::reset) and [`set_mode`](AppState::set_mode)
-/// ask for one.
-///
-/// Why 403 and not the 404 an unregistered route would give: the path
-/// exists and the request is well formed; the service refuses it by
-/// setting. A 404 would send the teacher looking for a typo, where the
-/// detail names the setting to change. One answer for every such endpoint,
-/// whatever the method, so a student's note reads the same for each.
+/// A [`Context`] for a request that changes the state for everyone: with
+/// `--control false` extracting it fails with a 403 naming the setting (a
+/// 404 would send the teacher looking for a typo).
 pub struct ControlContext(Context);
 
 impl std::ops::Deref for ControlContext {
@@ -123,7 +102,7 @@ mod tests {
             control,
             ..Config::for_tests(3)
         };
-        let state = web::Data::new(AppState::new(&config).expect("metrics register"));
+        let state = web::Data::new(AppState::new(&config));
         let req = TestRequest::post()
             .uri("/reset")
             .app_data(state)

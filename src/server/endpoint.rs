@@ -1,6 +1,5 @@
-//! A path and the methods it takes, for the routes and the lab page alike:
-//! any other method answers 405 problem+json with an `Allow` header naming
-//! the ones it takes, as ASP.NET Core's routing does.
+//! A path and the methods it takes: any other method answers 405
+//! problem+json with an `Allow` header, as ASP.NET Core's routing does.
 
 use std::future::{ready, Ready};
 
@@ -10,15 +9,13 @@ use actix_web::{web, FromRequest, Handler, HttpResponse, Resource, Responder};
 use super::context::Context;
 use super::problem::ApiError;
 
-/// A path and the methods it takes; any other method answers 405 with an
-/// `Allow` header naming these. Register it with `.service(...)`.
+/// A path and the methods it takes. Register it with `.service(...)`.
 pub struct Endpoint {
     resource: Resource,
     get: bool,
     post: bool,
 }
 
-/// Starts declaring the methods `path` takes.
 pub fn endpoint(path: &str) -> Endpoint {
     Endpoint {
         resource: web::resource(path),
@@ -28,7 +25,6 @@ pub fn endpoint(path: &str) -> Endpoint {
 }
 
 impl Endpoint {
-    /// `GET` goes to `handler`.
     pub fn get<F, Args>(mut self, handler: F) -> Self
     where
         F: Handler<Args>,
@@ -40,7 +36,6 @@ impl Endpoint {
         self
     }
 
-    /// `POST` goes to `handler`.
     pub fn post<F, Args>(mut self, handler: F) -> Self
     where
         F: Handler<Args>,
@@ -52,7 +47,6 @@ impl Endpoint {
         self
     }
 
-    /// The `Allow` header's value.
     fn allow(&self) -> &'static str {
         match (self.get, self.post) {
             (true, true) => "GET, POST",

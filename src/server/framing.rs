@@ -1,25 +1,10 @@
-//! How the books' bodies go on the wire: chunked, as Kestrel sends every
-//! body that ASP.NET Core's MVC writes (the books' `Ok(n)`, `Ok("Ok")` and
-//! their 500s), with no `Content-Length`.
-//!
-//! Why it matters to a student: curl's progress meter prints the length it
-//! was told. A failing `curl --fail` health check (the v2 image's) stops at
-//! the status line, so with a `Content-Length` its meter reads `0   171` in
-//! `docker inspect`'s `State.Health.Log`, where the book's service showed
-//! `0     0`: chunked, the length is unknown until the body ends.
-//!
-//! Which answers: those of the books' endpoints, `/rng`, `/health`,
-//! `/healthz` and `/reset`, whatever their status (their handlers return a
-//! [`Kestrel`]). The rest are ours and keep their `Content-Length`: the lab
-//! page, `/readyz`, `/metrics`, the control API, and the problem bodies of
-//! a 404, 405 or 403, which ASP.NET Core 3 answers with no body at all. An
-//! HTTP/1.0 client (nginx's `proxy_pass` by default) has no chunks: it gets
-//! the length, as Kestrel gives it; so does a request to upgrade the
-//! connection, which actix-web would answer unframed.
-//!
-//! The cost is one small allocation per answer (the body is boxed, as any
-//! stream is) and the chunk's framing bytes; `docs/performance.md` has the
-//! figures.
+//! The books' bodies on the wire: chunked, as Kestrel sends every body
+//! ASP.NET Core's MVC writes, with no `Content-Length`. It matters to a
+//! student: a failing `curl --fail` check stops at the status line, and its
+//! progress meter in `docker inspect` reads `0     0` as in the book only
+//! when the length is unknown. The books' endpoints (`/rng`, `/health`,
+//! `/healthz`, `/reset`) answer a [`Kestrel`]; the rest keep their length,
+//! as do HTTP/1.0 clients and requests to upgrade the connection.
 
 use std::convert::Infallible;
 use std::pin::Pin;

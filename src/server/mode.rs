@@ -1,18 +1,14 @@
-//! Health modes: the failures a teacher can switch on, one per lesson.
-//!
-//! The lab teaches one failure, a 500 after three calls. Each of Docker's
-//! health settings teaches a different one, so each has a mode here:
+//! Health modes: the failures a teacher can switch on, one per Docker
+//! setting it teaches (`--health-mode`, or the control API at run time):
 //!
 //! | mode          | `/health` answers                    | teaches            |
 //! |---------------|--------------------------------------|--------------------|
-//! | `ok`          | as the call counter says (the lab)   | the lab itself     |
+//! | `ok`          | as the call budget says (the lesson) | the lab itself     |
 //! | `fail`        | 500, always                          | `retries`          |
 //! | `hang`        | nothing: the request never completes | `timeout`          |
 //! | `slow=<ms>`   | as `ok`, after a delay               | `timeout`          |
 //! | `fail-next=k` | 500 for the next k probes, then `ok` | one success resets the streak |
 //! | `flap[=n]`    | n probes ok, n probes 500, and so on | the streak, again  |
-//!
-//! The same text is accepted by `--health-mode` and by the control API.
 
 use std::fmt;
 use std::str::FromStr;

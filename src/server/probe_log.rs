@@ -1,11 +1,7 @@
-//! The probe log: who probed, and what they were told. A probe is one
-//! health-check request (`/health`, `/healthz`); the log keeps the last few
-//! for the lab page's timeline, and [`Prober`] is the metrics' `prober`
-//! label.
-//!
-//! The prober is read from the User-Agent. Docker's own check has none of
-//! its own: it shows up as the program its HEALTHCHECK runs (curl in
-//! Dockerfile.v2, `numbers-api healthcheck` in Dockerfile.v3).
+//! The probe log: who probed (`/health`, `/healthz`), read from the
+//! User-Agent, and what they were told; the last few for the lab page's
+//! timeline, and the labels of the metrics. Docker's own check shows up as
+//! the program its HEALTHCHECK runs (curl, `numbers-api healthcheck`).
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -30,22 +26,22 @@ impl Prober {
         Prober::Other,
     ];
 
-    /// Classifies a User-Agent header (curl/8.1, kube-probe/1.30, ...).
+    /// Classifies a User-Agent (curl/8.1, kube-probe/1.30, ...).
     pub fn from_user_agent(user_agent: Option<&str>) -> Prober {
-        let Some(agent) = user_agent else {
-            return Prober::Other;
-        };
-        if agent.starts_with("curl/") {
-            Prober::Curl
-        } else if agent.starts_with(crate::util::http::HEALTHCHECK_PRODUCT) {
-            Prober::NumbersApiHealthcheck
-        } else if agent.starts_with("kube-probe/") {
-            Prober::KubeProbe
-        } else if agent.starts_with("Mozilla/") {
-            Prober::Browser
-        } else {
-            Prober::Other
-        }
+        let known = [
+            ("curl/", Prober::Curl),
+            (
+                crate::util::http::HEALTHCHECK_PRODUCT,
+                Prober::NumbersApiHealthcheck,
+            ),
+            ("kube-probe/", Prober::KubeProbe),
+            ("Mozilla/", Prober::Browser),
+        ];
+        let agent = user_agent.unwrap_or_default();
+        let found = known
+            .into_iter()
+            .find(|(prefix, _)| agent.starts_with(prefix));
+        found.map_or(Prober::Other, |(_, prober)| prober)
     }
 
     /// The value of the `prober` label and of the page's "who" column.
@@ -67,9 +63,7 @@ impl Prober {
 /// What a probe was told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProbeAnswer {
-    /// 200 `Ok`.
     Ok,
-    /// 500, unhealthy.
     Fail,
     /// No answer: the mode `hang` keeps the request open.
     Hang,
@@ -78,8 +72,7 @@ pub enum ProbeAnswer {
 impl ProbeAnswer {
     pub const ALL: [ProbeAnswer; 3] = [ProbeAnswer::Ok, ProbeAnswer::Fail, ProbeAnswer::Hang];
 
-    /// The value of the metrics' `result` label and of the page's row
-    /// colour.
+    /// The metrics' `result` label and the page's row colour.
     pub fn label(self) -> &'static str {
         match self {
             ProbeAnswer::Ok => "ok",

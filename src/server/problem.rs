@@ -1,7 +1,6 @@
-//! Errors as `application/problem+json` (RFC 7807), with the exact bodies
-//! ASP.NET Core 3.x writes, so a transcript from the lab matches ours byte
-//! for byte, down to the title's spelling ("occured"); and the Kubernetes
-//! book's own 500, `{"message":"Unhealthy!"}`.
+//! Errors as `application/problem+json`, with the exact bodies ASP.NET Core
+//! 3.x writes (down to its "occured"), so a lab transcript matches ours;
+//! and the Kubernetes book's own 500, `{"message":"Unhealthy!"}`.
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
@@ -13,12 +12,10 @@ use crate::util::http::content_type::{JSON, PROBLEM_JSON};
 /// Every way a request can fail; one `match` maps each to its status.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// The lab's failure: the call budget is spent.
+    /// Chapter 8's failure: the call budget is spent.
     #[error("the service is unhealthy")]
     Unhealthy { trace_id: TraceId },
-    /// The Kubernetes book's failure: a 500 whose body is
-    /// `{"message":...}` (`StatusCode(500, new { message })` in its code),
-    /// not a problem.
+    /// The Kubernetes book's failure: a 500 whose body is `{"message":...}`.
     #[error("the service is unhealthy: {message}")]
     UnhealthyMessage { message: String, trace_id: TraceId },
     #[error("no such endpoint")]
@@ -65,31 +62,37 @@ struct ProblemDetails {
 }
 
 impl ApiError {
-    /// The RFC 7231 section and title that ASP.NET Core's client-error
-    /// mapping uses for each status.
-    fn type_and_title(&self) -> (&'static str, &'static str) {
+    /// The status, and the RFC 7231 section and title that ASP.NET Core's
+    /// client-error mapping gives it.
+    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
         match self {
             ApiError::Unhealthy { .. } | ApiError::UnhealthyMessage { .. } => (
+                StatusCode::INTERNAL_SERVER_ERROR,
                 "https://tools.ietf.org/html/rfc7231#section-6.6.1",
                 "An error occured while processing your request.",
             ),
             ApiError::NotFound { .. } => (
+                StatusCode::NOT_FOUND,
                 "https://tools.ietf.org/html/rfc7231#section-6.5.4",
                 "Not Found",
             ),
             ApiError::MethodNotAllowed { .. } => (
+                StatusCode::METHOD_NOT_ALLOWED,
                 "https://tools.ietf.org/html/rfc7231#section-6.5.5",
                 "Method Not Allowed",
             ),
             ApiError::BadRequest { .. } => (
+                StatusCode::BAD_REQUEST,
                 "https://tools.ietf.org/html/rfc7231#section-6.5.1",
                 "Bad Request",
             ),
             ApiError::Forbidden { .. } => (
+                StatusCode::FORBIDDEN,
                 "https://tools.ietf.org/html/rfc7231#section-6.5.3",
                 "Forbidden",
             ),
             ApiError::NotReady { .. } => (
+                StatusCode::SERVICE_UNAVAILABLE,
                 "https://tools.ietf.org/html/rfc7231#section-6.6.4",
                 "Service Unavailable",
             ),
@@ -108,28 +111,25 @@ impl ApiError {
         }
     }
 
-    fn detail(&self) -> Option<String> {
-        match self {
+    /// The exact body this error is answered with.
+    pub fn body(&self) -> String {
+        let detail = match self {
+            // Serialising one string cannot fail.
+            ApiError::UnhealthyMessage { message, .. } => {
+                return serde_json::to_string(&Message { message }).unwrap_or_default()
+            }
             ApiError::BadRequest { detail, .. } => Some(detail.clone()),
             ApiError::Forbidden { detail, .. } | ApiError::NotReady { detail, .. } => {
                 Some((*detail).to_string())
             }
             _ => None,
-        }
-    }
-
-    /// The exact body this error is answered with.
-    pub fn body(&self) -> String {
-        if let ApiError::UnhealthyMessage { message, .. } = self {
-            // Serialising one string cannot fail.
-            return serde_json::to_string(&Message { message }).unwrap_or_default();
-        }
-        let (kind, title) = self.type_and_title();
+        };
+        let (status, kind, title) = self.parts();
         let details = ProblemDetails {
             kind,
             title,
-            status: self.status_code().as_u16(),
-            detail: self.detail(),
+            status: status.as_u16(),
+            detail,
             trace_id: self.trace_id().to_string(),
         };
         // Serialising a struct of strings and a number cannot fail.
@@ -139,16 +139,7 @@ impl ApiError {
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        match self {
-            ApiError::Unhealthy { .. } | ApiError::UnhealthyMessage { .. } => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-            ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
-            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
-            ApiError::NotReady { .. } => StatusCode::SERVICE_UNAVAILABLE,
-        }
+        self.parts().0
     }
 
     fn error_response(&self) -> HttpResponse {

@@ -1,18 +1,14 @@
-//! One moment of the shared state, read once by
-//! [`AppState::snapshot`](super::state::AppState::snapshot): the control
-//! API answers it as JSON, and the lab page (its HTML and `/page/state`)
-//! shows it in words.
+//! One moment of the shared state: the control API's JSON, and what the lab
+//! page shows in words.
 
 use serde::{Serialize, Serializer};
 
-use super::budget::Rule;
+use super::lesson::Rule;
 use super::mode::HealthMode;
 use super::probe_log::ProbeRecord;
 
-/// The state of one moment. As JSON it is `GET /control/health`'s answer,
-/// `{"mode":"ok","healthy":true,"ready":true,"calls":0,"failAfter":3}`,
-/// fields in that order (the teaching docs show it); the rule, the mark and
-/// the probe log are for the page.
+/// As JSON, `GET /control/health`'s answer in this order (the teaching docs
+/// show it): `{"mode":"ok","healthy":true,"ready":true,"calls":0,"failAfter":3}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Snapshot {
@@ -21,15 +17,12 @@ pub struct Snapshot {
     pub mode: HealthMode,
     /// Whether the next probe would pass.
     pub healthy: bool,
-    /// Whether `/readyz` answers 200.
     pub ready: bool,
-    /// Calls of `/rng` counted so far.
     pub calls: u64,
     pub fail_after: u64,
     #[serde(skip)]
     pub rule: Rule,
-    /// Unhealthy until `/reset`, whatever the count (broken, or past the
-    /// Kubernetes book's budget).
+    /// Unhealthy until `/reset`, whatever the count.
     #[serde(skip)]
     pub marked: bool,
     /// The probe log, newest last.

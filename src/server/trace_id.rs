@@ -1,10 +1,7 @@
-//! The `traceId` of an error body, shaped like ASP.NET Core 3.x's
-//! hierarchical Activity ids (`|63e19d6d-433b13eab37d0c35.`), so a lab
-//! handout's transcript still matches ours.
-//!
-//! The shape: `|`, a per-process counter seeded at random and advanced once per
-//! request (8 hex digits), `-`, a random per-process suffix (up to 16 hex
-//! digits), `.`.
+//! The `traceId` of an error body, shaped like ASP.NET Core 3.x's Activity
+//! ids so a lab handout's transcript matches ours: `|`, a per-process
+//! counter seeded at random and advanced once per request (8 hex digits),
+//! `-`, a random per-process suffix, `.` (`|63e19d6d-433b13eab37d0c35.`).
 
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -16,8 +13,7 @@ pub struct TraceIds {
     suffix: u64,
 }
 
-/// One request's id; formatted only when an error body needs it, so
-/// successful requests pay for an atomic add and nothing else.
+/// One request's id; formatted only when an error body needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TraceId {
     counter: u32,

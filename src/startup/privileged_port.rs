@@ -1,50 +1,26 @@
-//! Port 80 as an unprivileged user, on every container engine.
-//!
-//! Linux lets a process bind a port below `net.ipv4.ip_unprivileged_port_start`
-//! only while it holds CAP_NET_BIND_SERVICE. Docker sets that limit to 0 in
-//! each container, so uid 10001 binds port 80 there with no capability at
-//! all; Podman and CRI-O leave it at 1024. So the images give the binary the
-//! capability as a *file capability*, in the permitted set only (`setcap
-//! cap_net_bind_service=+p`, see the Dockerfiles' build stage): exec puts it
-//! in the process's permitted set, where it does nothing until the program
-//! raises it into the effective set. The one start-up ([`super::start`])
-//! raises it just for the bind ([`raise_for_bind`]) and then drops every
-//! capability ([`drop_all`]), so both servers serve with none.
-//!
-//! Why permitted only, not `+ep`: with the effective bit, the kernel refuses
-//! to exec the binary at all when the engine withholds the capability
-//! (`--cap-drop ALL`). Without it, exec succeeds and the raise just fails,
-//! which costs nothing where the limit is 0. Under `no-new-privileges` the
-//! kernel grants no file capability, so there too the bind needs the limit
-//! at 0; where it is not, [`advice`] says what to do.
-//!
-//! Capabilities belong to a thread, not to the process: the bind runs on the
-//! main thread before actix starts its workers, which start with the sets
-//! it has left (none).
-//!
-//! The calls go through the `caps` crate, the maintained wrapper of
-//! capget(2)/capset(2) that container tools use: it needs nothing but `libc`
-//! (already in the binary through tokio) and keeps `unsafe` out of this
-//! crate. Elsewhere than Linux both calls do nothing, so `cargo run` works on
-//! macOS too.
+//! Port 80 as an unprivileged user, on every container engine. Docker lets
+//! any process bind low ports in a container; Podman and CRI-O leave the
+//! limit at 1024. So the images give the binary CAP_NET_BIND_SERVICE in its
+//! permitted set only (`setcap cap_net_bind_service=+p`: with `+ep` the
+//! kernel would refuse to exec it where the engine withholds the
+//! capability). The start-up raises it for the bind on the main thread,
+//! before actix starts its workers, then drops every capability. Elsewhere
+//! than Linux both calls do nothing.
 
 use std::io;
 use std::net::SocketAddr;
 
-/// Raises CAP_NET_BIND_SERVICE into the effective set of the calling thread,
-/// if its permitted set has it. When it does not (no file capability, or the
-/// engine dropped it) nothing happens: the bind may not need it.
+/// Raises CAP_NET_BIND_SERVICE for the calling thread, if permitted; if not,
+/// the bind may not need it.
 pub(crate) fn raise_for_bind() {
     #[cfg(target_os = "linux")]
     {
         use caps::{CapSet, Capability};
-        // Fails with EPERM when the capability is not permitted: ignored, see above.
         let _ = caps::raise(None, CapSet::Effective, Capability::CAP_NET_BIND_SERVICE);
     }
 }
 
-/// Clears the calling thread's permitted, effective and inheritable sets
-/// (and with them the ambient set), for good: nothing can raise them again.
+/// Clears the calling thread's capabilities for good.
 pub(crate) fn drop_all() -> io::Result<()> {
     #[cfg(target_os = "linux")]
     {
@@ -57,9 +33,7 @@ pub(crate) fn drop_all() -> io::Result<()> {
     Ok(())
 }
 
-/// What to do when binding `addr`, named by `setting`, failed with
-/// `error`, as the rest of the one-line start-up error; empty unless a port
-/// below 1024 was refused.
+/// What to do when a port below 1024 was refused, for the start-up error.
 pub(crate) fn advice(addr: &SocketAddr, error: &io::Error, setting: &str) -> String {
     let low = (1..1024).contains(&addr.port());
     if !low || error.kind() != io::ErrorKind::PermissionDenied {

@@ -1,7 +1,5 @@
-//! SIGTERM (what `docker stop` sends) and SIGINT (Ctrl-C) stop either server
-//! gracefully. The handlers are installed before the server starts, so a
-//! signal that arrives during start-up is not lost, and so a failure to
-//! install them stops the program before it serves.
+//! SIGTERM (`docker stop`) and SIGINT (Ctrl-C) stop either server
+//! gracefully; installed before the server starts, so none is lost.
 
 use std::future::Future;
 use std::io;

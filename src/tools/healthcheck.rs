@@ -1,34 +1,37 @@
 //! `numbers-api healthcheck`: the probe a Docker `HEALTHCHECK` runs in an
-//! image that has no curl (and no shell).
-//!
-//! It prints one line, in the spirit of the book's HttpCheck tool, and exits
-//! 0 only for HTTP 200 within the timeout, 1 otherwise. Never 2: Docker
-//! reserves that code.
-//!
-//! The timeout bounds the whole request (ureq's `timeout_global`: the name
-//! lookup, the connection, sending and the answer's head), so the probe
-//! cannot outlive it even against a server that accepts the connection and
-//! never answers.
+//! image with no curl and no shell. One line, in the spirit of the book's
+//! HttpCheck tool; exit 0 only for HTTP 200 within the timeout, else 1
+//! (never 2: Docker reserves it). [`probe`] is the one timed GET of the
+//! binary: `healthcheck`, `watch`, numbers-web's `--check-api` and the
+//! book's HttpCheck all make it.
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use crate::util::http::{self, HEALTHCHECK_USER_AGENT};
+use crate::util::http::{self, HEALTHCHECK_USER_AGENT, HTTPCHECK_USER_AGENT};
 
-/// What one probe saw.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// The server answered with this status.
-    Status(u16),
-    /// No answer within the timeout.
-    TimedOut,
-    /// No answer at all: refused, reset, bad URL...
-    Failed(String),
+/// Who probes: the User-Agent it sends, and where its clock stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Client {
+    /// Ours: the clock stops at the status line.
+    Healthcheck,
+    /// The book's tool: the clock stops at the end of the body, as .NET's
+    /// `GetAsync` reads it before it returns.
+    HttpCheck,
 }
 
-/// One probe's outcome, URL and duration; `Display` is the printed line.
-#[derive(Debug, Clone)]
+/// What one probe saw.
+#[derive(Debug)]
+pub enum Outcome {
+    Status(u16),
+    TimedOut,
+    /// No answer at all: refused, reset, bad URL...
+    Failed(ureq::Error),
+}
+
+/// One probe's URL, outcome and duration; `Display` is `healthcheck`'s line.
+#[derive(Debug)]
 pub struct Report {
     pub url: String,
     pub outcome: Outcome,
@@ -47,40 +50,42 @@ impl Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let took = self.took.as_millis();
+        let (url, took) = (&self.url, self.took.as_millis());
         match &self.outcome {
             Outcome::Status(code) => {
-                write!(
-                    f,
-                    "HTTPCheck: status {code}, url {}, took {took}ms",
-                    self.url
-                )
+                write!(f, "HTTPCheck: status {code}, url {url}, took {took}ms")
             }
             Outcome::TimedOut => write!(
                 f,
-                "HTTPCheck: error, url {}, took {took}ms: no response within the timeout",
-                self.url
+                "HTTPCheck: error, url {url}, took {took}ms: no response within the timeout"
             ),
             Outcome::Failed(error) => {
-                write!(
-                    f,
-                    "HTTPCheck: error, url {}, took {took}ms: {error}",
-                    self.url
-                )
+                write!(f, "HTTPCheck: error, url {url}, took {took}ms: {error}")
             }
         }
     }
 }
 
-/// Probes `url` once, taking at most `timeout` (and the little it takes to
-/// set up the request).
-pub fn probe(url: &str, timeout: Duration) -> Report {
+/// One GET of `url`, bounded by `timeout` as a whole, even against a server
+/// that accepts and never answers.
+pub fn probe(url: &str, timeout: Duration, client: Client) -> Report {
+    let user_agent = match client {
+        Client::Healthcheck => HEALTHCHECK_USER_AGENT,
+        Client::HttpCheck => HTTPCHECK_USER_AGENT,
+    };
+    let agent = http::agent(timeout, user_agent);
     let started = Instant::now();
-    let agent = http::agent(timeout, HEALTHCHECK_USER_AGENT);
-    let outcome = match agent.get(url).call() {
-        Ok(response) => Outcome::Status(response.status().as_u16()),
+    let answer = agent.get(url).call().and_then(|mut response| {
+        if client == Client::HttpCheck {
+            let body = &mut response.body_mut().as_reader();
+            std::io::copy(body, &mut std::io::sink()).map_err(ureq::Error::from)?;
+        }
+        Ok(response.status().as_u16())
+    });
+    let outcome = match answer {
+        Ok(status) => Outcome::Status(status),
         Err(ureq::Error::Timeout(_)) => Outcome::TimedOut,
-        Err(error) => Outcome::Failed(error.to_string()),
+        Err(error) => Outcome::Failed(error),
     };
     Report {
         url: url.to_string(),
@@ -89,8 +94,7 @@ pub fn probe(url: &str, timeout: Duration) -> Report {
     }
 }
 
-/// Where the probe looks by default: the server's listen port on loopback,
-/// so one variable (`NUMBERS_LISTEN`) sets both the server and its probe.
+/// Where the probe looks by default: the listen port, on loopback.
 pub fn default_url(listen: SocketAddr) -> String {
     let host = match listen.ip() {
         IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),

@@ -1,7 +1,6 @@
-//! The programs that run in or beside a container rather than serve: the
-//! probe a `HEALTHCHECK` runs, and `watch`, which applies the engine's
-//! health-check rules to a URL.
+//! The programs beside a container: the probe a `HEALTHCHECK` runs, and
+//! `watch`, which applies Docker's health-check rules to a URL.
 
-pub mod engine;
+pub mod health_rules;
 pub mod healthcheck;
 pub mod watch;

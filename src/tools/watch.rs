@@ -1,32 +1,22 @@
 //! `numbers-api watch <url>`: probe a URL with Docker's health-check rules
 //! and print each change of status as it happens, so a class sees what
-//! Docker would decide, and when, without a Docker engine (or beside one, to
-//! compare).
-//!
-//! Each probe is an HTTP GET, read as Docker reads a HEALTHCHECK command:
-//! exit 0 for HTTP 200, 1 for anything else, -1 when the timeout stops it.
-//! Its output is the `numbers-api healthcheck` line, so the log matches what
-//! Dockerfile.v3's check records.
+//! Docker would decide, and when, without Docker (or beside it). Each probe
+//! is `healthcheck`'s, read as Docker reads a HEALTHCHECK command's exit.
 
 use std::io::Write;
 use std::time::{Duration, Instant, SystemTime};
 
-use super::engine::{ContainerHealth, ProbeResult, Rules, Status};
-use super::healthcheck::{self, Outcome};
+use super::health_rules::{ContainerHealth, ProbeResult, Rules, Status};
+use super::healthcheck::{self, Client, Outcome};
 use crate::util::duration;
 
 /// What `watch` runs with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
-    /// The URL each probe gets.
     pub url: String,
-    /// Docker's rules: interval, timeout, retries, start period and interval.
     pub rules: Rules,
-    /// Print `State.Health` as `docker inspect` shows it at each change.
     pub inspect: bool,
-    /// Print every probe, not only changes of status.
     pub verbose: bool,
-    /// Stop once the status is this.
     pub until: Option<Status>,
     /// Stop after this many probes (`--probes`).
     pub stop_after: Option<u32>,
@@ -58,7 +48,7 @@ pub fn run(config: &Config, out: &mut impl Write) -> std::io::Result<ContainerHe
         std::thread::sleep(health.next_interval(started.elapsed(), rules));
         let since_start = started.elapsed();
         let start = SystemTime::now();
-        let report = healthcheck::probe(&config.url, rules.timeout);
+        let report = healthcheck::probe(&config.url, rules.timeout, Client::Healthcheck);
         let end = SystemTime::now();
         let result = match report.outcome {
             Outcome::TimedOut => ProbeResult::timed_out(start, end, rules.timeout),

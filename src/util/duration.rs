@@ -1,7 +1,5 @@
-//! Durations written the way Docker writes them (`30s`, `1m30s`, `500ms`),
-//! so a teacher can copy a value from a Dockerfile or a compose file into a
-//! flag, and so `watch` prints "Health check exceeded timeout (1s)" exactly
-//! as the engine does.
+//! Durations as Docker writes them (`30s`, `1m30s`, `500ms`), so a value
+//! copies from a Dockerfile into a flag and `watch` prints Docker's words.
 
 use std::time::Duration;
 

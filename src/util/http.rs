@@ -1,7 +1,6 @@
-//! HTTP pieces more than one program uses: the content types the servers
-//! answer with, the User-Agents the clients send (and the server recognises),
-//! the one way a client here is configured, and the check every URL setting
-//! makes ([`parse_url`]).
+//! HTTP pieces more than one program uses: content types, the User-Agents
+//! the clients send (and the probe log recognises), the one way a client is
+//! configured, and the check every URL setting makes.
 
 use std::time::Duration;
 

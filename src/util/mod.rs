@@ -1,5 +1,4 @@
-//! Small helpers every program shares: Docker's durations,
-//! timestamps, the HTTP client and content types, logging.
+//! Helpers every program shares.
 
 pub mod duration;
 pub mod http;

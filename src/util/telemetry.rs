@@ -1,27 +1,14 @@
-//! Logging through `env_logger`. Who picks the level, first that is set:
-//!
-//! 1. `RUST_LOG`, ours, with env_logger's whole syntax (`debug`,
-//!    `numbers_api=trace`...);
-//! 2. `--log-level`, which is `Logging__LogLevel__Default`: ASP.NET Core's
-//!    setting under its own name, as the books' compose files set it
-//!    (`Logging__LogLevel__Default=Debug` shows each number handed out);
-//! 3. `info`.
-//!
-//! ASP.NET Core's `Default` is the app's level: the books' `appsettings.json`
-//! keeps the framework's categories at their own levels and its start-up
-//! lines (`Microsoft.Hosting.Lifetime`) at `Information`. So here: ours
-//! follow the level, the crates under us (actix) never go past `info` (their
-//! `trace` is a flood of every byte read), and the lines that say where the
-//! service listens and that it stops are logged under [`LIFETIME`], which
-//! stays at `info` whatever the level.
+//! Logging through `env_logger`. The level: `RUST_LOG` when set, else
+//! `--log-level` (ASP.NET Core's `Logging__LogLevel__Default`), else `info`.
+//! As in the books' `appsettings.json`, the level is the app's: the crates
+//! under us never go past `info`, and the start and stop lines ([`LIFETIME`],
+//! ASP.NET Core's `Microsoft.Hosting.Lifetime`) always show.
 
-use std::fmt;
 use std::str::FromStr;
 
 use log::LevelFilter;
 
-/// The target of the start and stop lines: ASP.NET Core's
-/// `Microsoft.Hosting.Lifetime`, kept at `info` by `--log-level`.
+/// The target of the start and stop lines, kept at `info`.
 pub const LIFETIME: &str = "numbers_api::lifetime";
 
 /// ASP.NET Core's log levels, the values of `Logging__LogLevel__Default`.
@@ -47,8 +34,7 @@ impl LogLevel {
         LogLevel::None,
     ];
 
-    /// The `log` crate's level: it has no `Critical`, so that is `error`;
-    /// `None` turns logging off.
+    /// The `log` crate's level (no `Critical`: `error`).
     fn filter(self) -> LevelFilter {
         match self {
             LogLevel::Trace => LevelFilter::Trace,
@@ -61,8 +47,7 @@ impl LogLevel {
     }
 }
 
-/// As .NET reads an enum from configuration: any case, or the level's
-/// number (`Trace` is 0, `None` is 6).
+/// As .NET reads an enum: any case, or the number (`Trace` 0 to `None` 6).
 impl FromStr for LogLevel {
     type Err = String;
 
@@ -72,17 +57,11 @@ impl FromStr for LogLevel {
             Ok(number) => Self::ALL.get(number).copied(),
             Err(_) => Self::ALL
                 .into_iter()
-                .find(|level| level.to_string().eq_ignore_ascii_case(text)),
+                .find(|level| format!("{level:?}").eq_ignore_ascii_case(text)),
         };
         found.ok_or_else(|| {
             "expected Trace, Debug, Information, Warning, Error, Critical or None".into()
         })
-    }
-}
-
-impl fmt::Display for LogLevel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self, f)
     }
 }
 

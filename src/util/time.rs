@@ -1,16 +1,14 @@
 //! Timestamps: Go's RFC3339Nano, as `docker inspect` writes a probe's
-//! `Start` and `End` (in the daemon's local zone), and the time of day the
-//! lab page shows (in UTC). The calendar and the zone rules come from jiff,
-//! which reads `TZ`, `/etc/localtime` and the system's zoneinfo; nothing is
-//! bundled, so an image without zone data (scratch) gets UTC.
+//! `Start` and `End` (in the local zone), and the lab page's time of day
+//! (UTC). Zone rules come from the system through jiff; a scratch image
+//! has none and gets UTC.
 
 use std::time::SystemTime;
 
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
-/// The zone the engine would stamp times in: `TZ`, else `/etc/localtime`,
-/// else UTC (a scratch image has neither).
+/// The zone Docker would stamp times in: `TZ`, `/etc/localtime`, else UTC.
 pub fn local_zone() -> TimeZone {
     TimeZone::try_system().unwrap_or(TimeZone::UTC)
 }

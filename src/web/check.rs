@@ -1,24 +1,18 @@
-//! numbers-web's start-up dependency check (`--check-api`): the book's
-//! `curl --fail http://numbers-api/rng && dotnet Numbers.Web.dll`, without a
-//! shell or curl. Before serving, numbers-web probes the API once with the
-//! `healthcheck` probe; when that fails it exits 1, and a restart policy
-//! (`restart: on-failure`) tries again until the API answers.
-//!
-//! Three words, three things: [`ApiCheck`] is the setting, as given; the
-//! check URL is what it resolves to beside `--api-url`
-//! ([`ApiCheck::check_url`], kept in [`super::Config::check_url`]); and
-//! [`probe_api`] probes it.
+//! numbers-web's start-up check (`--check-api`): the book's `curl --fail
+//! http://numbers-api/rng && dotnet Numbers.Web.dll` without a shell. One
+//! probe before serving; when it fails numbers-web exits 1 and a restart
+//! policy tries again.
 
 use std::str::FromStr;
 
 use super::Config;
-use crate::tools::healthcheck;
+use crate::tools::healthcheck::{self, Client};
 use crate::util::http::parse_url;
 
 /// What `--check-api` asks to probe before numbers-web serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiCheck {
-    /// No check (`false`): the same as leaving the setting out.
+    /// No check (`false`).
     Off,
     /// The API's `/health`, derived from `--api-url` (`health`, `true` or
     /// the bare flag): no call is spent.
@@ -54,9 +48,8 @@ impl FromStr for ApiCheck {
     }
 }
 
-/// The API's `/health` beside its `/rng`: the last segment of the URL's path
-/// replaced by `health`, query and fragment dropped
-/// (`http://numbers-api/rng` gives `http://numbers-api/health`).
+/// The API's `/health` beside its `/rng`: the path's last segment replaced,
+/// query and fragment dropped.
 pub fn health_url_of(api_url: &str) -> String {
     let end = api_url.find(['?', '#']).unwrap_or(api_url.len());
     let url = &api_url[..end];
@@ -67,15 +60,13 @@ pub fn health_url_of(api_url: &str) -> String {
     }
 }
 
-/// Probes the API once at the configuration's check URL, bounded by
-/// `--api-timeout`, and logs the outcome. `Ok` when there is no check or it
-/// passed; the error is the one line to print before exiting 1, naming the
-/// URL and why.
-pub fn probe_api(config: &Config) -> Result<(), String> {
+/// Probes the check URL once, bounded by `--api-timeout`. The error is the
+/// line to print before exiting 1.
+pub fn check_api(config: &Config) -> Result<(), String> {
     let Some(check_url) = &config.check_url else {
         return Ok(());
     };
-    let report = healthcheck::probe(check_url, config.api_timeout);
+    let report = healthcheck::probe(check_url, config.api_timeout, Client::Healthcheck);
     if report.exit_code() != 0 {
         return Err(format!("the API check failed (--check-api): {report}"));
     }
@@ -160,7 +151,7 @@ mod tests {
         // Nothing listens at the API: a probe would fail.
         let config = Config::for_tests(&nothing_listening("/rng"));
 
-        assert_eq!(probe_api(&config), Ok(()));
+        assert_eq!(check_api(&config), Ok(()));
     }
 
     #[test]
@@ -172,7 +163,7 @@ mod tests {
             ..Config::for_tests(&url.replace("/health", "/rng"))
         };
 
-        let line = probe_api(&config).unwrap_err();
+        let line = check_api(&config).unwrap_err();
 
         let prefix =
             format!("the API check failed (--check-api): HTTPCheck: error, url {url}, took ");

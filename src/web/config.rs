@@ -1,12 +1,10 @@
-//! What numbers-web runs with: its own configuration, built by the command
-//! line (`cli`) or by a test, and handed down.
+//! What numbers-web runs with, built by the command line or by a test.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use crate::util::telemetry::LogLevel;
 
-/// numbers-web's configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub listen: SocketAddr,
@@ -15,17 +13,19 @@ pub struct Config {
     /// How long a call of the API may take, and the start-up check too.
     pub api_timeout: Duration,
     pub workers: usize,
-    /// The URL probed before serving (`--check-api`, resolved against
-    /// `api_url`); `None`: no check.
+    /// The URL `--check-api` probes before serving, if any.
     pub check_url: Option<String>,
-    /// `--log-level` (`Logging__LogLevel__Default`), as the API reads it;
-    /// `RUST_LOG` wins.
+    /// `--log-level`; `RUST_LOG` wins.
     pub log_level: Option<LogLevel>,
 }
 
 impl Config {
-    /// An in-process web app for tests, calling `api_url`: a free loopback
-    /// port (port 0), two workers, no start-up check.
+    pub fn summary(&self) -> String {
+        let timeout = crate::util::duration::format(self.api_timeout);
+        format!("API {}, timeout {timeout}", self.api_url)
+    }
+
+    /// For tests: a free loopback port, two workers, no start-up check.
     pub fn for_tests(api_url: &str) -> Self {
         Self {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),

@@ -1,34 +1,24 @@
-//! numbers-web, the book's second service: a web page whose button asks the
-//! numbers API for a random number over the network, run from the same binary
-//! as `numbers-api web --api-url http://numbers-api/rng`.
-//!
-//! It is there to be the *other* container: one that depends on the API.
-//! The compose file starts it only once the API is healthy
-//! (`depends_on: condition: service_healthy`), and when the API fails the
-//! page says "RNG service unavailable!" instead of failing itself.
-//!
-//! Its `/health` answers for the web app alone and never calls the API: if
-//! it did, a broken API would make every container that uses it unhealthy
-//! too, and an orchestrator would replace web apps that are working fine.
+//! numbers-web, the book's second service: a page whose button asks the API
+//! for a number over the network (`numbers-api web --api-url URL`). It is
+//! the *other* container, the one that depends on the API: when the API
+//! fails the page says "RNG service unavailable!". Its own `/health` never
+//! calls the API, or a broken API would get working web apps replaced.
 
 pub mod check;
 pub mod config;
 
-use std::future::Future;
 use std::io;
-use std::net::{SocketAddr, TcpListener};
+use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::dev::Server;
 use actix_web::http::header;
-use actix_web::{web, App, HttpResponse, HttpServer};
+use actix_web::{web, HttpResponse};
 
 pub use config::Config;
 
-use crate::startup::{Serve, Service, StartupError, DRAIN_TIMEOUT};
-use crate::util::duration;
+use crate::startup::running::{self, Bound};
 use crate::util::http::{self, content_type, WEB_USER_AGENT};
-use crate::util::telemetry::LogLevel;
 
 /// The API answers a bare integer; anything much longer is not a number.
 const MAX_ANSWER: u64 = 1024;
@@ -36,122 +26,46 @@ const MAX_ANSWER: u64 = 1024;
 /// The book's words, kept as they are: students compare them with its pages.
 const UNAVAILABLE: &str = "RNG service unavailable!";
 
-/// What the handlers share.
-struct WebState {
-    api_url: String,
+struct Api {
+    url: String,
     agent: ureq::Agent,
 }
 
-/// A bound numbers-web server that is not yet running.
-pub struct WebApp {
-    server: Server,
-    local_addr: SocketAddr,
+/// Builds numbers-web on a bound listener; it serves once run.
+pub fn build(config: &Config, listener: TcpListener) -> io::Result<Bound> {
+    let api = web::Data::new(Api {
+        url: config.api_url.clone(),
+        agent: api_client(config.api_timeout),
+    });
+    let routes = move |cfg: &mut web::ServiceConfig| {
+        cfg.app_data(api.clone())
+            .service(
+                web::resource("/")
+                    .route(web::get().to(page))
+                    .route(web::post().to(page_with_number)),
+            )
+            .service(web::resource("/health").route(web::get().to(health)))
+            .service(web::resource("/healthz").route(web::get().to(health)))
+            .default_service(web::to(not_found));
+    };
+    let lifecycle = Arc::default();
+    running::build(listener, config.workers, routes, lifecycle, Duration::ZERO)
 }
 
-impl WebApp {
-    /// Serves on a listener already bound (by [`crate::startup::start`], or
-    /// by a test on port 0). Must run inside an actix system.
-    pub fn from_listener(listener: TcpListener, config: &Config) -> Result<Self, StartupError> {
-        let local_addr = listener.local_addr()?;
-        let state = web::Data::new(WebState {
-            api_url: config.api_url.clone(),
-            agent: api_client(config.api_timeout),
-        });
-        let server = HttpServer::new(move || {
-            App::new()
-                .app_data(state.clone())
-                .service(
-                    web::resource("/")
-                        .route(web::get().to(page))
-                        .route(web::post().to(page_with_number)),
-                )
-                .service(web::resource("/health").route(web::get().to(health)))
-                .service(web::resource("/healthz").route(web::get().to(health)))
-                .default_service(web::to(not_found))
-        })
-        .workers(config.workers)
-        .disable_signals()
-        .shutdown_timeout(DRAIN_TIMEOUT.as_secs())
-        .listen(listener)?
-        .run();
-        Ok(Self { server, local_addr })
-    }
-}
-
-impl Serve for WebApp {
-    fn local_addr(&self) -> SocketAddr {
-        self.local_addr
-    }
-
-    /// Serves until `shutdown` resolves, then lets requests in flight finish
-    /// (for at most [`DRAIN_TIMEOUT`]). numbers-web never asks for an exit
-    /// code of its own.
-    async fn run_until_stopped<F>(self, shutdown: F) -> io::Result<Option<u8>>
-    where
-        F: Future<Output = &'static str> + 'static,
-    {
-        let handle = self.server.handle();
-        actix_web::rt::spawn(async move {
-            let signal = shutdown.await;
-            log::info!("{signal} received: draining requests in flight, then exiting");
-            handle.stop(true).await;
-        });
-        self.server.await?;
-        Ok(None)
-    }
-}
-
-impl Service for Config {
-    const NAME: &'static str = "numbers-web";
-    type Error = std::convert::Infallible;
-    type Server = WebApp;
-
-    fn listen(&self) -> SocketAddr {
-        self.listen
-    }
-
-    fn log_level(&self) -> Option<LogLevel> {
-        self.log_level
-    }
-
-    /// `--check-api`: before the port is bound, as the book's check runs
-    /// before its app starts.
-    fn preflight(&self) -> Result<(), String> {
-        check::probe_api(self)
-    }
-
-    fn build(&self, listener: TcpListener) -> Result<WebApp, StartupError> {
-        WebApp::from_listener(listener, self)
-    }
-
-    fn summary(&self) -> String {
-        format!(
-            "API {}, timeout {}",
-            self.api_url,
-            duration::format(self.api_timeout)
-        )
-    }
-}
-
-/// The HTTP client for the API: every call is bounded by `timeout`, so a
-/// hung API costs the page a few seconds, never a stuck worker; a 500 is the
-/// API's answer to show.
+/// The client for the API: a hung API costs the page `timeout`, never a worker.
 fn api_client(timeout: Duration) -> ureq::Agent {
     http::agent(timeout, WEB_USER_AGENT)
 }
 
-/// `GET /`: the page, before any number.
-async fn page(state: web::Data<WebState>) -> HttpResponse {
-    html(render(&state.api_url, None))
+async fn page(api: web::Data<Api>) -> HttpResponse {
+    html(render(&api.url, None))
 }
 
-/// `POST /`: the button. The page again, with a number from the API or the
-/// book's words for its failure. The call blocks, so it runs on actix's
-/// thread pool for blocking work, not on the worker that serves other
-/// requests.
-async fn page_with_number(state: web::Data<WebState>) -> HttpResponse {
-    let agent = state.agent.clone();
-    let url = state.api_url.clone();
+/// `POST /`: the button: a number from the API or the book's words for its
+/// failure. The call blocks, so it runs on actix's pool for blocking work.
+async fn page_with_number(api: web::Data<Api>) -> HttpResponse {
+    let agent = api.agent.clone();
+    let url = api.url.clone();
     let answer = web::block(move || call_api(&agent, &url))
         .await
         .unwrap_or_else(|error| Err(format!("the call did not finish: {error}")));
@@ -161,11 +75,11 @@ async fn page_with_number(state: web::Data<WebState>) -> HttpResponse {
             Ok(number)
         }
         Err(reason) => {
-            log::warn!("{UNAVAILABLE} {} {reason}", state.api_url);
+            log::warn!("{UNAVAILABLE} {} {reason}", api.url);
             Err(())
         }
     };
-    html(render(&state.api_url, Some(outcome)))
+    html(render(&api.url, Some(outcome)))
 }
 
 /// One call of the API: the number, or why there is none.
@@ -186,8 +100,7 @@ fn call_api(agent: &ureq::Agent, url: &str) -> Result<i64, String> {
         .map_err(|_| format!("answered {:?}, not a number", body.trim()))
 }
 
-/// numbers-web's own health: it answers, so it is up. Deliberately blind to
-/// the API (see the module's comment).
+/// numbers-web's own health: it answers, so it is up; blind to the API.
 async fn health() -> HttpResponse {
     HttpResponse::Ok()
         .content_type(content_type::TEXT)
@@ -207,8 +120,7 @@ fn html(page: String) -> HttpResponse {
         .body(page)
 }
 
-/// `assets/web.html`, checked when the crate compiles; askama escapes every
-/// value but the CSS (see `server/page/render.rs` on the choice).
+/// `assets/web.html`; askama escapes every value but the CSS.
 #[derive(askama::Template)]
 #[template(path = "web.html", config = "src/assets/askama.toml")]
 struct WebPage<'a> {

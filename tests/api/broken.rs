@@ -1,7 +1,7 @@
 //! `--broken` (the v5 app's `Broken`): the service starts unhealthy, with
 //! chapter 8's bodies, as the v5 app does, until `/reset` heals it.
 
-use numbers_api::server::budget::Rule;
+use numbers_api::server::lesson::Rule;
 use numbers_api::server::Config;
 
 use crate::common::answers::{assert_problem, UNHEALTHY_TITLE, UNHEALTHY_TYPE};

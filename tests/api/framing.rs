@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use numbers_api::server::budget::Rule;
+use numbers_api::server::lesson::Rule;
 use numbers_api::server::Config;
 
 use crate::common::answers::{assert_trace_id_shape, UNHEALTHY_BODY_START};

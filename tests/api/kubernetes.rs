@@ -2,7 +2,7 @@
 //! N-th call still answers and marks the service unhealthy, later calls
 //! answer its own 500, and `/reset` heals without restarting the count.
 
-use numbers_api::server::budget::Rule;
+use numbers_api::server::lesson::Rule;
 use numbers_api::server::Config;
 
 use crate::common::http::Reply;

@@ -1,6 +1,7 @@
 //! The lab page at `/` without a browser: what it renders, what its forms
 //! do, and that looking at it changes nothing.
 
+use numbers_api::server::lesson::Rule;
 use numbers_api::server::Config;
 
 use crate::common::server::{spawn, TestApp};
@@ -118,6 +119,35 @@ fn the_reset_form_restores_health_and_redirects_back() {
     assert!(page
         .body
         .contains("Reset: healthy again, the count starts over."));
+}
+
+#[test]
+fn under_the_kubernetes_rule_the_page_says_a_reset_keeps_the_count() {
+    let app = spawn(Config {
+        rule: Rule::Kubernetes { failure_id: false },
+        ..Config::for_tests(1)
+    });
+    app.get("/rng");
+    app.get("/rng");
+
+    let before = app.get("/").body;
+    let reply = app.post("/page/reset");
+    let page = app.get("/?reset=1");
+
+    assert_eq!(reply.status, 303);
+    assert_eq!(state(&app)["healthy"], true);
+    assert_eq!(state(&app)["calls"], 2);
+    let stays = "healthy again; the count stays, as the Kubernetes book&#39;s /reset keeps it.";
+    assert!(
+        before.contains(&format!("Reset is <code>/reset</code>: {stays}")),
+        "{before}"
+    );
+    assert!(
+        page.body.contains(&format!(">Reset: {stays}</p>")),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("starts over"), "{}", page.body);
 }
 
 #[test]

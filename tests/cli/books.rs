@@ -214,3 +214,24 @@ fn rust_log_wins_over_logging_loglevel_default() {
         server.logs()
     );
 }
+
+#[test]
+fn the_books_settings_are_read_as_dotnet_reads_them_in_any_case_and_with_colons() {
+    let server = Server::start_with(&[
+        ("FAILAFTERCALLCOUNT", "1"),
+        ("broken", "false"),
+        ("Logging:LogLevel:Default", "Debug"),
+    ]);
+
+    let number = server.get("/rng").body;
+
+    let line = server.wait_for_log("listening on", DEADLINE).unwrap();
+    assert!(
+        line.contains("FailAfterCallCount 1: the Kubernetes book's rule"),
+        "{line}"
+    );
+    assert!(server
+        .wait_for_log(&number_line(&number), DEADLINE)
+        .is_some());
+    assert_eq!(server.get("/rng").status, 500);
+}

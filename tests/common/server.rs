@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use numbers_api::startup::{self, Serve, Service};
+use numbers_api::startup::{self, Program};
 use tokio::sync::oneshot;
 
 use super::http::{self, answered, Reply};
@@ -26,7 +26,7 @@ pub struct TestApp {
 /// Starts either server, the API (`server::Config`) or numbers-web
 /// (`web::Config`), as configured, and waits until it listens. Their
 /// `for_tests` configurations listen on a free loopback port (port 0).
-pub fn spawn<S: Service + Send + 'static>(config: S) -> TestApp {
+pub fn spawn(config: impl Into<Program>) -> TestApp {
     start(config).listening(START_DEADLINE)
 }
 
@@ -49,7 +49,8 @@ pub struct Starting {
 
 /// Starts `service` through [`startup::start`], then serves it until the
 /// [`TestApp`] is dropped.
-pub fn start<S: Service + Send + 'static>(service: S) -> Starting {
+pub fn start(service: impl Into<Program>) -> Starting {
+    let service = service.into();
     let (stop, stopped) = oneshot::channel::<()>();
     let (report, outcome) = mpsc::channel();
     std::thread::spawn(move || {

@@ -1,36 +1,9 @@
-//! `Utilities.HttpCheck`'s command line, parsed as PowerArgs (the library
-//! the book's tool uses, version 4.0.3 in the second edition) parses it.
-//!
-//! | flag | long name | value | default |
-//! |---|---|---|---|
-//! | `-u` | `-Url` | URL to probe | `http://localhost`, port as below |
-//! | `-t` | `-TimeoutMilliseconds` | an int | `300` |
-//! | `-c` | `-UrlFromConfigSetting` | a configuration key | none |
-//! | `-ls` | `-LogSuccess` | a bool | `true` |
-//! | `-lf` | `-LogFailure` | a bool | `true` |
-//!
-//! The default URL was `http://localhost` in the first edition (port 80)
-//! and `http://localhost:8080` in the second: the book's images listened
-//! there. Ours listen on `NUMBERS_LISTEN`, so the default follows its
-//! port, written as .NET writes it (`http://localhost` for port 80).
-//!
-//! PowerArgs' quirks, kept:
-//! - Names ignore case (`-U`, `-url`, `-URL`); a flag is `-name value` or
-//!   `/name:value` (split at the first colon, both sides trimmed).
-//! - A string or int flag takes the next word whatever it is: `-u -t`
-//!   sets the URL to `-t`. As the last word it gets the empty value.
-//! - A bool flag takes the next word only if it is `true`, `false`, `0` or
-//!   `1` (any case); otherwise the flag alone means true. Its value is false
-//!   only for `false` and `0`: `/ls:no` means true.
-//! - An int is `int.TryParse`'s: an optional sign, digits, spaces around;
-//!   and the names `MaxValue` and `MinValue`. A `-t` of 0 or less passes
-//!   nothing: no answer comes in under it.
-//! - A word that starts with a dash and a digit (`-5`) is a value, not a
-//!   flag; standing alone it is an unexpected argument, as is any word
-//!   that is not a flag, and a flag given twice is refused.
-//!
-//! Where PowerArgs throws, the book's tool dies of the unhandled exception
-//! (a stack trace, exit code 134); we print one line and exit 1.
+//! `Utilities.HttpCheck`'s command line, parsed as PowerArgs 4.0.3 (the
+//! library the book's tool uses) parses it: names in any case, `-name value`
+//! or `/name:value`; a string or int flag takes the next word whatever it
+//! is; a bool flag takes it only if it is `true`, `false`, `0` or `1`.
+//! docs/reference.md lists the flags; where PowerArgs throws (and the
+//! book's tool dies with exit code 134) we print one line and exit 1.
 
 /// What the check was asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,91 +1,29 @@
-//! The word `Utilities.HttpCheck` prints for a status: the name .NET's
-//! `HttpStatusCode` enum gives it (`OK`, `InternalServerError`), or the bare
-//! number for a status the enum does not name (`418`, `599`).
-//!
-//! Five statuses have two names in the enum (300 `MultipleChoices` and
-//! `Ambiguous`, 301, 302, 303, 307), and which one `ToString()` prints is
-//! not a choice .NET documents: it falls out of a binary search over the
-//! names sorted by value. The search lands on a different twin depending on
-//! how many names the enum has, so the two editions of the book print
-//! different words for the same status:
-//!
-//! | status | .NET 8 (second edition) | .NET Core 3.0 (first edition) |
-//! |---|---|---|
-//! | 300 | `MultipleChoices` | `Ambiguous` |
-//! | 301 | `MovedPermanently` | `Moved` |
-//! | 302 | `Found` | `Redirect` |
-//! | 303 | `SeeOther` | `RedirectMethod` |
-//! | 307 | `RedirectKeepVerb` | `TemporaryRedirect` |
-//!
-//! .NET 8 added a 67th name, `UnprocessableContent` (422, after
-//! `UnprocessableEntity`, which it still prints). We print .NET 8's words,
-//! the runtime the second edition's images carry. A health check follows
-//! redirects, as .NET's does, so the 3xx names rarely show anyway.
+//! The word `Utilities.HttpCheck` prints for a status: the name .NET 8's
+//! `HttpStatusCode` gives it (`OK`, `InternalServerError`), or the number
+//! for a status it does not name. Of the five statuses with two names, .NET
+//! 8 prints the ones below, as the second edition's images did.
 
-/// .NET 8's `HttpStatusCode` names, one per status, as `ToString()` prints
-/// them; sorted by status.
+/// .NET 8's names, one per status, sorted by status.
+#[rustfmt::skip]
 const NAMES: [(u16, &str); 61] = [
-    (100, "Continue"),
-    (101, "SwitchingProtocols"),
-    (102, "Processing"),
-    (103, "EarlyHints"),
-    (200, "OK"),
-    (201, "Created"),
-    (202, "Accepted"),
-    (203, "NonAuthoritativeInformation"),
-    (204, "NoContent"),
-    (205, "ResetContent"),
-    (206, "PartialContent"),
-    (207, "MultiStatus"),
-    (208, "AlreadyReported"),
-    (226, "IMUsed"),
-    (300, "MultipleChoices"),
-    (301, "MovedPermanently"),
-    (302, "Found"),
-    (303, "SeeOther"),
-    (304, "NotModified"),
-    (305, "UseProxy"),
-    (306, "Unused"),
-    (307, "RedirectKeepVerb"),
-    (308, "PermanentRedirect"),
-    (400, "BadRequest"),
-    (401, "Unauthorized"),
-    (402, "PaymentRequired"),
-    (403, "Forbidden"),
-    (404, "NotFound"),
-    (405, "MethodNotAllowed"),
-    (406, "NotAcceptable"),
-    (407, "ProxyAuthenticationRequired"),
-    (408, "RequestTimeout"),
-    (409, "Conflict"),
-    (410, "Gone"),
-    (411, "LengthRequired"),
-    (412, "PreconditionFailed"),
-    (413, "RequestEntityTooLarge"),
-    (414, "RequestUriTooLong"),
-    (415, "UnsupportedMediaType"),
-    (416, "RequestedRangeNotSatisfiable"),
-    (417, "ExpectationFailed"),
-    (421, "MisdirectedRequest"),
-    (422, "UnprocessableEntity"),
-    (423, "Locked"),
-    (424, "FailedDependency"),
-    (426, "UpgradeRequired"),
-    (428, "PreconditionRequired"),
-    (429, "TooManyRequests"),
-    (431, "RequestHeaderFieldsTooLarge"),
-    (451, "UnavailableForLegalReasons"),
-    (500, "InternalServerError"),
-    (501, "NotImplemented"),
-    (502, "BadGateway"),
-    (503, "ServiceUnavailable"),
-    (504, "GatewayTimeout"),
-    (505, "HttpVersionNotSupported"),
-    (506, "VariantAlsoNegotiates"),
-    (507, "InsufficientStorage"),
-    (508, "LoopDetected"),
-    (510, "NotExtended"),
-    (511, "NetworkAuthenticationRequired"),
+    (100, "Continue"), (101, "SwitchingProtocols"), (102, "Processing"), (103, "EarlyHints"),
+    (200, "OK"), (201, "Created"), (202, "Accepted"), (203, "NonAuthoritativeInformation"),
+    (204, "NoContent"), (205, "ResetContent"), (206, "PartialContent"), (207, "MultiStatus"),
+    (208, "AlreadyReported"), (226, "IMUsed"), (300, "MultipleChoices"), (301, "MovedPermanently"),
+    (302, "Found"), (303, "SeeOther"), (304, "NotModified"), (305, "UseProxy"), (306, "Unused"),
+    (307, "RedirectKeepVerb"), (308, "PermanentRedirect"), (400, "BadRequest"),
+    (401, "Unauthorized"), (402, "PaymentRequired"), (403, "Forbidden"), (404, "NotFound"),
+    (405, "MethodNotAllowed"), (406, "NotAcceptable"), (407, "ProxyAuthenticationRequired"),
+    (408, "RequestTimeout"), (409, "Conflict"), (410, "Gone"), (411, "LengthRequired"),
+    (412, "PreconditionFailed"), (413, "RequestEntityTooLarge"), (414, "RequestUriTooLong"),
+    (415, "UnsupportedMediaType"), (416, "RequestedRangeNotSatisfiable"),
+    (417, "ExpectationFailed"), (421, "MisdirectedRequest"), (422, "UnprocessableEntity"),
+    (423, "Locked"), (424, "FailedDependency"), (426, "UpgradeRequired"),
+    (428, "PreconditionRequired"), (429, "TooManyRequests"), (431, "RequestHeaderFieldsTooLarge"),
+    (451, "UnavailableForLegalReasons"), (500, "InternalServerError"), (501, "NotImplemented"),
+    (502, "BadGateway"), (503, "ServiceUnavailable"), (504, "GatewayTimeout"),
+    (505, "HttpVersionNotSupported"), (506, "VariantAlsoNegotiates"), (507, "InsufficientStorage"),
+    (508, "LoopDetected"), (510, "NotExtended"), (511, "NetworkAuthenticationRequired"),
 ];
 
 /// What .NET prints for `status`: its enum name, or the number.

@@ -1,21 +1,10 @@
 //! The lab page at `/`: the service's state, a button that calls `/rng`, a
-//! reset button and a live timeline of the last health probes, so a student
-//! watching `docker ps` turn `(unhealthy)` also sees the probes that decide it.
-//! With `--control false` the reset button is left out and the note says
-//! why: `/reset` and `/page/reset` are refused then.
-//!
-//! The page works in two layers:
-//!
-//! - Without JavaScript it is a status page rendered here, and its buttons
-//!   are forms that POST to `/page/rng` and `/page/reset`, then redirect back
-//!   to `/` (Post/Redirect/Get: reloading the result does not spend another
-//!   call).
-//! - With JavaScript (`assets/lab.js`) the buttons call `/rng` and `/reset`
-//!   themselves, exactly as curl does, and the page reads `/page/state` once
-//!   a second.
-//!
-//! Watching never changes what is watched: loading `/` or reading
-//! `/page/state` is neither a call of `/rng` nor a health probe.
+//! reset button and a live timeline of the last probes, so a student
+//! watching `docker ps` turn `(unhealthy)` also sees the probes that decide
+//! it. Without JavaScript its buttons are forms that POST to `/page/rng` and
+//! `/page/reset` and redirect back (a reload spends nothing); with it
+//! (`assets/lab.js`) they call `/rng` and `/reset` as curl does, and the page
+//! polls `/page/state`. Looking at the page is neither a call nor a probe.
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -79,7 +68,7 @@ async fn form_rng(ctx: Context) -> HttpResponse {
 /// Refused like `/reset` with `--control false`: a 403 problem, since a
 /// page without the button only gets here from someone's hand-made POST.
 async fn form_reset(ctx: ControlContext) -> HttpResponse {
-    ctx.reset(&ctx);
+    ctx.reset();
     see_other("/?reset=1")
 }
 

@@ -1,12 +1,7 @@
-//! The page as HTML: `assets/lab.html` filled with the page's view, and the
-//! line that says what the last press of a button gave.
-//!
-//! The template is askama's: it is checked when the crate compiles (a
-//! misspelt or missing value is a build error, not a page with a hole in
-//! it), and every value is HTML-escaped unless the template marks it
-//! `|safe`, which only the embedded CSS and JavaScript are. askama rather
-//! than maud because the page stays an `.html` file a student can open and
-//! read as the browser gets it, with no macro syntax around the markup.
+//! The page as HTML: `assets/lab.html` filled with the page's view. askama
+//! checks the template when the crate compiles and escapes every value but
+//! the embedded CSS and JavaScript; the page stays an `.html` file a
+//! student can read as the browser gets it.
 
 use actix_web::web;
 use askama::Template;
@@ -15,12 +10,8 @@ use serde::Deserialize;
 use super::view::PageView;
 use crate::server::probe_log::ProbeLog;
 
-/// What the page says after a reset, with or without JavaScript.
-const RESET_TEXT: &str = "Reset: healthy again, the count starts over.";
-
-/// `assets/lab.html` with what it shows. `control` is `--control`: without
-/// it the page offers no reset (a button that can only fail teaches
-/// nothing) and its note says why.
+/// `assets/lab.html` with what it shows. Without `--control` the page offers
+/// no reset, and its note says why.
 #[derive(Template)]
 #[template(path = "lab.html", config = "src/assets/askama.toml")]
 struct LabPage<'a> {
@@ -29,14 +20,12 @@ struct LabPage<'a> {
     result_text: String,
     host: &'a str,
     control: bool,
-    /// The probe log's length, which the page's text names.
     probe_log_capacity: usize,
     style: &'static str,
     script: &'static str,
 }
 
-/// The query string the forms redirect to. Anyone can type one, so each
-/// value is checked and anything else is ignored.
+/// The query string the forms redirect to: checked, since anyone can type one.
 #[derive(Debug, Default, Deserialize)]
 struct PageQuery {
     number: Option<String>,
@@ -73,7 +62,7 @@ impl Pressed {
     }
 
     /// (class, text) of the result line.
-    fn message(&self) -> (&'static str, String) {
+    fn message(&self, view: &PageView) -> (&'static str, String) {
         match self {
             Pressed::Nothing => ("", String::new()),
             Pressed::Number(number) => ("ok", format!("Here it is: {number}")),
@@ -82,7 +71,7 @@ impl Pressed {
                 format!("The call failed: HTTP 500, traceId {trace_id}"),
             ),
             Pressed::Failed(None) => ("fail", "The call failed: HTTP 500".into()),
-            Pressed::Reset => ("info", RESET_TEXT.into()),
+            Pressed::Reset => ("info", format!("Reset: {}", view.reset_effect)),
         }
     }
 }
@@ -108,7 +97,7 @@ pub(super) fn render(
         Pressed::Reset if !control => &Pressed::Nothing,
         other => other,
     };
-    let (result_class, result_text) = outcome.message();
+    let (result_class, result_text) = outcome.message(view);
     LabPage {
         view,
         result_class,
@@ -127,7 +116,7 @@ mod tests {
     use std::time::{Duration, SystemTime};
 
     use super::*;
-    use crate::server::budget::Rule;
+    use crate::server::lesson::Rule;
     use crate::server::mode::HealthMode;
     use crate::server::probe_log::{ProbeAnswer, ProbeRecord, Prober};
     use crate::server::snapshot::Snapshot;
@@ -157,7 +146,7 @@ mod tests {
             ready: true,
             calls,
             fail_after: 3,
-            rule: Rule::Lab,
+            rule: Rule::Chapter8,
             marked: false,
             probes,
         })
@@ -176,15 +165,12 @@ mod tests {
 
         assert!(on.contains(r#"action="/page/reset""#));
         // The result line, not the script, which holds the same sentence.
-        let reset_line = format!(">{RESET_TEXT}</p>");
-        assert!(on.contains(&reset_line));
+        let reset_line = ">Reset: healthy again, the count starts over.</p>";
+        assert!(on.contains(reset_line));
         assert!(on.contains("Reset is <code>/reset</code>: healthy again"));
         // The markup, not the script, which looks for the form by id.
         assert!(!off.contains(r#"id="reset-form""#) && !off.contains(r#"action="/page/reset""#));
-        assert!(
-            !off.contains(&reset_line),
-            "claims a reset that was refused"
-        );
+        assert!(!off.contains(reset_line), "claims a reset that was refused");
         assert!(off.contains("Reset is turned off on this service (<code>--control false</code>)."));
     }
 

@@ -1,53 +1,44 @@
-//! What the page shows, in words, made from one [`Snapshot`]: the JSON of
-//! `/page/state`, and what the server-side rendering reads.
+//! What the page shows, in words, made once from one [`Snapshot`] so the
+//! page reads the same with and without JavaScript: `/page/state`'s JSON,
+//! and what the rendering reads.
 
 use serde::Serialize;
 
-use crate::server::budget::Rule;
+use crate::server::lesson::Rule;
 use crate::server::mode::HealthMode;
 use crate::server::probe_log::{ProbeAnswer, ProbeRecord, Prober};
 use crate::server::snapshot::Snapshot;
 use crate::util::time::{rfc3339_nano_utc, time_of_day};
 
-/// The snapshot, with the page's sentences. As JSON (`/page/state`) it is
-/// the snapshot's fields, then the sentences and the timeline's rows. The
-/// sentences are made here once, so the page reads the same with and
-/// without JavaScript.
+/// The snapshot's fields, then the page's sentences and the timeline's rows.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PageView {
     #[serde(flatten)]
     pub state: Snapshot,
-    /// "Healthy" or "Unhealthy".
     pub status_text: &'static str,
-    /// What `/health` answers now, in words.
     pub status_detail: String,
     /// "1 of 3 calls used", or how far past the budget the count is.
     pub calls_text: String,
-    /// The probe log as the timeline's rows, newest first.
     pub probes: Vec<ProbeRow>,
+    /// What `/reset` does under the rule, for the note and the result line.
+    #[serde(skip)]
+    pub reset_effect: &'static str,
 }
 
 /// One row of the timeline.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProbeRow {
-    /// UTC, as `docker inspect` writes a probe's `Start`, so the two can be
-    /// matched.
+    /// UTC, as `docker inspect` writes a probe's `Start`.
     pub at: String,
-    /// The time of day of `at`, to the millisecond.
     pub time: String,
     pub path: &'static str,
-    /// "200 OK", "500 failed" or "no answer".
     pub result: &'static str,
-    /// "ok", "fail" or "hang" (the metrics' `result` label): the row's
-    /// colour.
+    /// The metrics' `result` label: the row's colour.
     pub outcome: &'static str,
-    /// The metrics' `prober` label.
     pub prober: &'static str,
-    /// Who probed, in words.
     pub who: &'static str,
-    /// Where such probes come from.
     pub hint: &'static str,
 }
 
@@ -63,18 +54,28 @@ impl PageView {
             status_detail: status_detail(state.mode, state.healthy, why),
             calls_text: calls_text(state.calls, state.fail_after),
             probes: state.probes.iter().rev().map(row).collect(),
+            reset_effect: reset_effect(state.rule),
             state,
         }
     }
 }
 
-/// Why the count (or the mark) made the service unhealthy, in the page's
-/// words.
+/// Why the count (or the mark) made the service unhealthy.
 fn why_unhealthy(rule: Rule, marked: bool) -> &'static str {
     match (rule, marked) {
-        (Rule::Lab, false) => "the good calls are used up",
-        (Rule::Lab, true) => "it started broken (--broken); /reset heals it",
+        (Rule::Chapter8, false) => "the good calls are used up",
+        (Rule::Chapter8, true) => "it started broken (--broken); /reset heals it",
         (Rule::Kubernetes { .. }, _) => "marked unhealthy, the Kubernetes book's way, until /reset",
+    }
+}
+
+/// Chapter 8's `/reset` starts the count over; the Kubernetes book's keeps it.
+fn reset_effect(rule: Rule) -> &'static str {
+    match rule {
+        Rule::Chapter8 => "healthy again, the count starts over.",
+        Rule::Kubernetes { .. } => {
+            "healthy again; the count stays, as the Kubernetes book's /reset keeps it."
+        }
     }
 }
 
@@ -125,8 +126,7 @@ fn row(record: &ProbeRecord) -> ProbeRow {
     }
 }
 
-/// Docker's own check has no name of its own: it is whatever program the
-/// HEALTHCHECK runs, which the hint says.
+/// Docker's check is whatever program the HEALTHCHECK runs: the hint says so.
 fn who(prober: Prober) -> (&'static str, &'static str) {
     match prober {
         Prober::Curl => ("curl", "Docker's check in v2, or someone's curl"),
@@ -160,8 +160,8 @@ mod tests {
 
     #[test]
     fn the_reason_names_the_rule_and_a_broken_start() {
-        let spent = why_unhealthy(Rule::Lab, false);
-        let broken = why_unhealthy(Rule::Lab, true);
+        let spent = why_unhealthy(Rule::Chapter8, false);
+        let broken = why_unhealthy(Rule::Chapter8, true);
         let kubernetes = why_unhealthy(Rule::Kubernetes { failure_id: false }, true);
 
         assert_eq!(spent, "the good calls are used up");

@@ -1,14 +1,8 @@
-//! The control API: switch the health mode while the service runs, so a
-//! teacher can break it on cue in front of the class.
-//!
-//! ```text
-//! GET  /control/health                    the current state, as JSON
-//! POST /control/health  {"mode":"hang"}   switch the mode (or send `hang` as plain text)
-//! ```
-//!
-//! It is on by default, because a lab service is meant to be broken. With
-//! `--control false`, for a port that strangers can reach, both methods
-//! answer 403 (see [`ControlContext`]), as `/reset` and the page's reset do.
+//! The control API, so a teacher can break the service on cue:
+//! `GET /control/health` shows the state as JSON, `POST /control/health`
+//! with `{"mode":"hang"}` (or plain `hang`) switches the health mode. With
+//! `--control false` both answer 403, reading too: one rule for the whole
+//! API is simpler to teach.
 
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -51,13 +45,10 @@ pub fn parse_body(body: &[u8]) -> Result<HealthMode, String> {
     mode.parse()
 }
 
-/// The state as JSON: see [`crate::server::snapshot::Snapshot`].
 fn current(ctx: &ControlContext) -> HttpResponse {
     HttpResponse::Ok().json(ctx.snapshot())
 }
 
-// Reading is refused too: the state it shows is only of use to whoever
-// would change it, and one rule for the whole API is simpler to teach.
 async fn show(ctx: ControlContext) -> HttpResponse {
     current(&ctx)
 }
@@ -67,7 +58,7 @@ async fn change(ctx: ControlContext, body: web::Bytes) -> Result<HttpResponse, A
         detail,
         trace_id: ctx.trace_id,
     })?;
-    ctx.set_mode(mode, &ctx);
+    ctx.set_mode(mode);
     Ok(current(&ctx))
 }
 

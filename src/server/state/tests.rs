@@ -2,29 +2,17 @@
 //! reset, a recorded probe and a snapshot do. The API tests drive the same
 //! operations through the routes and the page.
 
-use actix_web::dev::Payload;
-use actix_web::test::TestRequest;
-use actix_web::{web, FromRequest};
+use actix_web::web;
 
 use super::*;
 use crate::server::problem::ApiError;
 
 fn state(config: Config) -> web::Data<AppState> {
-    web::Data::new(AppState::new(&config).expect("metrics register"))
+    web::Data::new(AppState::new(&config))
 }
 
 fn trace_id(state: &AppState) -> TraceId {
     state.trace_ids.next_id()
-}
-
-/// What a request that `--control` lets through carries.
-fn control(state: &web::Data<AppState>) -> ControlContext {
-    let req = TestRequest::post()
-        .app_data(state.clone())
-        .to_http_request();
-    ControlContext::from_request(&req, &mut Payload::None)
-        .into_inner()
-        .unwrap_or_else(|_| panic!("control is on"))
 }
 
 fn json(snapshot: &Snapshot) -> String {
@@ -38,7 +26,7 @@ fn the_snapshot_is_the_control_apis_json_byte_for_byte() {
     let fresh = state.snapshot();
 
     state.call_rng(trace_id(&state)).expect("a number");
-    state.set_mode(HealthMode::FailNext(2), &control(&state));
+    state.set_mode(HealthMode::FailNext(2));
     let switched = state.snapshot();
 
     assert_eq!(
@@ -76,7 +64,7 @@ fn a_reset_heals_the_service_and_restarts_the_count() {
     }
     assert!(!state.snapshot().healthy);
 
-    state.reset(&control(&state));
+    state.reset();
 
     let after = state.snapshot();
     assert!(after.healthy);

@@ -17,7 +17,7 @@ use std::time::Duration;
 use numbers_api::cli::{self, ConfigError, Invocation};
 use numbers_api::server;
 use numbers_api::server::mode::HealthMode;
-use numbers_api::tools::engine::Status;
+use numbers_api::tools::health_rules::Status;
 use numbers_api::tools::watch;
 use proptest::prelude::*;
 

@@ -7,8 +7,8 @@ use std::ffi::OsString;
 use std::time::Duration;
 
 use numbers_api::cli::Invocation;
-use numbers_api::server::budget::Rule;
-use numbers_api::tools::engine::Rules;
+use numbers_api::server::lesson::Rule;
+use numbers_api::tools::health_rules::Rules;
 use numbers_api::tools::{healthcheck, watch};
 use numbers_api::{server, web};
 use proptest::prelude::*;
@@ -65,7 +65,7 @@ proptest! {
             listen: listen.unwrap_or(defaults.listen),
             fail_after: fail_after.unwrap_or(defaults.fail_after),
             // --fail-after given picks chapter 8's rule whatever else is set.
-            rule: if fail_after.is_some() { Rule::Lab } else { defaults.rule },
+            rule: if fail_after.is_some() { Rule::Chapter8 } else { defaults.rule },
             broken: defaults.broken,
             log_level: defaults.log_level,
             workers: workers.unwrap_or(defaults.workers),

@@ -66,7 +66,7 @@ fn fail_and_hang_ignore_the_budget_while_slow_keeps_it() {
 }
 
 #[test]
-fn the_lab_mode_follows_the_count_and_probes_do_not_count() {
+fn the_mode_ok_follows_the_count_and_probes_do_not_count() {
     let health = CallBudget::new(1);
     assert_eq!(probes(&health, 10), [true; 10]);
     assert!(health.record_call());
@@ -146,7 +146,7 @@ fn under_the_kubernetes_rule_exactly_n_calls_succeed_under_concurrency() {
 
 #[test]
 fn broken_starts_unhealthy_under_either_rule_until_reset() {
-    for rule in [Rule::Lab, KUBERNETES] {
+    for rule in [Rule::Chapter8, KUBERNETES] {
         let health = CallBudget::under(rule, 3).broken();
         assert!(!health.is_healthy(), "{rule:?}");
         assert!(!health.record_call(), "{rule:?}");

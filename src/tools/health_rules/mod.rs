@@ -1,22 +1,9 @@
-//! Docker's health-check rules, as the engine applies them, so `numbers-api
-//! watch` can show a class what Docker will decide without a Docker engine.
-//!
-//! The rules, as the engine has them:
-//! - the status starts as `starting`;
-//! - a probe that exits 0 makes it `healthy` and resets the failing streak;
-//! - a failed probe adds one to the streak, except while the status is still
-//!   `starting` and the probe began inside the start period: those do not
-//!   count, so a slow start is not punished;
-//! - `retries` failures in a row make it `unhealthy`;
-//! - the last 5 results are kept, each output cut at 4096 bytes and marked
-//!   with "..." (a character cut in two reads as U+FFFD);
-//! - a probe that outlives the timeout is exit code -1 with "Health check
-//!   exceeded timeout (1s)";
-//! - probes run `interval` apart, measured from the end of the previous one,
-//!   but `start_interval` apart while starting inside the start period;
-//! - a zero interval, timeout, start period or start interval, and zero
-//!   retries, mean that setting's default;
-//! - `Start` and `End` are stamped in the daemon's local zone.
+//! Docker's health-check rules, as its daemon applies them, so `numbers-api
+//! watch` can show a class what Docker will decide without Docker: the
+//! status starts `starting`; a probe that exits 0 makes it `healthy` and
+//! ends the failing streak; `retries` failures in a row make it
+//! `unhealthy`, but failures while still starting inside the start period
+//! do not count; a zero setting means Docker's default.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -28,9 +15,9 @@ use serde::Serialize;
 
 use crate::util::time::{local_zone, rfc3339_nano_in};
 
-/// Results the engine keeps.
+/// Results Docker keeps.
 pub const KEPT_RESULTS: usize = 5;
-/// Bytes of output the engine keeps per result.
+/// Bytes of output Docker keeps per result.
 pub const MAX_OUTPUT: usize = 4096;
 
 /// A HEALTHCHECK's settings, with Docker's defaults.
@@ -56,26 +43,16 @@ impl Default for Rules {
 }
 
 impl Rules {
-    /// The rules the engine applies for these settings: as `docker run
-    /// --health-retries 0 --health-timeout 0s` does, a zero means that
-    /// setting's default.
+    /// The rules Docker applies for these settings: a zero means the default.
     pub fn with_defaults(self) -> Self {
         let default = Self::default();
-        let or = |value: Duration, default: Duration| {
-            if value.is_zero() {
-                default
-            } else {
-                value
-            }
-        };
+        let or = |value: Duration, default| Some(value).filter(|v| !v.is_zero()).unwrap_or(default);
         Self {
             interval: or(self.interval, default.interval),
             timeout: or(self.timeout, default.timeout),
-            retries: if self.retries == 0 {
-                default.retries
-            } else {
-                self.retries
-            },
+            retries: Some(self.retries)
+                .filter(|&n| n != 0)
+                .unwrap_or(default.retries),
             start_period: or(self.start_period, default.start_period),
             start_interval: or(self.start_interval, default.start_interval),
         }
@@ -127,7 +104,7 @@ pub struct ProbeResult {
 }
 
 impl ProbeResult {
-    /// A result with its output capped as the engine caps it.
+    /// A result with its output capped as Docker caps it.
     pub fn new(start: SystemTime, end: SystemTime, exit_code: i32, output: &str) -> Self {
         Self {
             start,
@@ -137,7 +114,7 @@ impl ProbeResult {
         }
     }
 
-    /// The result the engine records for a probe it had to stop.
+    /// The result Docker records for a probe it had to stop.
     pub fn timed_out(start: SystemTime, end: SystemTime, timeout: Duration) -> Self {
         let output = format!(
             "Health check exceeded timeout ({})",
@@ -155,26 +132,21 @@ pub struct ContainerHealth {
     pub log: VecDeque<ProbeResult>,
 }
 
-/// `State.Health` as JSON, fields in the engine's order, times in one zone.
+/// `State.Health` as JSON, fields in Docker's order, times in one zone.
 #[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
 struct HealthJson<'a> {
-    #[serde(rename = "Status")]
     status: Status,
-    #[serde(rename = "FailingStreak")]
     failing_streak: u32,
-    #[serde(rename = "Log")]
     log: Vec<ResultJson<'a>>,
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
 struct ResultJson<'a> {
-    #[serde(rename = "Start")]
     start: String,
-    #[serde(rename = "End")]
     end: String,
-    #[serde(rename = "ExitCode")]
     exit_code: i32,
-    #[serde(rename = "Output")]
     output: &'a str,
 }
 
@@ -258,10 +230,8 @@ impl ContainerHealth {
     }
 }
 
-/// Caps output as the engine does: it keeps the first [`MAX_OUTPUT`] bytes,
-/// wherever they end, and appends "..." when more came. A character cut in
-/// two is then invalid UTF-8, which Go's JSON encoder (and so `docker
-/// inspect`) writes as one U+FFFD per stray byte.
+/// Caps output as Docker does: the first [`MAX_OUTPUT`] bytes and "...";
+/// a character cut in two reads as one U+FFFD per stray byte, as Go writes it.
 fn cap_output(output: &str) -> String {
     if output.len() <= MAX_OUTPUT {
         return output.to_string();

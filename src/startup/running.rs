@@ -1,0 +1,145 @@
+//! Serving and stopping, written once for both servers: the actix builder,
+//! the lifecycle `/readyz` reads, and the drain after a signal.
+
+use std::future::Future;
+use std::io;
+use std::net::{SocketAddr, TcpListener};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpServer};
+use tokio::sync::Notify;
+
+use crate::util::duration;
+use crate::util::telemetry::LIFETIME;
+
+/// How long requests in flight may take to finish after a signal: far below
+/// the 10 s Docker waits before it kills.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Ready or not (`/readyz`: not before the server runs, nor from a signal
+/// on), and whether the app asked to exit (`--exit-on-unhealthy`).
+#[derive(Debug, Default)]
+pub struct Lifecycle {
+    ready: AtomicBool,
+    draining: AtomicBool,
+    exit_code: AtomicU8,
+    exit: Notify,
+}
+
+impl Lifecycle {
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::Relaxed) && !self.is_draining()
+    }
+
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(Ordering::Relaxed)
+    }
+
+    pub fn mark_ready(&self) {
+        self.ready.store(true, Ordering::Relaxed);
+    }
+
+    pub fn start_draining(&self) {
+        self.draining.store(true, Ordering::Relaxed);
+    }
+
+    /// Asks the process to stop and exit with `code`; the first request wins.
+    pub fn request_exit(&self, code: u8) {
+        let first = self
+            .exit_code
+            .compare_exchange(0, code, Ordering::Relaxed, Ordering::Relaxed);
+        if first.is_ok() {
+            // A stored permit wakes a waiter that arrives later.
+            self.exit.notify_one();
+        }
+    }
+
+    pub fn exit_code(&self) -> Option<u8> {
+        Some(self.exit_code.load(Ordering::Relaxed)).filter(|&code| code != 0)
+    }
+
+    async fn exit_requested(&self) -> u8 {
+        loop {
+            if let Some(code) = self.exit_code() {
+                return code;
+            }
+            self.exit.notified().await;
+        }
+    }
+}
+
+/// A server bound and built, not yet serving.
+pub struct Bound {
+    server: Server,
+    local_addr: SocketAddr,
+    lifecycle: Arc<Lifecycle>,
+    shutdown_delay: Duration,
+}
+
+/// Builds a server on a bound listener from its routes, in an actix system.
+/// Signals are ours, so the binary and the tests stop it the same way.
+pub fn build(
+    listener: TcpListener,
+    workers: usize,
+    routes: impl Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
+    lifecycle: Arc<Lifecycle>,
+    shutdown_delay: Duration,
+) -> io::Result<Bound> {
+    let local_addr = listener.local_addr()?;
+    let server = HttpServer::new(move || App::new().configure(routes.clone()))
+        .workers(workers)
+        .disable_signals()
+        .shutdown_timeout(DRAIN_TIMEOUT.as_secs())
+        .listen(listener)?
+        .run();
+    Ok(Bound {
+        server,
+        local_addr,
+        lifecycle,
+        shutdown_delay,
+    })
+}
+
+impl Bound {
+    /// The address bound (the real port when port 0 was asked for).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Serves until `shutdown` resolves or the app asks to exit; then
+    /// `/readyz` turns 503 for the shutdown delay, the port closes and
+    /// requests in flight get [`DRAIN_TIMEOUT`]. The exit code asked for, if any.
+    pub async fn run_until_stopped<F>(self, shutdown: F) -> io::Result<Option<u8>>
+    where
+        F: Future<Output = &'static str> + 'static,
+    {
+        let handle = self.server.handle();
+        let lifecycle = self.lifecycle.clone();
+        let delay = self.shutdown_delay;
+        actix_web::rt::spawn(async move {
+            let reason = tokio::select! {
+                signal = shutdown => format!("{signal} received"),
+                code = lifecycle.exit_requested() => {
+                    format!("Unhealthy with --exit-on-unhealthy (exit code {code})")
+                }
+            };
+            lifecycle.start_draining();
+            if !delay.is_zero() {
+                log::info!(
+                    target: LIFETIME,
+                    "{reason}: /readyz answers 503 for {} before the port closes (--shutdown-delay)",
+                    duration::format(delay)
+                );
+                actix_web::rt::time::sleep(delay).await;
+            }
+            log::info!(target: LIFETIME, "{reason}: draining requests in flight, then exiting");
+            handle.stop(true).await;
+        });
+        self.lifecycle.mark_ready();
+        self.server.await?;
+        Ok(self.lifecycle.exit_code())
+    }
+}
