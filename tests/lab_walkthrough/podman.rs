@@ -111,23 +111,28 @@ fn the_pages_podman_commands_run_as_written_on_podman_5_8() {
 }
 
 fn run_the_pages_on(engine: Engine) {
-    if !engine.available_or_skip("the pages' Podman commands") {
+    for page in PAGES {
+        run_page_on(engine, page);
+    }
+}
+
+/// Every Podman command of one page (or section) on `engine`, in order, on
+/// the page's ports and names.
+fn run_page_on(engine: Engine, (name, section): (&str, Option<&str>)) {
+    if !engine.available_or_skip(&format!("{name}'s Podman commands on {engine:?}")) {
         return;
     }
-    // One shell after the other: both use the page's ports and names.
-    for (name, section) in PAGES {
-        let steps = steps_of(name, section);
-        assert!(
-            steps
-                .iter()
-                .filter(|s| s.command.starts_with("podman "))
-                .count()
-                >= 6,
-            "{name} lost its Podman commands"
-        );
-        let mut shell = Shell::on(engine, Ports::as_written());
-        run(&mut shell, &steps);
-    }
+    let steps = steps_of(name, section);
+    assert!(
+        steps
+            .iter()
+            .filter(|s| s.command.starts_with("podman "))
+            .count()
+            >= 6,
+        "{name} lost its Podman commands"
+    );
+    let mut shell = Shell::on(engine, Ports::as_written());
+    run(&mut shell, &steps);
 }
 
 /// Runs a page's `podman build` on root's Podman (the build lock shares it
@@ -165,22 +170,7 @@ fn build_as_root_and_load_as_the_user(step: &Step) {
 /// capability in its own user namespace.
 #[test]
 fn the_student_pages_podman_section_runs_as_written_on_rootless_podman() {
-    let engine = Engine::PodmanRootless;
-    if !engine.available_or_skip("the Podman page's quick start, rootless") {
-        return;
-    }
-    let (name, section) = ROOTLESS;
-    let steps = steps_of(name, section);
-    assert!(
-        steps
-            .iter()
-            .filter(|s| s.command.starts_with("podman "))
-            .count()
-            >= 6,
-        "{name} lost the quick start's Podman commands"
-    );
-    let mut shell = Shell::on(engine, Ports::as_written());
-    run(&mut shell, &steps);
+    run_page_on(Engine::PodmanRootless, ROOTLESS);
 }
 
 /// A `$ podman` line anywhere else would be a command no test runs.
