@@ -196,7 +196,7 @@ fn the_pulled_v2_for_arm64_runs_the_lab_under_emulation() {
         ok(
             engine,
             &format!(
-                "docker run -d --platform linux/arm64 --name {name} -p 18081:80 \
+                "docker run -d --platform linux/arm64 --name {name} -p 80 \
                  --health-interval 1s --health-retries 3 {image}"
             ),
             Duration::from_secs(120),
@@ -204,10 +204,11 @@ fn the_pulled_v2_for_arm64_runs_the_lab_under_emulation() {
     }
     let _gone = scopeguard(engine, name.clone());
     assert_eq!(engine.binary_machine(&name), "aarch64");
+    let port = published(engine, &name);
     for call in 1..=4 {
         let said = ok(
             engine,
-            "curl -s -o /dev/null -w '%{http_code}' --retry 30 --retry-connrefused --retry-delay 1 http://127.0.0.1:18081/rng",
+            &format!("curl -s -o /dev/null -w '%{{http_code}}' --retry 60 --retry-all-errors --retry-delay 1 http://127.0.0.1:{port}/rng"),
             Duration::from_secs(90),
         );
         assert_eq!(said, if call < 4 { "200" } else { "500" }, "call {call}");
@@ -246,15 +247,16 @@ fn podman_5_8_runs_the_pulled_v2_and_its_probe() {
         ok(engine, &here(PODMAN_PULL_V2), Duration::from_secs(900));
         ok(
             engine,
-            &format!("podman run -d --name {name} -p 18082:80 {image}"),
+            &format!("podman run -d --name {name} -p 80 {image}"),
             Duration::from_secs(120),
         );
     }
     let _gone = scopeguard(engine, name.clone());
+    let port = published(engine, &name);
     ok(
         engine,
-        "curl -s -o /dev/null --retry 30 --retry-connrefused --retry-delay 1 http://127.0.0.1:18082/health",
-        Duration::from_secs(60),
+        &format!("curl -s -o /dev/null --retry 60 --retry-all-errors --retry-delay 1 http://127.0.0.1:{port}/health"),
+        Duration::from_secs(120),
     );
     ok(
         engine,
@@ -264,7 +266,7 @@ fn podman_5_8_runs_the_pulled_v2_and_its_probe() {
     for call in 1..=4 {
         let said = ok(
             engine,
-            "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:18082/rng",
+            &format!("curl -s -o /dev/null -w '%{{http_code}}' http://127.0.0.1:{port}/rng"),
             Duration::from_secs(30),
         );
         assert_eq!(said, if call < 4 { "200" } else { "500" }, "call {call}");
@@ -278,6 +280,20 @@ fn podman_5_8_runs_the_pulled_v2_and_its_probe() {
         "the probe passed after the 500: {}",
         text(&output)
     );
+}
+
+/// The host port `engine` published for the container's port 80.
+fn published(engine: Engine, name: &str) -> String {
+    let said = ok(
+        engine,
+        &format!("{} port {name} 80/tcp", engine.client()),
+        Duration::from_secs(60),
+    );
+    said.lines()
+        .next()
+        .and_then(|line| line.rsplit(':').next())
+        .unwrap_or_else(|| panic!("no published port for {name}: {said}"))
+        .to_string()
 }
 
 struct EngineContainer(Engine, String);
