@@ -192,6 +192,12 @@ fn the_teacher_pushes_v1_v2_and_v3_for_amd64_and_arm64_under_one_tag_each() {
         found.sort();
         assert_eq!(found, ["linux/amd64", "linux/arm64"], "numbers-api:{tag}");
     }
+    // What docs/teaching.md shows the teacher.
+    let (_, tags) = registry_get("/v2/numbers-api/tags/list", "application/json");
+    assert_eq!(
+        tags.trim(),
+        r#"{"name":"numbers-api","tags":["v1","v2","v3"]}"#
+    );
     for tag in ["v2", "v3"] {
         println!(
             "a student pulls numbers-api:{tag}: {} bytes for amd64, {} bytes for arm64",
