@@ -124,7 +124,7 @@ door_alive() {
 start_door() { # $1 = door
   local door="$1"
   if door_alive "$door"; then
-    log "the $door' door already runs (pid $(door_pid "$door"))"
+    log "the $door door already runs (pid $(door_pid "$door"))"
     return
   fi
   write_config "$door"
