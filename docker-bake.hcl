@@ -27,6 +27,13 @@ group "default" {
 target "lab" {
   context   = "."
   platforms = split(",", PLATFORMS)
+  # --- classroom (docs/teaching.md): Docker's media types and no attestation
+  # manifest, for Podman, which reads HEALTHCHECK only from a Docker-format
+  # image (an OCI one, BuildKit's default, pulls without it). `--push` and
+  # `--load` keep these settings.
+  output = ["type=image,oci-mediatypes=false,store=false"]
+  attest = ["type=provenance,disabled=true"]
+  # --- end of the classroom settings
 }
 
 target "v1" {

@@ -62,8 +62,25 @@ drop_stale_pidfile() { # $1 = pid file, $2 = expected process name
   fi
 }
 
+# --- classroom registry (scripts/classroom.sh) -------------------------------
+# Both its doors trusted as plain HTTP registries, as docs/teaching.md tells a
+# student: insecure-registries in daemon.json, read when dockerd starts (and
+# on SIGHUP, which a running dockerd gets below when the file changed).
+classroom_trust='{"insecure-registries": ["10.231.5.2:5000", "10.231.5.2:5001"]}'
+classroom_changed=
+if ! grep -q '10.231.5.2:5001' /etc/docker/daemon.json 2>/dev/null; then
+  [ ! -s /etc/docker/daemon.json ] || die "/etc/docker/daemon.json exists: add $classroom_trust to it"
+  mkdir -p /etc/docker
+  echo "$classroom_trust" >/etc/docker/daemon.json
+  classroom_changed=1
+fi
+# --- end of the classroom registry
+
 if engine_up; then
   log "docker engine already answers"
+  if [ -n "$classroom_changed" ] && [ -f /var/run/docker.pid ]; then
+    kill -HUP "$(cat /var/run/docker.pid)" && log "dockerd reloads daemon.json (classroom registry)"
+  fi
 else
   # No systemd here, so start dockerd ourselves, detached (setsid) so it
   # outlives this script and the shell that called it.
