@@ -27,13 +27,11 @@ group "default" {
 target "lab" {
   context   = "."
   platforms = split(",", PLATFORMS)
-  # --- classroom (docs/teaching.md): Docker's media types and no attestation
-  # manifest, for Podman, which reads HEALTHCHECK only from a Docker-format
-  # image (an OCI one, BuildKit's default, pulls without it). `--push` and
-  # `--load` keep these settings.
+  # Docker's media types and no attestation manifest: Podman reads a
+  # HEALTHCHECK only from a Docker-format image (it pulls an OCI one, the
+  # default of BuildKit, without it). `--push` and `--load` keep these.
   output = ["type=image,oci-mediatypes=false,store=false"]
   attest = ["type=provenance,disabled=true"]
-  # --- end of the classroom settings
 }
 
 target "v1" {
