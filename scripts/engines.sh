@@ -204,14 +204,13 @@ configure_root() {
   # does: a tag can hold an image for amd64 and for arm64 at once.
   if [ "$SUITE" = forky ]; then
     mkdir -p "$ROOT/etc/docker"
-    # --- classroom registry (scripts/classroom.sh): both its doors trusted
+    # The classroom registry (scripts/classroom.sh): both its doors trusted
     # as plain HTTP, as docs/teaching.md tells a student's Docker and Podman.
     echo '{"features": {"containerd-snapshotter": true},
  "insecure-registries": ["10.231.5.2:5000", "10.231.5.2:5001"]}' >"$ROOT/etc/docker/daemon.json"
     mkdir -p "$ROOT/etc/containers/registries.conf.d"
     printf '[[registry]]\nlocation = "%s"\ninsecure = true\n\n' 10.231.5.2:5000 10.231.5.2:5001 \
       >"$ROOT/etc/containers/registries.conf.d/50-numbers-classroom.conf"
-    # --- end of the classroom registry
   fi
 }
 

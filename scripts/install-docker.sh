@@ -74,7 +74,6 @@ if ! grep -q '10.231.5.2:5001' /etc/docker/daemon.json 2>/dev/null; then
   echo "$classroom_trust" >/etc/docker/daemon.json
   classroom_changed=1
 fi
-# --- end of the classroom registry
 
 if engine_up; then
   log "docker engine already answers"
