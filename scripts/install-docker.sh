@@ -124,12 +124,14 @@ fi
 # scripts, the arm64 containers and the arm64 test binaries. QEMU 10 (from
 # bookworm-backports, on the same mirror as the rest) rather than bookworm's
 # 7.2: the newer the emulator, the fewer of its own bugs a test meets.
-# The kernel hands arm64 programs to qemu-aarch64 once binfmt_misc knows it;
-# Debian registers it with the flag F (the kernel opens qemu at once), so it
+# The kernel hands arm64 programs to qemu-aarch64 once binfmt_misc knows it.
+# QEMU 10's qemu-user-binfmt ships the entry for systemd-binfmt
+# (/usr/lib/binfmt.d), with the flag F (the kernel opens qemu at once), so it
 # also serves inside containers and chroots, where qemu's file is absent.
-# Without systemd nothing mounts binfmt_misc or enables the entry: do both.
+# Without systemd nothing mounts binfmt_misc or registers the entry: do both.
 if [ "$(dpkg --print-architecture)" = amd64 ]; then
-  if ! qemu-aarch64-static --version 2>/dev/null | grep -q 'version 10\.'; then
+  entry=/usr/lib/binfmt.d/qemu-aarch64.conf
+  if ! qemu-aarch64 --version 2>/dev/null | grep -q 'version 10\.' || [ ! -e "$entry" ]; then
     mirror="$(sed -n 's|^URIs: *\(.*/debian\)/*$|\1|p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1)"
     [ -n "$mirror" ] || mirror="$(awk '$1 == "deb" && $2 ~ /\/debian\/?$/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null)"
     [ -n "$mirror" ] || die "no Debian mirror in /etc/apt for bookworm-backports"
@@ -137,15 +139,18 @@ if [ "$(dpkg --print-architecture)" = amd64 ]; then
       "$mirror" >/etc/apt/sources.list.d/bookworm-backports.sources
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      -t bookworm-backports qemu-user-static binfmt-support >/dev/null
-    # A registration made before holds the old emulator open: make it anew.
-    [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || update-binfmts --disable qemu-aarch64
+      -t bookworm-backports qemu-user qemu-user-binfmt >/dev/null
   fi
   mountpoint -q /proc/sys/fs/binfmt_misc ||
     mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
-  [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || update-binfmts --enable qemu-aarch64
+  # An entry made before may name another emulator: make it anew.
+  interpreter="$(cut -d: -f7 "$entry")"
+  if ! grep -qx "interpreter $interpreter" /proc/sys/fs/binfmt_misc/qemu-aarch64 2>/dev/null; then
+    [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || echo -1 >/proc/sys/fs/binfmt_misc/qemu-aarch64
+    cat "$entry" >/proc/sys/fs/binfmt_misc/register
+  fi
   grep -q '^flags:.*F' /proc/sys/fs/binfmt_misc/qemu-aarch64 || die "qemu-aarch64 is registered without the flag F"
-  log "arm64 programs run under $(/usr/bin/qemu-aarch64-static --version | head -n1)"
+  log "arm64 programs run under $(qemu-aarch64 --version | head -n1)"
 fi
 
 # --- Docker Compose v2 ------------------------------------------------------

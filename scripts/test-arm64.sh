@@ -39,6 +39,6 @@ export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
 # Static, as the images' binary is: and a test binary linked dynamically
 # against the cross C library hangs in its first thread under qemu here.
 export RUSTFLAGS="-C target-feature=+crt-static"
-export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER=qemu-aarch64-static
-log "$($RUSTC --version), tests under $(qemu-aarch64-static --version | head -n1)"
+export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER=qemu-aarch64
+log "$($RUSTC --version), tests under $(qemu-aarch64 --version | head -n1)"
 exec /usr/bin/cargo test --locked --target aarch64-unknown-linux-gnu "$@"
