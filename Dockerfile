@@ -25,29 +25,39 @@
 FROM --platform=${BUILDPLATFORM:-linux} debian:bookworm-slim AS builder
 WORKDIR /src
 ARG TARGETARCH
+# The platforms to compile for, if not just the image's own: docker-bake.hcl
+# sets "amd64 arm64", so that a two-platform build compiles both in one
+# cargo run, and its images all copy from that one stage.
+ARG ARCHES
 
 # Debian's own Rust (rustc-web and cargo-web, 1.96 in bookworm; the crate
 # needs 1.95), gcc to link, and setcap (libcap2-bin) for the capability
-# below. For a platform other than the machine's, also that platform's
-# Rust standard library and C library, and a linker for it. /etc/rust-target
-# keeps what the builds below need: the Rust target and its linker.
+# below. For each platform other than the machine's, also that platform's
+# Rust standard library and C library, and a linker for it. /etc/rust-targets
+# keeps what the builds below need: a line per platform, with its Rust
+# target and its linker.
 # This layer comes before the sources, so it is fetched once and cached.
-RUN build="$(dpkg --print-architecture)" target="${TARGETARCH:-$(dpkg --print-architecture)}" \
- && case "$target" in \
-      amd64) triple=x86_64-unknown-linux-gnu gnu=x86_64-linux-gnu ;; \
-      arm64) triple=aarch64-unknown-linux-gnu gnu=aarch64-linux-gnu ;; \
-      *) echo "no build for $target: amd64 and arm64 only" >&2; exit 1 ;; \
-    esac \
+RUN build="$(dpkg --print-architecture)" \
  && packages="rustc-web cargo-web gcc libc6-dev libcap2-bin ca-certificates" \
- && if [ "$target" != "$build" ]; then \
-      dpkg --add-architecture "$target" \
-      && packages="$packages libstd-rust-web-dev:$target gcc-$(echo "$gnu" | tr _ -) libc6-dev-$target-cross"; \
-    fi \
+ && for arch in ${ARCHES:-${TARGETARCH:-$build}}; do \
+      case "$arch" in \
+        amd64) triple=x86_64-unknown-linux-gnu gnu=x86_64-linux-gnu ;; \
+        arm64) triple=aarch64-unknown-linux-gnu gnu=aarch64-linux-gnu ;; \
+        *) echo "no build for $arch: amd64 and arm64 only" >&2; exit 1 ;; \
+      esac; \
+      if [ "$arch" != "$build" ]; then \
+        dpkg --add-architecture "$arch"; \
+        packages="$packages libstd-rust-web-dev:$arch gcc-$(echo "$gnu" | tr _ -) libc6-dev-$arch-cross"; \
+      fi; \
+      echo "$arch $triple $gnu-gcc" >> /etc/rust-targets; \
+    done \
  && apt-get update \
  && apt-get install -y --no-install-recommends $packages \
  && rm -rf /var/lib/apt/lists/* \
- && printf 'TARGET=%s\nexport CARGO_TARGET_%s_LINKER=%s-gcc\n' \
-      "$triple" "$(echo "$triple" | tr a-z- A-Z_)" "$gnu" > /etc/rust-target
+ && while read -r arch triple linker; do \
+      printf 'targets="$targets --target %s"\nexport CARGO_TARGET_%s_LINKER=%s\n' \
+        "$triple" "$(echo "$triple" | tr a-z- A-Z_)" "$linker"; \
+    done < /etc/rust-targets > /etc/rust-env
 
 # One static binary serves every image. `+crt-static` links the C library
 # into it, so it runs on the slim Debian of v1 and v2 and on the empty
@@ -60,17 +70,19 @@ ENV RUSTFLAGS="-C target-feature=+crt-static"
 # Cargo downloads the dependencies from crates.io here, so the build needs
 # to reach it.
 COPY Cargo.toml Cargo.lock ./
-RUN . /etc/rust-target \
+RUN . /etc/rust-env \
  && mkdir src \
  && echo 'fn main() {}' > src/main.rs \
  && touch src/lib.rs \
- && cargo build --release --locked --target "$TARGET" \
- && rm -rf src target/"$TARGET"/release/.fingerprint/numbers-api-* \
-           target/"$TARGET"/release/deps/numbers_api-* \
-           target/"$TARGET"/release/deps/libnumbers_api-*
+ && cargo build --release --locked $targets \
+ && rm -rf src target/*/release/.fingerprint/numbers-api-* \
+           target/*/release/deps/numbers_api-* \
+           target/*/release/deps/libnumbers_api-*
 
-# Now the real sources; only this layer reruns when the code changes. The
-# `readelf` line fails the build, not the container, if the binary came out
+# Now the real sources; only this layer reruns when the code changes. Each
+# platform's binary goes to /out/<platform> (plain /out under the legacy
+# builder, which names no platform), where the image's stage finds it. The
+# `readelf` line fails the build, not the container, if a binary came out
 # dynamic after all (scratch has no C library to load).
 #
 # The `setcap` line lets the non-root user serve port 80 on every engine. Ports
@@ -95,14 +107,19 @@ RUN . /etc/rust-target \
 # shell: the short path /numbers-api, a link into /usr/local/bin, which v3's
 # ENTRYPOINT, HEALTHCHECK and the lab's `docker exec` commands use.
 COPY src ./src
-RUN . /etc/rust-target \
- && cargo build --release --locked --target "$TARGET" \
- && mkdir /out /links \
- && cp target/"$TARGET"/release/numbers-api /out/numbers-api \
- && ! readelf -l /out/numbers-api | grep -q 'program interpreter' \
- && setcap cap_net_bind_service=+p /out/numbers-api \
- && ln -s numbers-api /out/dotnet \
- && ln -s usr/local/bin/numbers-api /links/numbers-api
+RUN . /etc/rust-env \
+ && cargo build --release --locked $targets \
+ && mkdir /links \
+ && ln -s usr/local/bin/numbers-api /links/numbers-api \
+ && while read -r arch triple linker; do \
+      out="/out/${TARGETARCH:+$arch}" \
+      && mkdir -p "$out" \
+      && cp "target/$triple/release/numbers-api" "$out/numbers-api" \
+      && ! readelf -l "$out/numbers-api" | grep -q 'program interpreter' \
+      && setcap cap_net_bind_service=+p "$out/numbers-api" \
+      && ln -s numbers-api "$out/dotnet" \
+      || exit 1; \
+    done < /etc/rust-targets
 
 # --- Stage 2: run ------------------------------------------------------------
 # A slim Debian with just the binary: no compiler, no sources, no cargo cache.
@@ -118,9 +135,11 @@ LABEL org.opencontainers.image.title="numbers-api" \
 # where an engine does not (Podman), the binary's capability does.
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin numbers
 
-# The folder's contents: the binary, with its capability, and `dotnet`, the
-# link that answers the book's command lines (see the build stage).
-COPY --from=builder /out/ /usr/local/bin/
+# The folder's contents: the binary for this image's platform, with its
+# capability, and `dotnet`, the link that answers the book's command lines
+# (see the build stage).
+ARG TARGETARCH
+COPY --from=builder /out/${TARGETARCH}/ /usr/local/bin/
 
 # Port 80 inside the container, as in the lab: `-p 8080:80` maps it.
 ENV NUMBERS_LISTEN=0.0.0.0:80
