@@ -4,6 +4,7 @@
 
 use std::time::Instant;
 
+use prometheus::core::Collector;
 use prometheus::{
     Encoder, Gauge, IntCounter, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
 };
@@ -13,10 +14,10 @@ use super::probe_log::{ProbeAnswer, Prober};
 pub struct Metrics {
     registry: Registry,
     started: Instant,
-    rng_ok: IntCounter,
-    rng_unhealthy: IntCounter,
-    /// Indexed by [`ProbeAnswer`] then [`Prober::index`].
-    probe_counts: Vec<Vec<IntCounter>>,
+    /// Unhealthy, then ok.
+    rng_counts: [IntCounter; 2],
+    /// Indexed by [`ProbeAnswer`] then [`Prober`].
+    probe_counts: [[IntCounter; 5]; 3],
     healthy: IntGauge,
     ready: IntGauge,
     uptime: Gauge,
@@ -36,12 +37,11 @@ impl Metrics {
     }
 
     fn register(fail_after: u64) -> prometheus::Result<Self> {
-        let registry = Registry::new();
         let rng = IntCounterVec::new(
             Opts::new("numbers_rng_calls_total", "Calls of /rng by outcome"),
             &["outcome"],
         )?;
-        let probe_counter = IntCounterVec::new(
+        let probes = IntCounterVec::new(
             Opts::new(
                 "numbers_health_probes_total",
                 "Health probes (/health, /healthz) by result and by prober, from the User-Agent",
@@ -50,7 +50,7 @@ impl Metrics {
         )?;
         let healthy = IntGauge::new("numbers_healthy", "1 while /health would answer 200")?;
         let ready = IntGauge::new("numbers_ready", "1 while /readyz answers 200")?;
-        let fail_after_gauge = IntGauge::new(
+        let budget = IntGauge::new(
             "numbers_fail_after",
             "Calls of /rng that succeed before the service turns unhealthy (0 = never)",
         )?;
@@ -58,30 +58,29 @@ impl Metrics {
             "numbers_uptime_seconds",
             "Seconds since the service started",
         )?;
-        registry.register(Box::new(rng.clone()))?;
-        registry.register(Box::new(probe_counter.clone()))?;
-        registry.register(Box::new(healthy.clone()))?;
-        registry.register(Box::new(ready.clone()))?;
-        registry.register(Box::new(fail_after_gauge.clone()))?;
-        registry.register(Box::new(uptime.clone()))?;
-        fail_after_gauge.set(i64::try_from(fail_after).unwrap_or(i64::MAX));
-
-        let probe_counts = ProbeAnswer::ALL
-            .iter()
-            .map(|answer| {
-                Prober::ALL
-                    .iter()
-                    .map(|prober| {
-                        probe_counter.with_label_values(&[answer.label(), prober.label()])
-                    })
-                    .collect()
-            })
-            .collect();
+        budget.set(i64::try_from(fail_after).unwrap_or(i64::MAX));
+        let registry = Registry::new();
+        let all: [Box<dyn Collector>; 6] = [
+            Box::new(rng.clone()),
+            Box::new(probes.clone()),
+            Box::new(healthy.clone()),
+            Box::new(ready.clone()),
+            Box::new(budget),
+            Box::new(uptime.clone()),
+        ];
+        for metric in all {
+            registry.register(metric)?;
+        }
+        let probe_counts = ProbeAnswer::ALL.map(|answer| {
+            Prober::ALL.map(|who| probes.with_label_values(&[answer.label(), who.label()]))
+        });
         Ok(Self {
             registry,
             started: Instant::now(),
-            rng_ok: rng.with_label_values(&["ok"]),
-            rng_unhealthy: rng.with_label_values(&["unhealthy"]),
+            rng_counts: [
+                rng.with_label_values(&["unhealthy"]),
+                rng.with_label_values(&["ok"]),
+            ],
             probe_counts,
             healthy,
             ready,
@@ -90,15 +89,11 @@ impl Metrics {
     }
 
     pub fn count_call(&self, ok: bool) {
-        if ok {
-            self.rng_ok.inc();
-        } else {
-            self.rng_unhealthy.inc();
-        }
+        self.rng_counts[usize::from(ok)].inc();
     }
 
     pub fn count_probe(&self, answer: ProbeAnswer, prober: Prober) {
-        self.probe_counts[answer as usize][prober.index()].inc();
+        self.probe_counts[answer as usize][prober as usize].inc();
     }
 
     /// The exposition, with the gauges read at this moment.

@@ -7,6 +7,8 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::SystemTime;
 
+use crate::util::http::HEALTHCHECK_PRODUCT;
+
 /// Who sent a probe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Prober {
@@ -16,6 +18,18 @@ pub enum Prober {
     Browser,
     Other,
 }
+
+/// Each prober in the enum's order: the User-Agent prefix that names it
+/// (the last matches any), its label, and the page's who and hint (Docker's
+/// check is whatever program the HEALTHCHECK runs).
+#[rustfmt::skip]
+const PROBERS: [(&str, &str, &str, &str); 5] = [
+    ("curl/", "curl", "curl", "Docker's check in v2, or someone's curl"),
+    (HEALTHCHECK_PRODUCT, "numbers-api-healthcheck", "numbers-api healthcheck", "Docker's check in v3"),
+    ("kube-probe/", "kube-probe", "kube-probe", "a Kubernetes kubelet"),
+    ("Mozilla/", "browser", "a browser", "someone opened /health"),
+    ("", "other", "other", "an unknown User-Agent"),
+];
 
 impl Prober {
     pub const ALL: [Prober; 5] = [
@@ -28,35 +42,20 @@ impl Prober {
 
     /// Classifies a User-Agent (curl/8.1, kube-probe/1.30, ...).
     pub fn from_user_agent(user_agent: Option<&str>) -> Prober {
-        let known = [
-            ("curl/", Prober::Curl),
-            (
-                crate::util::http::HEALTHCHECK_PRODUCT,
-                Prober::NumbersApiHealthcheck,
-            ),
-            ("kube-probe/", Prober::KubeProbe),
-            ("Mozilla/", Prober::Browser),
-        ];
         let agent = user_agent.unwrap_or_default();
-        let found = known
-            .into_iter()
-            .find(|(prefix, _)| agent.starts_with(prefix));
-        found.map_or(Prober::Other, |(_, prober)| prober)
+        let at = PROBERS.iter().position(|p| agent.starts_with(p.0));
+        Self::ALL[at.unwrap_or(4)]
     }
 
     /// The value of the `prober` label and of the page's "who" column.
     pub fn label(self) -> &'static str {
-        match self {
-            Prober::Curl => "curl",
-            Prober::NumbersApiHealthcheck => "numbers-api-healthcheck",
-            Prober::KubeProbe => "kube-probe",
-            Prober::Browser => "browser",
-            Prober::Other => "other",
-        }
+        PROBERS[self as usize].1
     }
 
-    pub fn index(self) -> usize {
-        self as usize
+    /// Who it is and what it likely was, for the page's timeline.
+    pub fn who(self) -> (&'static str, &'static str) {
+        let (_, _, who, hint) = PROBERS[self as usize];
+        (who, hint)
     }
 }
 
@@ -74,11 +73,7 @@ impl ProbeAnswer {
 
     /// The metrics' `result` label and the page's row colour.
     pub fn label(self) -> &'static str {
-        match self {
-            ProbeAnswer::Ok => "ok",
-            ProbeAnswer::Fail => "fail",
-            ProbeAnswer::Hang => "hang",
-        }
+        ["ok", "fail", "hang"][self as usize]
     }
 }
 

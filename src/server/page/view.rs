@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::server::lesson::Rule;
 use crate::server::mode::HealthMode;
-use crate::server::probe_log::{ProbeAnswer, ProbeRecord, Prober};
+use crate::server::probe_log::{ProbeAnswer, ProbeRecord};
 use crate::server::snapshot::Snapshot;
 use crate::util::time::{rfc3339_nano_utc, time_of_day};
 
@@ -113,7 +113,7 @@ fn row(record: &ProbeRecord) -> ProbeRow {
         ProbeAnswer::Fail => "500 failed",
         ProbeAnswer::Hang => "no answer",
     };
-    let (who, hint) = who(record.prober);
+    let (who, hint) = record.prober.who();
     ProbeRow {
         at: rfc3339_nano_utc(record.at),
         time: time_of_day(record.at),
@@ -126,20 +126,10 @@ fn row(record: &ProbeRecord) -> ProbeRow {
     }
 }
 
-/// Docker's check is whatever program the HEALTHCHECK runs: the hint says so.
-fn who(prober: Prober) -> (&'static str, &'static str) {
-    match prober {
-        Prober::Curl => ("curl", "Docker's check in v2, or someone's curl"),
-        Prober::NumbersApiHealthcheck => ("numbers-api healthcheck", "Docker's check in v3"),
-        Prober::KubeProbe => ("kube-probe", "a Kubernetes kubelet"),
-        Prober::Browser => ("a browser", "someone opened /health"),
-        Prober::Other => ("other", "an unknown User-Agent"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::probe_log::Prober;
 
     #[test]
     fn the_detail_says_what_health_answers_and_why() {
