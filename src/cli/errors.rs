@@ -1,5 +1,4 @@
-//! clap's errors rewritten as one line that names the setting and the value,
-//! so a mistyped `NUMBERS_FAIL_AFTER` says what went wrong.
+//! clap's errors as one line naming the setting and the value.
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::CommandFactory;

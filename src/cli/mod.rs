@@ -1,7 +1,5 @@
 //! The command line: what clap parses ([`args`]), each part's configuration
-//! built from it ([`settings`]), one-line errors ([`errors`]), and [`run`].
-//! No part imports this module. Called as `dotnet`, the binary first
-//! translates the book's command line into ours ([`crate::compat`]).
+//! ([`settings`]), one-line errors ([`errors`]), and [`run`]. No part imports it.
 
 use std::ffi::OsString;
 use std::process::ExitCode;

@@ -1,6 +1,5 @@
-//! From what clap parsed to each part's own configuration, every alias
-//! resolved. A bad value stops the program before it serves, with one line
-//! naming the setting and the value.
+//! From what clap parsed to each part's configuration, every alias resolved;
+//! a bad value stops the program with one line.
 
 use std::ffi::OsString;
 use std::num::NonZeroUsize;

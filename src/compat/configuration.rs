@@ -1,9 +1,6 @@
-//! .NET configuration keys, read from the environment as the book's apps
-//! read them: a key such as `RngApi:Url` is set by `RngApi__Url` or by
-//! `RngApi:Url` itself, in any case. Where several variables set one key
-//! (.NET leaves the winner open), the `__` spelling wins over the colon, an
-//! exact spelling over another case, then the name that sorts first. The
-//! books' `appsettings.json` is not read: our images carry none.
+//! .NET configuration keys from the environment: `RngApi:Url` is set by
+//! `RngApi__Url` or `RngApi:Url`, in any case. Among several, `__` wins over
+//! `:`, the exact case over another, then the first name in order.
 
 use std::ffi::OsString;
 

@@ -1,8 +1,5 @@
-//! `dotnet`: the command the book's images and compose files call, answered
-//! for the book's three assemblies (`Numbers.Api.dll`, `Numbers.Web.dll`,
-//! `Utilities.HttpCheck.dll`, given with or without a directory, compared
-//! case and all). Anything else the real `dotnet` would run is refused with
-//! one line naming what this one runs, and exit code 1.
+//! `dotnet` for the book's three assemblies (any directory, exact case);
+//! anything else is refused with one line, exit code 1.
 
 use std::ffi::OsString;
 use std::path::Path;

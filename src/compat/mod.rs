@@ -1,9 +1,6 @@
-//! Other programs' names, answered by this binary, and the only place that
-//! knows them: the books' settings ([`books`], read by .NET's rule in
-//! [`configuration`]) and their command lines. As busybox does, the binary
-//! reads the name it was called by and looks it up in [`PROGRAMS`]; so far
-//! the one program is `dotnet` ([`dotnet`]), with the book's health-check
-//! tool ([`httpcheck`]).
+//! Other programs' names, answered by this binary: the books' settings and,
+//! looked up by the name the binary was called by (as busybox does), their
+//! command lines.
 
 pub mod books;
 pub mod configuration;

@@ -1,5 +1,4 @@
-//! What the API runs with, built by the command line or by a test; the
-//! server never sees where a value came from.
+//! What the API runs with, built by the command line or a test.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;

@@ -1,9 +1,6 @@
-//! What every handler of the API starts from: the shared state and this
-//! request's trace id. ASP.NET Core advances its Activity counter once per
-//! request, so the `traceId` of an error body tells how many came before;
-//! taking the id in the extractor means no handler can forget it or take it
-//! twice. [`ControlContext`] is the one for requests that change the state
-//! for everyone: `--control false` refuses them here, before any handler.
+//! Each API handler's start: the shared state and the request's trace id,
+//! taken once per request as ASP.NET Core does. [`ControlContext`] refuses,
+//! with `--control false`, requests that change the state for everyone.
 
 use std::future::{ready, Ready};
 

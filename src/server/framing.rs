@@ -1,10 +1,6 @@
-//! The books' bodies on the wire: chunked, as Kestrel sends every body
-//! ASP.NET Core's MVC writes, with no `Content-Length`. It matters to a
-//! student: a failing `curl --fail` check stops at the status line, and its
-//! progress meter in `docker inspect` reads `0     0` as in the book only
-//! when the length is unknown. The books' endpoints (`/rng`, `/health`,
-//! `/healthz`, `/reset`) answer a [`Kestrel`]; the rest keep their length,
-//! as do HTTP/1.0 clients and requests to upgrade the connection.
+//! The books' bodies framed chunked, with no `Content-Length`, as Kestrel sends
+//! them: curl's progress meter in `docker inspect` then reads as in the book.
+//! HTTP/1.0 clients and upgrade requests keep the length.
 
 use std::convert::Infallible;
 use std::pin::Pin;

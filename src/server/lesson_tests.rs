@@ -2,6 +2,12 @@
 
 use super::*;
 
+impl CallBudget {
+    fn new(fail_after: u64) -> Self {
+        Self::under(Rule::Chapter8, fail_after)
+    }
+}
+
 #[test]
 fn the_call_after_fail_after_is_the_first_to_fail() {
     let health = CallBudget::new(3);

@@ -1,6 +1,5 @@
-//! `GET /metrics` in Prometheus' text format: what the service answered, who
-//! probed it, and its state. Counters are resolved to their labels at start,
-//! so counting is one atomic add.
+//! `GET /metrics` in Prometheus' text format. Counters are resolved to their
+//! labels at start, so counting is one atomic add.
 
 use std::time::Instant;
 

@@ -1,7 +1,5 @@
-//! The API server, numbers-api. [`lesson`] is the lesson itself: the call
-//! budget and what `/rng`, `/health` and `/reset` answer. Around it: the
-//! shared state ([`state`]), the routes and the lab page, problem responses
-//! and their framing, the health modes, metrics and the probe log.
+//! The API server. [`lesson`] is the lesson; around it the shared state,
+//! routes, lab page, problems, modes, metrics and probe log.
 
 use std::io;
 use std::net::TcpListener;

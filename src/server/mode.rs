@@ -1,14 +1,6 @@
-//! Health modes: the failures a teacher can switch on, one per Docker
-//! setting it teaches (`--health-mode`, or the control API at run time):
-//!
-//! | mode          | `/health` answers                    | teaches            |
-//! |---------------|--------------------------------------|--------------------|
-//! | `ok`          | as the call budget says (the lesson) | the lab itself     |
-//! | `fail`        | 500, always                          | `retries`          |
-//! | `hang`        | nothing: the request never completes | `timeout`          |
-//! | `slow=<ms>`   | as `ok`, after a delay               | `timeout`          |
-//! | `fail-next=k` | 500 for the next k probes, then `ok` | one success resets the streak |
-//! | `flap[=n]`    | n probes ok, n probes 500, and so on | the streak, again  |
+//! Health modes a teacher can switch on (`--health-mode`, the control API),
+//! one per Docker setting: `fail` (retries), `hang` and `slow=<ms>`
+//! (timeout), `fail-next=k` and `flap[=n]` (the failing streak).
 
 use std::fmt;
 use std::str::FromStr;

@@ -1,7 +1,5 @@
-//! The probe log: who probed (`/health`, `/healthz`), read from the
-//! User-Agent, and what they were told; the last few for the lab page's
-//! timeline, and the labels of the metrics. Docker's own check shows up as
-//! the program its HEALTHCHECK runs (curl, `numbers-api healthcheck`).
+//! The probe log: who probed, from the User-Agent, and what they were told;
+//! the lab page's timeline and the metrics' labels.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;

@@ -1,6 +1,5 @@
-//! Errors as `application/problem+json`, with the exact bodies ASP.NET Core
-//! 3.x writes (down to its "occured"), so a lab transcript matches ours;
-//! and the Kubernetes book's own 500, `{"message":"Unhealthy!"}`.
+//! Errors as ASP.NET Core 3.x's `application/problem+json` bodies (down to
+//! its "occured"), and the Kubernetes book's `{"message":"Unhealthy!"}`.
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};

@@ -1,5 +1,4 @@
-//! One moment of the shared state: the control API's JSON, and what the lab
-//! page shows in words.
+//! One moment of the shared state, for the control API and the lab page.
 
 use serde::{Serialize, Serializer};
 

@@ -1,7 +1,5 @@
 //! What every worker shares, and the operations the routes and the lab page
-//! call, so curl and the page's buttons change it the same way. Each takes
-//! plain values; who may call the ones that change it for everyone is the
-//! extractor's business (`context.rs`).
+//! call with plain values; who may change it is `context.rs`'s business.
 
 use std::sync::Arc;
 

@@ -1,7 +1,6 @@
-//! One start-up for both servers: the start-up delay, the bind (the one
-//! step that may need a privilege, [`privileged_port`]), the listening line,
+//! One start-up for both servers: the delay, the bind, the listening line,
 //! serving until a signal, and the exit code. [`start`] is [`run`] without
-//! the process's signals and logger, so the tests drive the binary's code.
+//! the process's signals and logger, for the tests.
 
 use std::future::Future;
 use std::io;

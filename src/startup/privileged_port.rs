@@ -1,11 +1,6 @@
-//! Port 80 as an unprivileged user, on every container engine. Docker lets
-//! any process bind low ports in a container; Podman and CRI-O leave the
-//! limit at 1024. So the images give the binary CAP_NET_BIND_SERVICE in its
-//! permitted set only (`setcap cap_net_bind_service=+p`: with `+ep` the
-//! kernel would refuse to exec it where the engine withholds the
-//! capability). The start-up raises it for the bind on the main thread,
-//! before actix starts its workers, then drops every capability. Elsewhere
-//! than Linux both calls do nothing.
+//! Port 80 as an unprivileged user on every engine: the image gives the binary
+//! CAP_NET_BIND_SERVICE as permitted only (`setcap ...=+p`), raised for the
+//! bind and then dropped with every other. Elsewhere than Linux, no-ops.
 
 use std::io;
 use std::net::SocketAddr;

@@ -1,5 +1,5 @@
-//! Serving and stopping, written once for both servers: the actix builder,
-//! the lifecycle `/readyz` reads, and the drain after a signal.
+//! Serving and stopping for both servers: the actix builder, the lifecycle
+//! `/readyz` reads, and the drain after a signal.
 
 use std::future::Future;
 use std::io;

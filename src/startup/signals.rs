@@ -1,5 +1,4 @@
-//! SIGTERM (`docker stop`) and SIGINT (Ctrl-C) stop either server
-//! gracefully; installed before the server starts, so none is lost.
+//! SIGTERM and SIGINT stop either server gracefully.
 
 use std::future::Future;
 use std::io;

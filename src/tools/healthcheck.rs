@@ -1,9 +1,6 @@
-//! `numbers-api healthcheck`: the probe a Docker `HEALTHCHECK` runs in an
-//! image with no curl and no shell. One line, in the spirit of the book's
-//! HttpCheck tool; exit 0 only for HTTP 200 within the timeout, else 1
-//! (never 2: Docker reserves it). [`probe`] is the one timed GET of the
-//! binary: `healthcheck`, `watch`, numbers-web's `--check-api` and the
-//! book's HttpCheck all make it.
+//! `numbers-api healthcheck`, the probe of an image with no curl: one line,
+//! exit 0 only for HTTP 200 within the timeout, else 1. [`probe`] is the one
+//! timed GET of the binary.
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};

@@ -1,7 +1,5 @@
-//! `numbers-api watch <url>`: probe a URL with Docker's health-check rules
-//! and print each change of status as it happens, so a class sees what
-//! Docker would decide, and when, without Docker (or beside it). Each probe
-//! is `healthcheck`'s, read as Docker reads a HEALTHCHECK command's exit.
+//! `numbers-api watch <url>`: probes with Docker's rules and prints each
+//! change of status, so a class sees what Docker would decide, and when.
 
 use std::io::Write;
 use std::time::{Duration, Instant, SystemTime};

@@ -1,5 +1,4 @@
-//! Durations as Docker writes them (`30s`, `1m30s`, `500ms`), so a value
-//! copies from a Dockerfile into a flag and `watch` prints Docker's words.
+//! Durations as Docker writes them (`30s`, `1m30s`, `500ms`).
 
 use std::time::Duration;
 

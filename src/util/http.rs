@@ -1,6 +1,5 @@
-//! HTTP pieces more than one program uses: content types, the User-Agents
-//! the clients send (and the probe log recognises), the one way a client is
-//! configured, and the check every URL setting makes.
+//! HTTP pieces the programs share: content types, User-Agents, the client,
+//! and the check every URL setting makes.
 
 use std::time::Duration;
 

@@ -1,8 +1,6 @@
-//! Logging through `env_logger`. The level: `RUST_LOG` when set, else
-//! `--log-level` (ASP.NET Core's `Logging__LogLevel__Default`), else `info`.
-//! As in the books' `appsettings.json`, the level is the app's: the crates
-//! under us never go past `info`, and the start and stop lines ([`LIFETIME`],
-//! ASP.NET Core's `Microsoft.Hosting.Lifetime`) always show.
+//! Logging: `RUST_LOG` when set, else `--log-level` (ASP.NET Core's names),
+//! else `info`. The crates under us stay at `info` at most, and the start and
+//! stop lines ([`LIFETIME`]) always show.
 
 use std::str::FromStr;
 

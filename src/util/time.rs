@@ -1,7 +1,5 @@
-//! Timestamps: Go's RFC3339Nano, as `docker inspect` writes a probe's
-//! `Start` and `End` (in the local zone), and the lab page's time of day
-//! (UTC). Zone rules come from the system through jiff; a scratch image
-//! has none and gets UTC.
+//! Timestamps: Go's RFC3339Nano as `docker inspect` writes them (local zone),
+//! and the lab page's time of day (UTC). No zone data means UTC.
 
 use std::time::SystemTime;
 

@@ -1,7 +1,5 @@
-//! numbers-web's start-up check (`--check-api`): the book's `curl --fail
-//! http://numbers-api/rng && dotnet Numbers.Web.dll` without a shell. One
-//! probe before serving; when it fails numbers-web exits 1 and a restart
-//! policy tries again.
+//! numbers-web's `--check-api`: the book's `curl --fail ... && dotnet
+//! Numbers.Web.dll` without a shell, one probe before serving.
 
 use std::str::FromStr;
 

@@ -1,8 +1,6 @@
 //! numbers-web, the book's second service: a page whose button asks the API
-//! for a number over the network (`numbers-api web --api-url URL`). It is
-//! the *other* container, the one that depends on the API: when the API
-//! fails the page says "RNG service unavailable!". Its own `/health` never
-//! calls the API, or a broken API would get working web apps replaced.
+//! for a number. Its own `/health` never calls the API, or a broken API would
+//! get working web apps replaced.
 
 pub mod check;
 pub mod config;

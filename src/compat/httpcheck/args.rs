@@ -1,9 +1,7 @@
-//! `Utilities.HttpCheck`'s command line, parsed as PowerArgs 4.0.3 (the
-//! library the book's tool uses) parses it: names in any case, `-name value`
-//! or `/name:value`; a string or int flag takes the next word whatever it
-//! is; a bool flag takes it only if it is `true`, `false`, `0` or `1`.
-//! docs/reference.md lists the flags; where PowerArgs throws (and the
-//! book's tool dies with exit code 134) we print one line and exit 1.
+//! `Utilities.HttpCheck`'s command line as PowerArgs 4.0.3 parses it: any
+//! case, `-name value` or `/name:value`; a bool flag takes the next word only
+//! if it is `true`, `false`, `0` or `1`. Where PowerArgs throws we print one
+//! line and exit 1.
 
 /// What the check was asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,9 +1,6 @@
-//! `dotnet Utilities.HttpCheck.dll`: the book's own health-check tool, so
-//! its compose files run their checks as written (`["CMD", "dotnet",
-//! "Utilities.HttpCheck.dll", "-t", "150"]`). The GET is ours
-//! ([`healthcheck::probe`]); this module keeps the tool's flags ([`args`]),
-//! its lines and its exit code: 0 only for a 200 that took less than `-t`
-//! milliseconds. docs/reference.md lists its quirks and where we differ.
+//! `dotnet Utilities.HttpCheck.dll`, the book's health-check tool: its flags
+//! ([`args`]), lines and exit code (0 only for a 200 faster than `-t` ms)
+//! around our GET; docs/reference.md lists its quirks.
 
 mod args;
 mod status;

@@ -1,10 +1,6 @@
-//! The lab page at `/`: the service's state, a button that calls `/rng`, a
-//! reset button and a live timeline of the last probes, so a student
-//! watching `docker ps` turn `(unhealthy)` also sees the probes that decide
-//! it. Without JavaScript its buttons are forms that POST to `/page/rng` and
-//! `/page/reset` and redirect back (a reload spends nothing); with it
-//! (`assets/lab.js`) they call `/rng` and `/reset` as curl does, and the page
-//! polls `/page/state`. Looking at the page is neither a call nor a probe.
+//! The lab page at `/`: the state, a button that calls `/rng`, a reset and the
+//! last probes. Without JavaScript its buttons are forms that POST and redirect
+//! back; with it they call `/rng` and `/reset` and poll `/page/state`.
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};

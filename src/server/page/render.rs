@@ -1,7 +1,5 @@
-//! The page as HTML: `assets/lab.html` filled with the page's view. askama
-//! checks the template when the crate compiles and escapes every value but
-//! the embedded CSS and JavaScript; the page stays an `.html` file a
-//! student can read as the browser gets it.
+//! The page as HTML: `assets/lab.html`, checked by askama when the crate
+//! compiles, with every value but the CSS and JavaScript escaped.
 
 use actix_web::web;
 use askama::Template;

@@ -1,6 +1,5 @@
-//! What the page shows, in words, made once from one [`Snapshot`] so the
-//! page reads the same with and without JavaScript: `/page/state`'s JSON,
-//! and what the rendering reads.
+//! What the page shows in words, from one [`Snapshot`]: `/page/state`'s JSON
+//! and what the HTML reads, so both read the same.
 
 use serde::Serialize;
 

@@ -1,8 +1,6 @@
-//! The control API, so a teacher can break the service on cue:
-//! `GET /control/health` shows the state as JSON, `POST /control/health`
-//! with `{"mode":"hang"}` (or plain `hang`) switches the health mode. With
-//! `--control false` both answer 403, reading too: one rule for the whole
-//! API is simpler to teach.
+//! The control API: `GET /control/health` shows the state, `POST` with
+//! `{"mode":"hang"}` (or plain `hang`) switches the health mode. With
+//! `--control false` both answer 403.
 
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;

@@ -1,8 +1,5 @@
-//! The API's endpoints: `/rng`, `/health` (`/healthz` in the Kubernetes
-//! book), `/reset`, `/readyz` and `/metrics`; the [`control`] API and the
-//! lab page register their own. What each does is the state's; these only
-//! answer. Every path is declared through [`endpoint()`], which answers any
-//! other method with a 405; unknown paths answer 404.
+//! The API's endpoints: `/rng`, `/health` (`/healthz`), `/reset`, `/readyz`
+//! and `/metrics`. Other methods answer 405 ([`endpoint()`]), unknown paths 404.
 
 use std::time::Duration;
 

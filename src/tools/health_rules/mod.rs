@@ -1,9 +1,6 @@
-//! Docker's health-check rules, as its daemon applies them, so `numbers-api
-//! watch` can show a class what Docker will decide without Docker: the
-//! status starts `starting`; a probe that exits 0 makes it `healthy` and
-//! ends the failing streak; `retries` failures in a row make it
-//! `unhealthy`, but failures while still starting inside the start period
-//! do not count; a zero setting means Docker's default.
+//! Docker's health-check rules without Docker, for `watch`: `starting`
+//! until a probe passes (`healthy`); `retries` failures in a row make it
+//! `unhealthy`, except while starting within the start period.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -46,12 +43,12 @@ impl Rules {
     /// The rules Docker applies for these settings: a zero means the default.
     pub fn with_defaults(self) -> Self {
         let default = Self::default();
-        let or = |value: Duration, default| Some(value).filter(|v| !v.is_zero()).unwrap_or(default);
+        let or = |value: Duration, default| if value.is_zero() { default } else { value };
         Self {
             interval: or(self.interval, default.interval),
             timeout: or(self.timeout, default.timeout),
             retries: Some(self.retries)
-                .filter(|&n| n != 0)
+                .filter(|&n| n > 0)
                 .unwrap_or(default.retries),
             start_period: or(self.start_period, default.start_period),
             start_interval: or(self.start_interval, default.start_interval),
@@ -59,9 +56,10 @@ impl Rules {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    #[default]
     Starting,
     Healthy,
     Unhealthy,
@@ -73,11 +71,7 @@ impl Status {
 
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Status::Starting => "starting",
-            Status::Healthy => "healthy",
-            Status::Unhealthy => "unhealthy",
-        })
+        f.write_str(["starting", "healthy", "unhealthy"][*self as usize])
     }
 }
 
@@ -125,7 +119,7 @@ impl ProbeResult {
 }
 
 /// `State.Health`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContainerHealth {
     pub status: Status,
     pub failing_streak: u32,
@@ -148,16 +142,6 @@ struct ResultJson<'a> {
     end: String,
     exit_code: i32,
     output: &'a str,
-}
-
-impl Default for ContainerHealth {
-    fn default() -> Self {
-        Self {
-            status: Status::Starting,
-            failing_streak: 0,
-            log: VecDeque::new(),
-        }
-    }
 }
 
 impl ContainerHealth {
