@@ -6,13 +6,14 @@ use std::future::Future;
 use std::io;
 use std::net::{SocketAddr, TcpListener};
 
+use tokio::signal::unix::{signal, SignalKind};
+
 use crate::util::duration;
 use crate::util::telemetry::{self, LogLevel, LIFETIME};
 use crate::{server, web};
 
 pub mod privileged_port;
 pub mod running;
-pub mod signals;
 
 pub use running::{Bound, Lifecycle};
 
@@ -41,19 +42,12 @@ impl From<web::Config> for Program {
 }
 
 impl Program {
-    /// Its name in the log lines, its address and its log level.
-    fn basics(&self) -> (&'static str, SocketAddr, Option<LogLevel>) {
+    /// Its name in the log lines, its address, its log level and the
+    /// listening line's account of the configuration.
+    fn basics(&self) -> (&'static str, SocketAddr, Option<LogLevel>, String) {
         match self {
-            Program::Api(config) => ("numbers-api", config.listen, config.log_level),
-            Program::Web(config) => ("numbers-web", config.listen, config.log_level),
-        }
-    }
-
-    /// The listening line's account of the configuration.
-    fn summary(&self) -> String {
-        match self {
-            Program::Api(config) => config.summary(),
-            Program::Web(config) => config.summary(),
+            Program::Api(c) => ("numbers-api", c.listen, c.log_level, c.summary()),
+            Program::Web(c) => ("numbers-web", c.listen, c.log_level, c.summary()),
         }
     }
 
@@ -110,7 +104,7 @@ pub fn run(program: &Program) -> u8 {
 /// The signal handlers first, so a signal during the start-up is not lost;
 /// then [`start`] and the server until it stops.
 async fn serve(program: &Program) -> Result<Option<u8>, String> {
-    let signals = signals::signals().map_err(|e| StartupError::Signals(e).to_string())?;
+    let signals = signals().map_err(|e| StartupError::Signals(e).to_string())?;
     let mut shutdown = Box::pin(signals);
     let Some(server) = start(program, &mut shutdown)
         .await
@@ -130,7 +124,7 @@ pub async fn start<F>(program: &Program, shutdown: &mut F) -> Result<Option<Boun
 where
     F: Future<Output = &'static str> + Unpin,
 {
-    let (name, listen, _) = program.basics();
+    let (name, listen, _, summary) = program.basics();
     if let Program::Api(config) = program {
         let delay = config.startup_delay;
         if !delay.is_zero() {
@@ -151,11 +145,22 @@ where
     let server = program.build(bind(listen)?)?;
     log::info!(
         target: LIFETIME,
-        "{name} {VERSION} listening on {} ({})",
+        "{name} {VERSION} listening on {} ({summary})",
         server.local_addr(),
-        program.summary()
     );
     Ok(Some(server))
+}
+
+/// SIGTERM (`docker stop`) or SIGINT (Ctrl-C): the signal's name.
+fn signals() -> io::Result<impl Future<Output = &'static str>> {
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = terminate.recv() => "SIGTERM",
+            _ = interrupt.recv() => "SIGINT",
+        }
+    })
 }
 
 /// Binds; whatever capabilities the process had, it has none after.
