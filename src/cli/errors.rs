@@ -27,7 +27,7 @@ pub(super) fn describe(err: clap::Error) -> ConfigError {
             let flag = arg
                 .split([' ', '[', '='])
                 .next()
-                .unwrap_or(&arg)
+                .unwrap_or_default()
                 .to_string();
             let setting = match env_of(&flag) {
                 Some(var) if std::env::var_os(&var).is_some_and(|v| v == value.as_str()) => var,
@@ -37,10 +37,7 @@ pub(super) fn describe(err: clap::Error) -> ConfigError {
             let reason = std::error::Error::source(&err).map(ToString::to_string);
             invalid(&value, &setting, reason.as_deref())
         }
-        _ => {
-            let rendered = err.render().to_string();
-            ConfigError::Invalid(compact(&rendered))
-        }
+        _ => ConfigError::Invalid(compact(&err.render().to_string())),
     }
 }
 
@@ -84,32 +81,24 @@ pub(super) fn invalid(value: &str, setting: &str, reason: Option<&str>) -> Confi
 fn printable(value: &str) -> String {
     value
         .chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
+        .map(|c| match c.is_control() {
+            true => c.escape_default().to_string(),
+            false => c.to_string(),
         })
         .collect()
 }
 
 fn context(err: &clap::Error, kind: ContextKind) -> Option<String> {
-    match err.get(kind)? {
-        ContextValue::String(s) => Some(s.clone()),
-        other => Some(other.to_string()),
-    }
+    err.get(kind).map(ContextValue::to_string)
 }
 
 /// The environment variable behind a flag such as `--fail-after`.
 fn env_of(flag: &str) -> Option<String> {
     let command = Cli::command();
-    let args = command.get_arguments().chain(
-        command
-            .get_subcommands()
-            .flat_map(|sub| sub.get_arguments()),
-    );
-    let env = args
+    let subcommands = command
+        .get_subcommands()
+        .flat_map(|sub| sub.get_arguments());
+    let env = (command.get_arguments().chain(subcommands))
         .filter(|arg| {
             arg.get_long()
                 .is_some_and(|long| flag == format!("--{long}"))
