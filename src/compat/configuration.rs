@@ -34,29 +34,18 @@ where
     I: IntoIterator<Item = (OsString, OsString)>,
 {
     let underscored = key.replace(':', "__");
-    vars.into_iter()
-        .filter_map(|(name, value)| {
-            // A name that is not UTF-8 cannot spell a key.
-            let name = name.into_string().ok()?;
-            let normalised = name.replace("__", ":");
-            normalised.eq_ignore_ascii_case(key).then(|| {
-                let rank = (
-                    name.contains(':'),
-                    name != underscored && name != key,
-                    name.clone(),
-                );
-                let value = value.to_string_lossy().into_owned();
-                (
-                    rank,
-                    Found {
-                        variable: name,
-                        value,
-                    },
-                )
-            })
-        })
-        .min_by(|a, b| a.0.cmp(&b.0))
-        .map(|(_, found)| found)
+    let found = vars.into_iter().filter_map(|(name, value)| {
+        // A name that is not UTF-8 cannot spell a key.
+        let variable = name.into_string().ok()?;
+        let value = value.to_string_lossy().into_owned();
+        let rank = (
+            variable.contains(':'),
+            variable != underscored && variable != key,
+        );
+        let matches = variable.replace("__", ":").eq_ignore_ascii_case(key);
+        matches.then(|| ((rank, variable.clone()), Found { variable, value }))
+    });
+    found.min_by(|a, b| a.0.cmp(&b.0)).map(|(_, found)| found)
 }
 
 /// The variables that set `key`: `RngApi__Url or RngApi:Url`.

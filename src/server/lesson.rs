@@ -70,9 +70,9 @@ impl CallBudget {
         self
     }
 
-    /// Starts unhealthy until `/reset` (`--broken`).
-    pub fn broken(self) -> Self {
-        self.marked.store(true, Ordering::Relaxed);
+    /// Starts unhealthy until `/reset` when `broken` (`--broken`).
+    pub fn broken(self, broken: bool) -> Self {
+        self.marked.store(broken, Ordering::Relaxed);
         self
     }
 

@@ -27,14 +27,9 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(config: &Config) -> Self {
-        let budget =
-            CallBudget::under(config.rule, config.fail_after).with_mode(config.health_mode);
+        let budget = CallBudget::under(config.rule, config.fail_after);
         Self {
-            budget: if config.broken {
-                budget.broken()
-            } else {
-                budget
-            },
+            budget: budget.with_mode(config.health_mode).broken(config.broken),
             trace_ids: TraceIds::new(),
             probe_log: ProbeLog::default(),
             metrics: Metrics::new(config.fail_after),

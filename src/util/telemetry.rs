@@ -34,14 +34,8 @@ impl LogLevel {
 
     /// The `log` crate's level (no `Critical`: `error`).
     fn filter(self) -> LevelFilter {
-        match self {
-            LogLevel::Trace => LevelFilter::Trace,
-            LogLevel::Debug => LevelFilter::Debug,
-            LogLevel::Information => LevelFilter::Info,
-            LogLevel::Warning => LevelFilter::Warn,
-            LogLevel::Error | LogLevel::Critical => LevelFilter::Error,
-            LogLevel::None => LevelFilter::Off,
-        }
+        use LevelFilter::*;
+        [Trace, Debug, Info, Warn, Error, Error, Off][self as usize]
     }
 }
 

@@ -33,7 +33,8 @@ struct Api {
 pub fn build(config: &Config, listener: TcpListener) -> io::Result<Bound> {
     let api = web::Data::new(Api {
         url: config.api_url.clone(),
-        agent: api_client(config.api_timeout),
+        // A hung API costs the page the timeout, never a worker.
+        agent: http::agent(config.api_timeout, WEB_USER_AGENT),
     });
     let routes = move |cfg: &mut web::ServiceConfig| {
         cfg.app_data(api.clone())
@@ -50,11 +51,6 @@ pub fn build(config: &Config, listener: TcpListener) -> io::Result<Bound> {
     running::build(listener, config.workers, routes, lifecycle, Duration::ZERO)
 }
 
-/// The client for the API: a hung API costs the page `timeout`, never a worker.
-fn api_client(timeout: Duration) -> ureq::Agent {
-    http::agent(timeout, WEB_USER_AGENT)
-}
-
 async fn page(api: web::Data<Api>) -> HttpResponse {
     html(render(&api.url, None))
 }
@@ -67,17 +63,11 @@ async fn page_with_number(api: web::Data<Api>) -> HttpResponse {
     let answer = web::block(move || call_api(&agent, &url))
         .await
         .unwrap_or_else(|error| Err(format!("the call did not finish: {error}")));
-    let outcome = match answer {
-        Ok(number) => {
-            log::debug!("Got random number: {number}");
-            Ok(number)
-        }
-        Err(reason) => {
-            log::warn!("{UNAVAILABLE} {} {reason}", api.url);
-            Err(())
-        }
-    };
-    html(render(&api.url, Some(outcome)))
+    match &answer {
+        Ok(number) => log::debug!("Got random number: {number}"),
+        Err(reason) => log::warn!("{UNAVAILABLE} {} {reason}", api.url),
+    }
+    html(render(&api.url, Some(answer.map_err(|_| ()))))
 }
 
 /// One call of the API: the number, or why there is none.

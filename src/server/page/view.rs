@@ -45,11 +45,7 @@ impl PageView {
     pub fn of(state: Snapshot) -> Self {
         let why = why_unhealthy(state.rule, state.marked);
         PageView {
-            status_text: if state.healthy {
-                "Healthy"
-            } else {
-                "Unhealthy"
-            },
+            status_text: ["Unhealthy", "Healthy"][usize::from(state.healthy)],
             status_detail: status_detail(state.mode, state.healthy, why),
             calls_text: calls_text(state.calls, state.fail_after),
             probes: state.probes.iter().rev().map(row).collect(),
