@@ -71,14 +71,12 @@ where
             stop_after: args.stop_after,
         }),
         Some(Command::Web(args)) => {
-            let ours = matches.subcommand_matches("web");
-            let ours_given = ours.is_some_and(|web| given(web, "api_url"));
-            // The book's URL is read, and checked, only when it may count.
-            let theirs = match ours_given {
-                true => None,
-                false => books::api_url().map_err(refused)?,
+            let web = matches.subcommand_matches("web");
+            // The book's URL is read, and checked, only when ours is not given.
+            let api_url = match web.is_some_and(|web| given(web, "api_url")) {
+                true => args.api_url,
+                false => books::api_url().map_err(refused)?.unwrap_or(args.api_url),
             };
-            let api_url = ours_or_books(ours_given, args.api_url, theirs);
             Invocation::Web(web::Config {
                 listen: listen("web", args.listen),
                 check_url: args.api_check.and_then(|check| check.check_url(&api_url)),

@@ -13,26 +13,18 @@ use std::path::Path;
 /// What a foreign command line asks of this binary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Applet {
-    /// Our own command line (`numbers-api web ...`), to parse and run as
-    /// if it had been typed.
+    /// Our own command line (`numbers-api web ...`), to run as if typed.
     Ours(Vec<OsString>),
     /// `Utilities.HttpCheck` with these flags.
     HttpCheck(httpcheck::Args),
 }
 
-/// Translates the words after the program's name; the error is the one
+/// The applet a command line (argv, program name first) asks for when the
+/// binary was called as `dotnet`; `None` otherwise. The error is the one
 /// line to print before exiting 1.
-type Translate = fn(&[OsString]) -> Result<Applet, String>;
-
-/// The foreign programs this binary answers for, by the name it is called.
-const PROGRAMS: [(&str, Translate); 1] = [("dotnet", dotnet::translate)];
-
-/// The applet a command line (argv, program name first) asks for, when the
-/// binary was called by a foreign program's name; `None` otherwise.
 pub fn applet(argv: &[OsString]) -> Option<Result<Applet, String>> {
     let called = Path::new(argv.first()?).file_name()?;
-    let (_, translate) = PROGRAMS.iter().find(|(name, _)| called == *name)?;
-    Some(translate(&argv[1..]))
+    (called == "dotnet").then(|| dotnet::translate(&argv[1..]))
 }
 
 #[cfg(test)]
