@@ -14,8 +14,7 @@ pub enum ConfigError {
     Invalid(String),
 }
 
-/// clap's error as one line naming the setting (the variable when the value
-/// came from one) and the value.
+/// clap's error as one line naming the setting (its variable, if set) and value.
 pub(super) fn describe(err: clap::Error) -> ConfigError {
     match err.kind() {
         ErrorKind::DisplayHelp
@@ -41,8 +40,7 @@ pub(super) fn describe(err: clap::Error) -> ConfigError {
     }
 }
 
-/// clap's message on one line: the error with what it lists (a missing
-/// `<URL>`); then, when clap has a tip or a list, its tip and the usage.
+/// clap's message on one line, with its tip and usage when it has a tip or a list.
 fn compact(rendered: &str) -> String {
     let mut lines = rendered
         .lines()

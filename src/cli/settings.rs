@@ -41,8 +41,7 @@ where
     let cli = Cli::from_arg_matches(&matches).map_err(describe)?;
     let serve = cli.serve;
     let books = serve.books.read(&matches).map_err(refused)?;
-    // `--listen` after the subcommand wins; before it, or from the variable,
-    // it is the same setting.
+    // `--listen` after the subcommand wins over the one before it.
     let listen = |name: &str, theirs| match matches.subcommand_matches(name) {
         Some(sub) if sub.value_source("listen") == Some(ValueSource::CommandLine) => theirs,
         _ => serve.listen,
@@ -109,9 +108,8 @@ where
     })
 }
 
-/// `watch --verbose URL`: a switch not followed by true or false means true,
-/// where clap would take the URL for its optional value. `--verbose=false`
-/// and `--verbose false` still say false.
+/// `watch --verbose URL`: a switch not followed by a boolish word means true,
+/// where clap would take the URL for its value.
 fn switches_alone<T: Into<OsString>>(args: impl IntoIterator<Item = T>) -> Vec<OsString> {
     const BOOLISH: [&str; 12] = [
         "y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0",
@@ -131,8 +129,7 @@ fn switches_alone<T: Into<OsString>>(args: impl IntoIterator<Item = T>) -> Vec<O
     args
 }
 
-/// Which setting wins where ours and a book's name one: ours when given
-/// (flag or variable), else the book's, else our default.
+/// Ours when given (flag or variable), else the book's, else our default.
 fn ours_or_books<T>(ours_given: bool, ours: T, books: Option<T>) -> T {
     match books {
         Some(theirs) if !ours_given => theirs,

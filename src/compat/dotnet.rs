@@ -27,8 +27,7 @@ const ASSEMBLIES: [(&str, Start); 3] = [
     }),
 ];
 
-/// Our own command line for one of the book's: `numbers-api`, then
-/// `subcommand`, then the words the book passed on.
+/// Our own command line for one of the book's.
 fn ours(subcommand: &[&str], rest: &[OsString]) -> Vec<OsString> {
     std::iter::once("numbers-api")
         .chain(subcommand.iter().copied())

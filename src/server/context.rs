@@ -51,8 +51,7 @@ fn context(req: &HttpRequest) -> Result<Context, actix_web::Error> {
 pub const CONTROL_OFF: &str = "turned off by --control false (NUMBERS_CONTROL)";
 
 /// A [`Context`] for a request that changes the state for everyone: with
-/// `--control false` extracting it fails with a 403 naming the setting (a
-/// 404 would send the teacher looking for a typo).
+/// `--control false`, a 403 naming the setting (a 404 would suggest a typo).
 pub struct ControlContext(Context);
 
 impl std::ops::Deref for ControlContext {

@@ -47,8 +47,7 @@ pub struct CallBudget {
     rule: Rule,
     /// Calls of `/rng` so far; probes never count.
     calls: AtomicU64,
-    /// Unhealthy whatever the count says, until `/reset`: the books'
-    /// `Status.Healthy`, set by `--broken` or the Kubernetes rule's N-th call.
+    /// Unhealthy until `/reset`, whatever the count (the books' `Status.Healthy`).
     marked: AtomicBool,
     /// The health mode, and the probes it has answered (flap counts them).
     mode: Mutex<(HealthMode, u64)>,
@@ -123,15 +122,13 @@ impl CallBudget {
         self.fail_after == 0 || calls <= self.fail_after
     }
 
-    /// Healthy by the count and the mark, before any health mode (derived,
-    /// never stored, so the two cannot disagree).
+    /// Healthy by the count and the mark, before any health mode.
     pub fn within_budget(&self) -> bool {
         let counted = self.rule != Rule::Chapter8 || self.allows(self.calls());
         counted && !self.marked()
     }
 
-    /// `/health`: what this probe is told; it advances fail-next and flap,
-    /// and is never a call.
+    /// `/health`: what this probe is told; it advances fail-next and flap.
     pub fn answer_probe(&self) -> Verdict {
         let within_budget = self.within_budget();
         let mut state = self.mode_state();

@@ -32,8 +32,7 @@ pub fn build(config: &Config, listener: TcpListener) -> io::Result<Bound> {
     let lifecycle = state.lifecycle.clone();
     let routes = move |cfg: &mut web::ServiceConfig| {
         cfg.app_data(state.clone());
-        // actix-web tries resources in the order they are registered: the
-        // books' endpoints first, `/rng` (the hot path) first of all.
+        // Resources are tried in order: the books' first, `/rng` first of all.
         routes::configure(cfg);
         routes::control::configure(cfg);
         page::configure(cfg);

@@ -77,8 +77,7 @@ impl fmt::Display for HealthMode {
             HealthMode::Ok => write!(f, "ok"),
             HealthMode::Fail => write!(f, "fail"),
             HealthMode::Hang => write!(f, "hang"),
-            // Whole milliseconds as the flag is usually written; anything
-            // finer with its unit, so the text parses back to the same delay.
+            // Whole milliseconds bare; anything finer with its unit.
             HealthMode::Slow(delay) if delay.subsec_nanos() % 1_000_000 == 0 => {
                 write!(f, "slow={}", delay.as_millis())
             }

@@ -6,8 +6,7 @@ use super::lesson::Rule;
 use super::mode::HealthMode;
 use super::probe_log::ProbeRecord;
 
-/// As JSON, `GET /control/health`'s answer in this order (the teaching docs
-/// show it): `{"mode":"ok","healthy":true,"ready":true,"calls":0,"failAfter":3}`.
+/// As JSON, `GET /control/health`'s answer, in the order the docs show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Snapshot {

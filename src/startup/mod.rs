@@ -42,8 +42,7 @@ impl From<web::Config> for Program {
 }
 
 impl Program {
-    /// Its name in the log lines, its address, its log level and the
-    /// listening line's account of the configuration.
+    /// Its name, address, log level and summary for the listening line.
     fn basics(&self) -> (&'static str, SocketAddr, Option<LogLevel>, String) {
         match self {
             Program::Api(c) => ("numbers-api", c.listen, c.log_level, c.summary()),
@@ -75,8 +74,7 @@ pub enum StartupError {
     Server(#[from] io::Error),
 }
 
-/// Runs `program` as the binary does. The exit code: the one the app asked
-/// for, 0 after a signal, 1 when it could not start or serve.
+/// Runs `program`; the exit code asked for, 0 after a signal, or 1 on failure.
 pub fn run(program: &Program) -> u8 {
     telemetry::init(program.basics().2);
     if let Program::Web(config) = program {
@@ -101,8 +99,7 @@ pub fn run(program: &Program) -> u8 {
     }
 }
 
-/// The signal handlers first, so a signal during the start-up is not lost;
-/// then [`start`] and the server until it stops.
+/// The signal handlers first, so none is lost, then [`start`] and serve.
 async fn serve(program: &Program) -> Result<Option<u8>, String> {
     let signals = signals().map_err(|e| StartupError::Signals(e).to_string())?;
     let mut shutdown = Box::pin(signals);
@@ -119,7 +116,7 @@ async fn serve(program: &Program) -> Result<Option<u8>, String> {
 }
 
 /// Waits out the start-up delay, binds, builds and logs where it listens;
-/// `None` when `shutdown` came during the delay. Runs in an actix system.
+/// `None` when `shutdown` came during the delay.
 pub async fn start<F>(program: &Program, shutdown: &mut F) -> Result<Option<Bound>, StartupError>
 where
     F: Future<Output = &'static str> + Unpin,

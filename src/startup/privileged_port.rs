@@ -5,8 +5,7 @@
 use std::io;
 use std::net::SocketAddr;
 
-/// Raises CAP_NET_BIND_SERVICE for the calling thread, if permitted; if not,
-/// the bind may not need it.
+/// Raises CAP_NET_BIND_SERVICE for the calling thread, if permitted.
 pub(crate) fn raise_for_bind() {
     #[cfg(target_os = "linux")]
     {

@@ -15,12 +15,10 @@ use tokio::sync::Notify;
 use crate::util::duration;
 use crate::util::telemetry::LIFETIME;
 
-/// How long requests in flight may take to finish after a signal: far below
-/// the 10 s Docker waits before it kills.
+/// How long requests in flight may take after a signal (Docker waits 10 s).
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// Ready or not (`/readyz`: not before the server runs, nor from a signal
-/// on), and whether the app asked to exit (`--exit-on-unhealthy`).
+/// Ready or not (`/readyz`), and the exit asked for (`--exit-on-unhealthy`).
 #[derive(Debug, Default)]
 pub struct Lifecycle {
     ready: AtomicBool,
@@ -79,8 +77,7 @@ pub struct Bound {
     shutdown_delay: Duration,
 }
 
-/// Builds a server on a bound listener from its routes, in an actix system.
-/// Signals are ours, so the binary and the tests stop it the same way.
+/// Builds a server on a bound listener from its routes; the signals are ours.
 pub fn build(
     listener: TcpListener,
     workers: usize,
@@ -109,9 +106,8 @@ impl Bound {
         self.local_addr
     }
 
-    /// Serves until `shutdown` resolves or the app asks to exit; then
-    /// `/readyz` turns 503 for the shutdown delay, the port closes and
-    /// requests in flight get [`DRAIN_TIMEOUT`]. The exit code asked for, if any.
+    /// Serves until `shutdown` or an exit is asked; then `/readyz` answers 503
+    /// for the shutdown delay and requests in flight get [`DRAIN_TIMEOUT`].
     pub async fn run_until_stopped<F>(self, shutdown: F) -> io::Result<Option<u8>>
     where
         F: Future<Output = &'static str> + 'static,

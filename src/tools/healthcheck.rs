@@ -13,8 +13,7 @@ use crate::util::http::{self, HEALTHCHECK_USER_AGENT, HTTPCHECK_USER_AGENT};
 pub enum Client {
     /// Ours: the clock stops at the status line.
     Healthcheck,
-    /// The book's tool: the clock stops at the end of the body, as .NET's
-    /// `GetAsync` reads it before it returns.
+    /// The book's tool: the clock stops after the body, as in .NET's `GetAsync`.
     HttpCheck,
 }
 
@@ -63,8 +62,7 @@ impl fmt::Display for Report {
     }
 }
 
-/// One GET of `url`, bounded by `timeout` as a whole, even against a server
-/// that accepts and never answers.
+/// One GET of `url`, bounded by `timeout` as a whole.
 pub fn probe(url: &str, timeout: Duration, client: Client) -> Report {
     let user_agent = match client {
         Client::Healthcheck => HEALTHCHECK_USER_AGENT,

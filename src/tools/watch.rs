@@ -20,8 +20,7 @@ pub struct Config {
     pub stop_after: Option<u32>,
 }
 
-/// Runs until `--until` or `--probes` says to stop (or forever); writes to
-/// `out`. Returns the final state.
+/// Runs until `--until` or `--probes` (or forever); the final state.
 pub fn run(config: &Config, out: &mut impl Write) -> std::io::Result<ContainerHealth> {
     let rules = &config.rules;
     writeln!(
@@ -90,8 +89,7 @@ fn stamp(elapsed: Duration) -> String {
     format!("+{:.1}s", elapsed.as_secs_f64())
 }
 
-/// The exit code of `watch`: 0, or 1 when it stopped on an unhealthy state
-/// it was not told to wait for.
+/// 1 when it stopped unhealthy without `--until unhealthy`, else 0.
 pub fn exit_code(config: &Config, health: &ContainerHealth) -> u8 {
     match (config.until, health.status) {
         (Some(wanted), status) if wanted == status => 0,

@@ -2,8 +2,7 @@
 
 use std::time::Duration;
 
-/// Parses `1h2m3s`, `1.5s`, `500ms`, `250us`, `0`; a bare number is refused
-/// because the unit is where mistakes hide (is `5` seconds or milliseconds?).
+/// Parses `1h2m3s`, `1.5s`, `500ms`, `250us`, `0`; a bare number needs a unit.
 pub fn parse(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     if text == "0" {

@@ -16,8 +16,7 @@ pub fn rfc3339_nano_utc(time: SystemTime) -> String {
     rfc3339_nano_in(time, &TimeZone::UTC)
 }
 
-/// Go's RFC3339Nano in `zone`: the fraction's trailing zeros dropped (none
-/// at all for a whole second), `Z` for a zero offset, else `+hh:mm`.
+/// Go's RFC3339Nano in `zone`: no trailing zeros, `Z` or `+hh:mm`.
 pub fn rfc3339_nano_in(time: SystemTime, zone: &TimeZone) -> String {
     let at = timestamp(time);
     let local = zone.to_datetime(at);

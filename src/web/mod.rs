@@ -55,8 +55,7 @@ async fn page(api: web::Data<Api>) -> HttpResponse {
     html(render(&api.url, None))
 }
 
-/// `POST /`: the button: a number from the API or the book's words for its
-/// failure. The call blocks, so it runs on actix's pool for blocking work.
+/// `POST /`: the button; the blocking call runs on actix's blocking pool.
 async fn page_with_number(api: web::Data<Api>) -> HttpResponse {
     let agent = api.agent.clone();
     let url = api.url.clone();

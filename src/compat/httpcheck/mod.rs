@@ -123,8 +123,7 @@ fn exception(error: ureq::Error, url: &str, wait: Duration) -> String {
     }
 }
 
-/// The system's words for an error that kept the connection from being
-/// made, as .NET prints them; `None` for an error once connected.
+/// The system's words for a failed connection, as .NET prints them.
 fn connect_error(error: &std::io::Error) -> Option<String> {
     let text = error.to_string();
     // Rust's resolver wraps getaddrinfo's words in a sentence of its own.

@@ -29,8 +29,7 @@ async fn index(ctx: Context, req: HttpRequest) -> actix_web::Result<HttpResponse
         req.connection_info().host(),
         ctx.control,
     )
-    // Our own values into our own template cannot fail to format; were it
-    // to, a 500 beats half a page.
+    // Our own values cannot fail to format; if so, a 500 beats half a page.
     .map_err(actix_web::error::ErrorInternalServerError)?;
     Ok(HttpResponse::Ok()
         .content_type(HTML)
@@ -46,8 +45,7 @@ async fn state_json(ctx: Context) -> HttpResponse {
         .json(PageView::of(ctx.snapshot()))
 }
 
-/// `POST /page/rng`: the button without JavaScript. One call of `/rng`,
-/// counted exactly like curl's, then back to the page with the outcome.
+/// `POST /page/rng`: the button without JavaScript: one call, then back.
 async fn form_rng(ctx: Context) -> HttpResponse {
     let location = match ctx.call_rng(ctx.trace_id) {
         Ok(number) => format!("/?number={number}"),
@@ -60,9 +58,7 @@ async fn form_rng(ctx: Context) -> HttpResponse {
     see_other(&location)
 }
 
-/// `POST /page/reset`: `/reset`, then back to the page.
-/// Refused like `/reset` with `--control false`: a 403 problem, since a
-/// page without the button only gets here from someone's hand-made POST.
+/// `POST /page/reset`: `/reset` (refused alike), then back to the page.
 async fn form_reset(ctx: ControlContext) -> HttpResponse {
     ctx.reset();
     see_other("/?reset=1")

@@ -8,8 +8,7 @@ use serde::Deserialize;
 use super::view::PageView;
 use crate::server::probe_log::ProbeLog;
 
-/// `assets/lab.html` with what it shows. Without `--control` the page offers
-/// no reset, and its note says why.
+/// `assets/lab.html` with what it shows; without `--control`, no reset.
 #[derive(Template)]
 #[template(path = "lab.html", config = "src/assets/askama.toml")]
 struct LabPage<'a> {
@@ -89,8 +88,7 @@ pub(super) fn render(
     host: &str,
     control: bool,
 ) -> askama::Result<String> {
-    // Anyone can type `/?reset=1`: without control it would claim a reset
-    // that cannot have happened.
+    // Without control, `/?reset=1` would claim a reset that never happened.
     let outcome = match outcome {
         Pressed::Reset if !control => &Pressed::Nothing,
         other => other,

@@ -23,8 +23,7 @@ struct ModeRequest {
     mode: String,
 }
 
-/// Reads a mode from a request body: `{"mode":"slow=500"}`, a JSON string
-/// `"slow=500"`, or the bare text `slow=500`.
+/// A mode from a body: `{"mode":"slow=500"}`, `"slow=500"` or `slow=500`.
 pub fn parse_body(body: &[u8]) -> Result<HealthMode, String> {
     if body.len() > MAX_BODY {
         return Err(format!("the body is over {MAX_BODY} bytes"));

@@ -22,8 +22,7 @@ const HANG_LIMIT: Duration = Duration::from_secs(3600);
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(endpoint("/rng").get(rng))
-        // One resource per path: a resource with several paths is matched by
-        // a regular expression, one path by a comparison.
+        // One resource per path: compared, not matched as a regex.
         .service(endpoint("/health").get(health))
         .service(endpoint("/healthz").get(health))
         .service(endpoint("/reset").get(reset).post(reset))
@@ -54,8 +53,7 @@ static TWO_DIGITS: [u8; 200] = {
     text
 };
 
-/// A number below 100 as text from a static table: on the hot path this
-/// saves the allocation of `to_string`, which pays for the chunked framing.
+/// A number below 100 as text, without allocating on the hot path.
 fn digits(number: u8) -> &'static [u8] {
     let n = usize::from(number.min(99));
     let start = if n < 10 { 2 * n + 1 } else { 2 * n };

@@ -145,8 +145,7 @@ struct ResultJson<'a> {
 }
 
 impl ContainerHealth {
-    /// Applies one result; `since_start` is how long after the container
-    /// started the probe began. Returns the change of status, if any.
+    /// Applies one result of a probe begun `since_start`; the change, if any.
     pub fn record(
         &mut self,
         result: ProbeResult,
@@ -183,8 +182,7 @@ impl ContainerHealth {
         }
     }
 
-    /// `State.Health` as `docker inspect` prints it (4-space indents), times
-    /// in the local zone as the daemon stamps them.
+    /// `State.Health` as `docker inspect` prints it, times in the local zone.
     pub fn to_inspect_json(&self) -> String {
         self.to_inspect_json_in(&local_zone())
     }
@@ -214,8 +212,7 @@ impl ContainerHealth {
     }
 }
 
-/// Caps output as Docker does: the first [`MAX_OUTPUT`] bytes and "...";
-/// a character cut in two reads as one U+FFFD per stray byte, as Go writes it.
+/// The first [`MAX_OUTPUT`] bytes and "...", a cut character as U+FFFDs (Go's).
 fn cap_output(output: &str) -> String {
     if output.len() <= MAX_OUTPUT {
         return output.to_string();
