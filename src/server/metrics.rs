@@ -22,12 +22,6 @@ pub struct Metrics {
     uptime: Gauge,
 }
 
-impl std::fmt::Debug for Metrics {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Metrics").finish_non_exhaustive()
-    }
-}
-
 impl Metrics {
     /// Registers every metric.
     pub fn new(fail_after: u64) -> Self {

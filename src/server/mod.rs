@@ -20,7 +20,6 @@ pub mod page;
 pub mod probe_log;
 pub mod problem;
 pub mod routes;
-pub mod snapshot;
 pub mod state;
 pub mod trace_id;
 

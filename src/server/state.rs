@@ -1,19 +1,20 @@
-//! What every worker shares, and the operations the routes and the lab page
-//! call with plain values; who may change it is `context.rs`'s business.
+//! What every worker shares, the operations the routes and the lab page call
+//! with plain values (who may change it is `context.rs`'s business), and
+//! one moment of it, a [`Snapshot`].
 
 use std::sync::Arc;
 
-use super::lesson::{CallBudget, Verdict};
+use serde::{Serialize, Serializer};
+
+use super::lesson::{CallBudget, Rule, Verdict};
 use super::metrics::Metrics;
 use super::mode::HealthMode;
 use super::probe_log::{ProbeAnswer, ProbeLog, ProbeRecord, Prober};
 use super::problem::ApiError;
-use super::snapshot::Snapshot;
 use super::trace_id::{TraceId, TraceIds};
 use super::Config;
 use crate::startup::Lifecycle;
 
-#[derive(Debug)]
 pub struct AppState {
     budget: CallBudget,
     pub trace_ids: TraceIds,
@@ -111,6 +112,32 @@ impl AppState {
             self.lifecycle.request_exit(code);
         }
     }
+}
+
+/// As JSON, `GET /control/health`'s answer, in the order the docs show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Snapshot {
+    /// As `--health-mode` writes it (`fail-next` with the failures left).
+    #[serde(serialize_with = "as_text")]
+    pub mode: HealthMode,
+    /// Whether the next probe would pass.
+    pub healthy: bool,
+    pub ready: bool,
+    pub calls: u64,
+    pub fail_after: u64,
+    #[serde(skip)]
+    pub rule: Rule,
+    /// Unhealthy until `/reset`, whatever the count.
+    #[serde(skip)]
+    pub marked: bool,
+    /// The probe log, newest last.
+    #[serde(skip)]
+    pub probes: Vec<ProbeRecord>,
+}
+
+fn as_text<S: Serializer>(mode: &HealthMode, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(mode)
 }
 
 #[cfg(test)]

@@ -115,7 +115,7 @@ mod tests {
     use crate::server::lesson::Rule;
     use crate::server::mode::HealthMode;
     use crate::server::probe_log::{ProbeAnswer, ProbeRecord, Prober};
-    use crate::server::snapshot::Snapshot;
+    use crate::server::state::Snapshot;
 
     #[test]
     fn the_query_shows_only_what_the_forms_put_there() {

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::server::lesson::Rule;
 use crate::server::mode::HealthMode;
 use crate::server::probe_log::{ProbeAnswer, ProbeRecord};
-use crate::server::snapshot::Snapshot;
+use crate::server::state::Snapshot;
 use crate::util::time::{rfc3339_nano_utc, time_of_day};
 
 /// The snapshot's fields, then the page's sentences and the timeline's rows.
