@@ -31,7 +31,7 @@ impl AppState {
         let budget = CallBudget::under(config.rule, config.fail_after);
         Self {
             budget: budget.with_mode(config.health_mode).broken(config.broken),
-            trace_ids: TraceIds::new(),
+            trace_ids: TraceIds::default(),
             probe_log: ProbeLog::default(),
             metrics: Metrics::new(config.fail_after),
             lifecycle: Arc::default(),

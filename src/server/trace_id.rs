@@ -19,11 +19,6 @@ pub struct TraceId {
 }
 
 impl TraceIds {
-    /// A generator seeded at random, as each .NET process is.
-    pub fn new() -> Self {
-        Self::seeded(rand::random(), rand::random())
-    }
-
     /// A generator with a known seed, for tests.
     pub fn seeded(counter: u32, suffix: u64) -> Self {
         Self {
@@ -41,9 +36,10 @@ impl TraceIds {
     }
 }
 
+/// A generator seeded at random, as each .NET process is.
 impl Default for TraceIds {
     fn default() -> Self {
-        Self::new()
+        Self::seeded(rand::random(), rand::random())
     }
 }
 

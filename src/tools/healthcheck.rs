@@ -47,18 +47,14 @@ impl Report {
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (url, took) = (&self.url, self.took.as_millis());
-        match &self.outcome {
+        let why = match &self.outcome {
             Outcome::Status(code) => {
-                write!(f, "HTTPCheck: status {code}, url {url}, took {took}ms")
+                return write!(f, "HTTPCheck: status {code}, url {url}, took {took}ms")
             }
-            Outcome::TimedOut => write!(
-                f,
-                "HTTPCheck: error, url {url}, took {took}ms: no response within the timeout"
-            ),
-            Outcome::Failed(error) => {
-                write!(f, "HTTPCheck: error, url {url}, took {took}ms: {error}")
-            }
-        }
+            Outcome::TimedOut => "no response within the timeout".to_string(),
+            Outcome::Failed(error) => error.to_string(),
+        };
+        write!(f, "HTTPCheck: error, url {url}, took {took}ms: {why}")
     }
 }
 
