@@ -43,8 +43,8 @@ pub enum Verdict {
 /// The call budget, shared by every worker.
 #[derive(Debug)]
 pub struct CallBudget {
-    fail_after: u64,
-    rule: Rule,
+    pub fail_after: u64,
+    pub rule: Rule,
     /// Calls of `/rng` so far; probes never count.
     calls: AtomicU64,
     /// Unhealthy until `/reset`, whatever the count (the books' `Status.Healthy`).
@@ -190,16 +190,8 @@ impl CallBudget {
         self.calls.load(Ordering::Relaxed)
     }
 
-    pub fn fail_after(&self) -> u64 {
-        self.fail_after
-    }
-
     pub fn marked(&self) -> bool {
         self.marked.load(Ordering::Relaxed)
-    }
-
-    pub fn rule(&self) -> Rule {
-        self.rule
     }
 
     fn mode_state(&self) -> MutexGuard<'_, (HealthMode, u64)> {

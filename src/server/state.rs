@@ -90,8 +90,8 @@ impl AppState {
             healthy: self.budget.is_healthy(),
             ready: self.lifecycle.is_ready(),
             calls: self.budget.calls(),
-            fail_after: self.budget.fail_after(),
-            rule: self.budget.rule(),
+            fail_after: self.budget.fail_after,
+            rule: self.budget.rule,
             marked: self.budget.marked(),
             probes: self.probe_log.recent(),
         }
