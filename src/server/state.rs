@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 
-use super::lesson::{CallBudget, Rule, Verdict};
+use super::lesson::{CallBudget, Rule};
 use super::metrics::Metrics;
 use super::mode::HealthMode;
 use super::probe_log::{ProbeAnswer, ProbeLog, ProbeRecord, Prober};
@@ -16,7 +16,7 @@ use super::Config;
 use crate::startup::Lifecycle;
 
 pub struct AppState {
-    budget: CallBudget,
+    pub budget: CallBudget,
     pub trace_ids: TraceIds,
     probe_log: ProbeLog,
     metrics: Metrics,
@@ -59,10 +59,6 @@ impl AppState {
     pub fn set_mode(&self, mode: HealthMode) {
         self.budget.set_mode(mode);
         log::info!("Health mode set to {mode} (control API)");
-    }
-
-    pub fn answer_probe(&self) -> Verdict {
-        self.budget.answer_probe()
     }
 
     /// A probe's bookkeeping: the page's timeline and the metrics.

@@ -75,7 +75,8 @@ async fn health(ctx: Context, req: HttpRequest) -> Kestrel {
     };
     let user_agent = req.headers().get(header::USER_AGENT);
     let prober = Prober::from_user_agent(user_agent.and_then(|v| v.to_str().ok()));
-    let healthy = match ctx.answer_probe() {
+    let (healthy, delay) = match ctx.budget.answer_probe() {
+        Verdict::Answer { healthy, delay } => (healthy, delay),
         Verdict::Hang => {
             log::debug!("Health check hangs without an answer (mode hang)");
             // Recorded as it arrives: it will never be answered, nor exit.
@@ -84,15 +85,12 @@ async fn health(ctx: Context, req: HttpRequest) -> Kestrel {
             let trace_id = ctx.trace_id;
             return Kestrel(Err(ApiError::Unhealthy { trace_id }));
         }
-        Verdict::Answer { healthy, delay } => {
-            if !delay.is_zero() {
-                let ms = delay.as_millis();
-                log::debug!("Health check: answering in {ms}ms (mode slow)");
-                actix_web::rt::time::sleep(delay).await;
-            }
-            healthy
-        }
     };
+    if !delay.is_zero() {
+        let ms = delay.as_millis();
+        log::debug!("Health check: answering in {ms}ms (mode slow)");
+        actix_web::rt::time::sleep(delay).await;
+    }
     Kestrel(if healthy {
         log::debug!("Health check: Ok");
         ctx.record_probe(path, prober, ProbeAnswer::Ok);
