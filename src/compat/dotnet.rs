@@ -59,10 +59,8 @@ pub fn translate(words: &[OsString]) -> Result<Applet, String> {
 
 fn refusal(what: &str) -> String {
     let names: Vec<&str> = ASSEMBLIES.iter().map(|(name, _)| *name).collect();
-    format!(
-        "dotnet: {what}: this dotnet is numbers-api, not .NET, and runs only {}",
-        names.join(", ")
-    )
+    let names = names.join(", ");
+    format!("dotnet: {what}: this dotnet is numbers-api, not .NET, and runs only {names}")
 }
 
 #[cfg(test)]

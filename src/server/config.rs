@@ -49,12 +49,8 @@ impl Config {
 
     pub fn summary(&self) -> String {
         let control = if self.control { "on" } else { "off" };
-        format!(
-            "{}, workers {}, health mode {}, control API {control}",
-            self.failure_summary(),
-            self.workers,
-            self.health_mode,
-        )
+        let (failure, workers, mode) = (self.failure_summary(), self.workers, self.health_mode);
+        format!("{failure}, workers {workers}, health mode {mode}, control API {control}")
     }
 
     /// How the service fails, for the start line, and whether it starts broken.
@@ -72,11 +68,12 @@ impl Config {
                 if failure_id { ", with Failure IDs" } else { "" }
             ),
         };
-        if self.broken {
-            format!("{rule}; broken: unhealthy until /reset")
+        let broken = if self.broken {
+            "; broken: unhealthy until /reset"
         } else {
-            rule
-        }
+            ""
+        };
+        format!("{rule}{broken}")
     }
 }
 

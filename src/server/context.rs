@@ -71,12 +71,8 @@ impl FromRequest for ControlContext {
             if ctx.control {
                 return Ok(ControlContext(ctx));
             }
-            log::info!(
-                "Refused {} {}: {CONTROL_OFF}; traceId {}",
-                req.method(),
-                req.path(),
-                ctx.trace_id
-            );
+            let (method, path, trace_id) = (req.method(), req.path(), ctx.trace_id);
+            log::info!("Refused {method} {path}: {CONTROL_OFF}; traceId {trace_id}");
             Err(ApiError::Forbidden {
                 detail: CONTROL_OFF,
                 trace_id: ctx.trace_id,

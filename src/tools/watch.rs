@@ -60,17 +60,10 @@ pub fn run(config: &Config, out: &mut impl Write) -> std::io::Result<ContainerHe
         let change = health.record(result, since_start, rules);
         probed += 1;
         let at = stamp(started.elapsed());
+        let streak = format!("(failing streak {}; {line})", health.failing_streak);
         match change {
-            Some((from, to)) => writeln!(
-                out,
-                "{at:>8}  {from} -> {to}  (failing streak {}; {line})",
-                health.failing_streak
-            )?,
-            None if config.verbose => writeln!(
-                out,
-                "{at:>8}  {}  (failing streak {}; {line})",
-                health.status, health.failing_streak
-            )?,
+            Some((from, to)) => writeln!(out, "{at:>8}  {from} -> {to}  {streak}")?,
+            None if config.verbose => writeln!(out, "{at:>8}  {}  {streak}", health.status)?,
             None => {}
         }
         if change.is_some() && config.inspect {

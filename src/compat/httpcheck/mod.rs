@@ -144,10 +144,8 @@ fn connect_error(error: &std::io::Error) -> Option<String> {
 }
 
 fn timed_out(wait: Duration) -> String {
-    format!(
-        "The request was canceled due to this check's timeout of {} seconds elapsing.",
-        wait.as_secs()
-    )
+    let seconds = wait.as_secs();
+    format!("The request was canceled due to this check's timeout of {seconds} seconds elapsing.")
 }
 
 #[cfg(test)]
