@@ -139,10 +139,8 @@ fn ours_or_books<T>(ours_given: bool, ours: T, books: Option<T>) -> T {
 
 /// Whether the user gave a setting, on the command line or in its variable.
 fn given(matches: &ArgMatches, id: &str) -> bool {
-    !matches!(
-        matches.value_source(id),
-        Some(ValueSource::DefaultValue) | None
-    )
+    let source = matches.value_source(id);
+    source.is_some_and(|source| source != ValueSource::DefaultValue)
 }
 
 fn refused(refused: Refused) -> ConfigError {

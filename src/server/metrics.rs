@@ -3,9 +3,9 @@
 
 use std::time::Instant;
 
-use prometheus::core::Collector;
 use prometheus::{
-    Encoder, Gauge, IntCounter, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+    register_gauge_with_registry, register_int_counter_vec_with_registry,
+    register_int_gauge_with_registry, Encoder, Gauge, IntCounter, IntGauge, Registry, TextEncoder,
 };
 
 use super::probe_log::{ProbeAnswer, Prober};
@@ -30,40 +30,40 @@ impl Metrics {
     }
 
     fn register(fail_after: u64) -> prometheus::Result<Self> {
-        let rng = IntCounterVec::new(
-            Opts::new("numbers_rng_calls_total", "Calls of /rng by outcome"),
+        let registry = Registry::new();
+        let rng = register_int_counter_vec_with_registry!(
+            "numbers_rng_calls_total",
+            "Calls of /rng by outcome",
             &["outcome"],
+            registry
         )?;
-        let probes = IntCounterVec::new(
-            Opts::new(
-                "numbers_health_probes_total",
-                "Health probes (/health, /healthz) by result and by prober, from the User-Agent",
-            ),
+        let probes = register_int_counter_vec_with_registry!(
+            "numbers_health_probes_total",
+            "Health probes (/health, /healthz) by result and by prober, from the User-Agent",
             &["result", "prober"],
+            registry
         )?;
-        let healthy = IntGauge::new("numbers_healthy", "1 while /health would answer 200")?;
-        let ready = IntGauge::new("numbers_ready", "1 while /readyz answers 200")?;
-        let budget = IntGauge::new(
+        let healthy = register_int_gauge_with_registry!(
+            "numbers_healthy",
+            "1 while /health would answer 200",
+            registry
+        )?;
+        let ready = register_int_gauge_with_registry!(
+            "numbers_ready",
+            "1 while /readyz answers 200",
+            registry
+        )?;
+        register_int_gauge_with_registry!(
             "numbers_fail_after",
             "Calls of /rng that succeed before the service turns unhealthy (0 = never)",
-        )?;
-        let uptime = Gauge::new(
+            registry
+        )?
+        .set(i64::try_from(fail_after).unwrap_or(i64::MAX));
+        let uptime = register_gauge_with_registry!(
             "numbers_uptime_seconds",
             "Seconds since the service started",
+            registry
         )?;
-        budget.set(i64::try_from(fail_after).unwrap_or(i64::MAX));
-        let registry = Registry::new();
-        let all: [Box<dyn Collector>; 6] = [
-            Box::new(rng.clone()),
-            Box::new(probes.clone()),
-            Box::new(healthy.clone()),
-            Box::new(ready.clone()),
-            Box::new(budget),
-            Box::new(uptime.clone()),
-        ];
-        for metric in all {
-            registry.register(metric)?;
-        }
         let probe_counts = ProbeAnswer::ALL.map(|answer| {
             Prober::ALL.map(|who| probes.with_label_values(&[answer.label(), who.label()]))
         });

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::server::lesson::Rule;
 use crate::server::mode::HealthMode;
-use crate::server::probe_log::{ProbeAnswer, ProbeRecord};
+use crate::server::probe_log::ProbeRecord;
 use crate::server::state::Snapshot;
 use crate::util::time::{rfc3339_nano_utc, time_of_day};
 
@@ -103,11 +103,8 @@ fn calls_text(calls: u64, fail_after: u64) -> String {
 }
 
 fn row(record: &ProbeRecord) -> ProbeRow {
-    let result = match record.answer {
-        ProbeAnswer::Ok => "200 OK",
-        ProbeAnswer::Fail => "500 failed",
-        ProbeAnswer::Hang => "no answer",
-    };
+    // In the order of `ProbeAnswer`: ok, fail, hang.
+    let result = ["200 OK", "500 failed", "no answer"][record.answer as usize];
     let (who, hint) = record.prober.who();
     ProbeRow {
         at: rfc3339_nano_utc(record.at),
@@ -124,7 +121,7 @@ fn row(record: &ProbeRecord) -> ProbeRow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::probe_log::Prober;
+    use crate::server::probe_log::{ProbeAnswer, Prober};
 
     #[test]
     fn the_detail_says_what_health_answers_and_why() {
