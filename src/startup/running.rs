@@ -40,10 +40,6 @@ impl Lifecycle {
         self.ready.store(true, Ordering::Relaxed);
     }
 
-    pub fn start_draining(&self) {
-        self.draining.store(true, Ordering::Relaxed);
-    }
-
     /// Asks the process to stop and exit with `code`; the first request wins.
     pub fn request_exit(&self, code: u8) {
         let first = self
@@ -122,7 +118,7 @@ impl Bound {
                     format!("Unhealthy with --exit-on-unhealthy (exit code {code})")
                 }
             };
-            lifecycle.start_draining();
+            lifecycle.draining.store(true, Ordering::Relaxed);
             if !delay.is_zero() {
                 log::info!(
                     target: LIFETIME,
