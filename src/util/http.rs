@@ -34,6 +34,15 @@ pub const HTTPCHECK_USER_AGENT: &str = concat!(
 /// Sent with numbers-web's calls of the API.
 pub const WEB_USER_AGENT: &str = concat!("numbers-web/", env!("CARGO_PKG_VERSION"));
 
+/// A page of the state of one moment: never shown from a stale copy.
+pub fn fresh_html(page: String) -> actix_web::HttpResponse {
+    let no_store = (actix_web::http::header::CACHE_CONTROL, "no-store");
+    actix_web::HttpResponse::Ok()
+        .content_type(content_type::HTML)
+        .insert_header(no_store)
+        .body(page)
+}
+
 /// A client whose every call is bounded by `timeout`; a non-200 status is an
 /// answer, not an error, and no proxy (it would not know the neighbours).
 pub fn agent(timeout: Duration, user_agent: &str) -> ureq::Agent {

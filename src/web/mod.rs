@@ -9,11 +9,10 @@ use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
 use crate::startup::running::{self, Bound};
-use crate::util::http::{self, content_type, WEB_USER_AGENT};
+use crate::util::http::{self, content_type, fresh_html, WEB_USER_AGENT};
 use crate::util::telemetry::LogLevel;
 
 /// What numbers-web runs with, built by the command line or by a test.
@@ -84,7 +83,7 @@ pub fn build(config: &Config, listener: TcpListener) -> io::Result<Bound> {
 }
 
 async fn page(api: web::Data<Api>) -> HttpResponse {
-    html(render(&api.url, None))
+    fresh_html(render(&api.url, None))
 }
 
 /// `POST /`: the button; the blocking call runs on actix's blocking pool.
@@ -98,7 +97,7 @@ async fn page_with_number(api: web::Data<Api>) -> HttpResponse {
         Ok(number) => log::debug!("Got random number: {number}"),
         Err(reason) => log::warn!("{UNAVAILABLE} {} {reason}", api.url),
     }
-    html(render(&api.url, Some(answer.map_err(|_| ()))))
+    fresh_html(render(&api.url, Some(answer.map_err(|_| ()))))
 }
 
 /// One call of the API: the number, or why there is none.
@@ -130,13 +129,6 @@ async fn not_found() -> HttpResponse {
     HttpResponse::NotFound()
         .content_type(content_type::TEXT)
         .body("Not Found")
-}
-
-fn html(page: String) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(content_type::HTML)
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(page)
 }
 
 /// `assets/web.html`; askama escapes every value but the CSS.

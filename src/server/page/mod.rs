@@ -7,7 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::context::{Context, ControlContext};
 use super::endpoint::endpoint;
-use crate::util::http::content_type::HTML;
+use crate::util::http::fresh_html;
 use render::{render, Pressed};
 use view::PageView;
 
@@ -31,11 +31,7 @@ async fn index(ctx: Context, req: HttpRequest) -> actix_web::Result<HttpResponse
     )
     // Our own values cannot fail to format; if so, a 500 beats half a page.
     .map_err(actix_web::error::ErrorInternalServerError)?;
-    Ok(HttpResponse::Ok()
-        .content_type(HTML)
-        // The page is the state of one moment: never show a stale copy.
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(page))
+    Ok(fresh_html(page))
 }
 
 /// `GET /page/state`: what the page's script polls.
