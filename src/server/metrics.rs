@@ -8,7 +8,7 @@ use prometheus::{
     register_int_gauge_with_registry, Encoder, Gauge, IntCounter, IntGauge, Registry, TextEncoder,
 };
 
-use super::probe_log::{ProbeAnswer, Prober};
+use super::probe_log::{ProbeAnswer, Prober, PROBERS};
 
 pub struct Metrics {
     registry: Registry,
@@ -65,7 +65,7 @@ impl Metrics {
             registry
         )?;
         let probe_counts = ProbeAnswer::ALL.map(|answer| {
-            Prober::ALL.map(|who| probes.with_label_values(&[answer.label(), who.label()]))
+            PROBERS.map(|(who, ..)| probes.with_label_values(&[answer.label(), who.label()]))
         });
         Ok(Self {
             registry,

@@ -18,41 +18,32 @@ pub enum Prober {
 }
 
 /// Each prober in the enum's order: the User-Agent prefix that names it
-/// (the last matches any), its label, and the page's who and hint (Docker's
-/// check is whatever program the HEALTHCHECK runs).
+/// (the last matches any), its label, and the page's who and hint.
 #[rustfmt::skip]
-const PROBERS: [(&str, &str, &str, &str); 5] = [
-    ("curl/", "curl", "curl", "Docker's check in v2, or someone's curl"),
-    (HEALTHCHECK_PRODUCT, "numbers-api-healthcheck", "numbers-api healthcheck", "Docker's check in v3"),
-    ("kube-probe/", "kube-probe", "kube-probe", "a Kubernetes kubelet"),
-    ("Mozilla/", "browser", "a browser", "someone opened /health"),
-    ("", "other", "other", "an unknown User-Agent"),
+pub const PROBERS: [(Prober, &str, &str, &str, &str); 5] = [
+    (Prober::Curl, "curl/", "curl", "curl", "Docker's check in v2, or someone's curl"),
+    (Prober::NumbersApiHealthcheck, HEALTHCHECK_PRODUCT, "numbers-api-healthcheck", "numbers-api healthcheck", "Docker's check in v3"),
+    (Prober::KubeProbe, "kube-probe/", "kube-probe", "kube-probe", "a Kubernetes kubelet"),
+    (Prober::Browser, "Mozilla/", "browser", "a browser", "someone opened /health"),
+    (Prober::Other, "", "other", "other", "an unknown User-Agent"),
 ];
 
 impl Prober {
-    pub const ALL: [Prober; 5] = [
-        Prober::Curl,
-        Prober::NumbersApiHealthcheck,
-        Prober::KubeProbe,
-        Prober::Browser,
-        Prober::Other,
-    ];
-
     /// Classifies a User-Agent (curl/8.1, kube-probe/1.30, ...).
     pub fn from_user_agent(user_agent: Option<&str>) -> Prober {
         let agent = user_agent.unwrap_or_default();
-        let at = PROBERS.iter().position(|p| agent.starts_with(p.0));
-        Self::ALL[at.unwrap_or(4)]
+        let found = PROBERS.iter().find(|p| agent.starts_with(p.1));
+        found.map_or(Prober::Other, |p| p.0)
     }
 
     /// The value of the `prober` label and of the page's "who" column.
     pub fn label(self) -> &'static str {
-        PROBERS[self as usize].1
+        PROBERS[self as usize].2
     }
 
     /// Who it is and what it likely was, for the page's timeline.
     pub fn who(self) -> (&'static str, &'static str) {
-        let (_, _, who, hint) = PROBERS[self as usize];
+        let (_, _, _, who, hint) = PROBERS[self as usize];
         (who, hint)
     }
 }
