@@ -34,19 +34,16 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// `dotnet Utilities.HttpCheck.dll`, whose default URL follows `--listen`.
+/// `dotnet Utilities.HttpCheck.dll`, whose default URL follows `--listen`
+/// (`NUMBERS_LISTEN`, or its default).
 fn http_check(args: &httpcheck::Args) -> ExitCode {
-    match listen_address() {
-        Ok(listen) => ExitCode::from(httpcheck::run(args, listen.port(), &mut std::io::stdout())),
-        Err(refused) => exit_refused(refused),
+    match Cli::try_parse_from(["numbers-api"]) {
+        Ok(cli) => {
+            let port = cli.serve.listen.port();
+            ExitCode::from(httpcheck::run(args, port, &mut std::io::stdout()))
+        }
+        Err(err) => exit_refused(errors::describe(err)),
     }
-}
-
-/// The address the server listens on (`NUMBERS_LISTEN`, or its default).
-fn listen_address() -> Result<std::net::SocketAddr, ConfigError> {
-    Cli::try_parse_from(["numbers-api"])
-        .map(|cli| cli.serve.listen)
-        .map_err(errors::describe)
 }
 
 /// Runs our own command line: serves or probes.
@@ -60,8 +57,7 @@ fn run_ours(argv: Vec<OsString>) -> ExitCode {
             ExitCode::from(report.exit_code())
         }
         Ok(Invocation::Watch(config)) => {
-            let mut out = std::io::stdout();
-            match watch::run(&config, &mut out) {
+            match watch::run(&config, &mut std::io::stdout()) {
                 Ok(health) => ExitCode::from(watch::exit_code(&config, &health)),
                 // stdout closed (piped into `head`, say): nothing left to do.
                 Err(_) => ExitCode::SUCCESS,
