@@ -45,15 +45,15 @@ pub fn translate(words: &[OsString]) -> Result<Applet, String> {
             .to_string_lossy()
             .into_owned()
     });
-    match assembly {
-        Some(name) => match ASSEMBLIES.iter().find(|(known, _)| *known == name) {
-            Some((_, start)) => start(&words[1..]),
-            None => Err(refusal(&format!(
-                "cannot run '{}'",
-                words[0].to_string_lossy()
-            ))),
-        },
-        None => Err(refusal("no assembly given")),
+    let Some(name) = assembly else {
+        return Err(refusal("no assembly given"));
+    };
+    match ASSEMBLIES.iter().find(|(known, _)| *known == name) {
+        Some((_, start)) => start(&words[1..]),
+        None => Err(refusal(&format!(
+            "cannot run '{}'",
+            words[0].to_string_lossy()
+        ))),
     }
 }
 

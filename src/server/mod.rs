@@ -36,11 +36,6 @@ pub fn build(config: &Config, listener: TcpListener) -> io::Result<Bound> {
         routes::control::configure(cfg);
         page::configure(cfg);
     };
-    running::build(
-        listener,
-        config.workers,
-        routes,
-        lifecycle,
-        config.shutdown_delay,
-    )
+    let (workers, delay) = (config.workers, config.shutdown_delay);
+    running::build(listener, workers, routes, lifecycle, delay)
 }

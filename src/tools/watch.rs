@@ -47,14 +47,10 @@ pub fn run(config: &Config, out: &mut impl Write) -> std::io::Result<ContainerHe
         let start = SystemTime::now();
         let report = healthcheck::probe(&config.url, rules.timeout, Client::Healthcheck);
         let end = SystemTime::now();
+        let code = i32::from(report.exit_code());
         let result = match report.outcome {
             Outcome::TimedOut => ProbeResult::timed_out(start, end, rules.timeout),
-            _ => ProbeResult::new(
-                start,
-                end,
-                i32::from(report.exit_code()),
-                &format!("{report}\n"),
-            ),
+            _ => ProbeResult::new(start, end, code, &format!("{report}\n")),
         };
         let line = format!("exit {}: {}", result.exit_code, result.output.trim_end());
         let change = health.record(result, since_start, rules);
