@@ -111,12 +111,8 @@ impl ProbeResult {
     /// The result Docker records for a probe it had to stop.
     pub fn timed_out(start: SystemTime, end: SystemTime, timeout: Duration) -> Self {
         let timeout = crate::util::duration::format(timeout);
-        Self::new(
-            start,
-            end,
-            -1,
-            &format!("Health check exceeded timeout ({timeout})"),
-        )
+        let output = format!("Health check exceeded timeout ({timeout})");
+        Self::new(start, end, -1, &output)
     }
 }
 
