@@ -215,17 +215,9 @@ fn cap_output(output: &str) -> String {
     if output.len() <= MAX_OUTPUT {
         return output.to_string();
     }
-    let mut whole = MAX_OUTPUT;
-    while !output.is_char_boundary(whole) {
-        whole -= 1;
-    }
-    let mut capped = String::with_capacity(MAX_OUTPUT + 8);
-    capped.push_str(&output[..whole]);
-    for _ in whole..MAX_OUTPUT {
-        capped.push(char::REPLACEMENT_CHARACTER);
-    }
-    capped.push_str("...");
-    capped
+    let whole = output.floor_char_boundary(MAX_OUTPUT);
+    let cut = "\u{FFFD}".repeat(MAX_OUTPUT - whole);
+    format!("{}{cut}...", &output[..whole])
 }
 
 #[cfg(test)]
