@@ -55,11 +55,8 @@ impl Config {
 
     /// How the service fails, for the start line, and whether it starts broken.
     pub fn failure_summary(&self) -> String {
-        let never = if self.fail_after == 0 {
-            " = never fail"
-        } else {
-            ""
-        };
+        let never = (self.fail_after == 0).then_some(" = never fail");
+        let never = never.unwrap_or_default();
         let rule = match self.rule {
             Rule::Chapter8 => format!("fail-after {}{never}", self.fail_after),
             Rule::Kubernetes { failure_id } => format!(
@@ -68,11 +65,8 @@ impl Config {
                 if failure_id { ", with Failure IDs" } else { "" }
             ),
         };
-        let broken = if self.broken {
-            "; broken: unhealthy until /reset"
-        } else {
-            ""
-        };
+        let broken = self.broken.then_some("; broken: unhealthy until /reset");
+        let broken = broken.unwrap_or_default();
         format!("{rule}{broken}")
     }
 }

@@ -47,11 +47,8 @@ impl<const CONTROL: bool> FromRequest for Context<CONTROL> {
         if CONTROL && !state.control {
             let (method, path) = (req.method(), req.path());
             log::info!("Refused {method} {path}: {CONTROL_OFF}; traceId {trace_id}");
-            let refused = ApiError::Forbidden {
-                detail: CONTROL_OFF,
-                trace_id,
-            };
-            return ready(Err(refused.into()));
+            let detail = CONTROL_OFF;
+            return ready(Err(ApiError::Forbidden { detail, trace_id }.into()));
         }
         ready(Ok(Context {
             state: state.clone(),

@@ -59,8 +59,6 @@ impl HttpServiceFactory for Endpoint {
 }
 
 fn method_not_allowed(ctx: Context, allow: &'static str) -> Ready<Result<HttpResponse, ApiError>> {
-    ready(Err(ApiError::MethodNotAllowed {
-        allow,
-        trace_id: ctx.trace_id,
-    }))
+    let trace_id = ctx.trace_id;
+    ready(Err(ApiError::MethodNotAllowed { allow, trace_id }))
 }

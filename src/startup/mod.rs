@@ -84,13 +84,10 @@ pub fn run(program: &Program) -> u8 {
         }
     }
     match actix_web::rt::System::new().block_on(serve(program)) {
-        Ok(None) => {
-            log::info!(target: LIFETIME, "stopped");
-            0
-        }
-        Ok(Some(code)) => {
-            log::info!(target: LIFETIME, "stopped, exit code {code}");
-            code
+        Ok(code) => {
+            let with = code.map(|code| format!(", exit code {code}"));
+            log::info!(target: LIFETIME, "stopped{}", with.unwrap_or_default());
+            code.unwrap_or(0)
         }
         Err(message) => {
             eprintln!("numbers-api: {message}");

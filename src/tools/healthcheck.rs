@@ -37,10 +37,7 @@ pub struct Report {
 impl Report {
     /// 0 for HTTP 200, 1 for anything else.
     pub fn exit_code(&self) -> u8 {
-        match self.outcome {
-            Outcome::Status(200) => 0,
-            _ => 1,
-        }
+        u8::from(!matches!(self.outcome, Outcome::Status(200)))
     }
 }
 

@@ -68,11 +68,7 @@ async fn reset(ctx: ControlContext) -> Kestrel {
 
 /// `Ok` while healthy, else a 500; each request is a probe, recorded once.
 async fn health(ctx: Context, req: HttpRequest) -> Kestrel {
-    let path = if req.path() == "/healthz" {
-        "/healthz"
-    } else {
-        "/health"
-    };
+    let path = ["/health", "/healthz"][usize::from(req.path() == "/healthz")];
     let user_agent = req.headers().get(header::USER_AGENT);
     let prober = Prober::from_user_agent(user_agent.and_then(|v| v.to_str().ok()));
     let (healthy, delay) = match ctx.budget.answer_probe() {
