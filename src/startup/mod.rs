@@ -61,8 +61,6 @@ impl Program {
 /// Why a server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
-    #[error("cannot install signal handlers: {0}")]
-    Signals(io::Error),
     #[error(
         "cannot listen on {addr} ({LISTEN_SETTING}): {source}{}",
         privileged_port::advice(.addr, .source, LISTEN_SETTING)
@@ -98,7 +96,7 @@ pub fn run(program: &Program) -> u8 {
 
 /// The signal handlers first, so none is lost, then [`start`] and serve.
 async fn serve(program: &Program) -> Result<Option<u8>, String> {
-    let signals = signals().map_err(|e| StartupError::Signals(e).to_string())?;
+    let signals = signals().map_err(|e| format!("cannot install signal handlers: {e}"))?;
     let mut shutdown = Box::pin(signals);
     let Some(server) = start(program, &mut shutdown)
         .await
