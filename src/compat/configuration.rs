@@ -13,13 +13,10 @@ pub struct Found {
 
 /// .NET's `bool.Parse`: true or false in any case, nothing else.
 pub fn parse_dotnet_bool(value: &str) -> Result<bool, String> {
-    let value = value.trim();
-    if value.eq_ignore_ascii_case("true") {
-        Ok(true)
-    } else if value.eq_ignore_ascii_case("false") {
-        Ok(false)
-    } else {
-        Err("expected true or false".into())
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err("expected true or false".into()),
     }
 }
 

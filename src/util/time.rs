@@ -21,10 +21,8 @@ pub fn rfc3339_nano_in(time: SystemTime, zone: &TimeZone) -> String {
     let at = timestamp(time);
     let offset = zone.to_offset(at).seconds();
     // Go writes hours and minutes only, dropping any seconds.
-    let (sign, minutes) = (
-        if offset < 0 { '-' } else { '+' },
-        offset.unsigned_abs() / 60,
-    );
+    let minutes = offset.unsigned_abs() / 60;
+    let sign = if offset < 0 { '-' } else { '+' };
     let offset = match offset {
         0 => "Z".to_string(),
         _ => format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60),

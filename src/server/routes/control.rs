@@ -42,21 +42,15 @@ pub fn parse_body(body: &[u8]) -> Result<HealthMode, String> {
     mode.parse()
 }
 
-fn current(ctx: &ControlContext) -> HttpResponse {
+async fn show(ctx: ControlContext) -> HttpResponse {
     HttpResponse::Ok().json(ctx.snapshot())
 }
 
-async fn show(ctx: ControlContext) -> HttpResponse {
-    current(&ctx)
-}
-
 async fn change(ctx: ControlContext, body: web::Bytes) -> Result<HttpResponse, ApiError> {
-    let mode = parse_body(&body).map_err(|detail| ApiError::BadRequest {
-        detail,
-        trace_id: ctx.trace_id,
-    })?;
+    let trace_id = ctx.trace_id;
+    let mode = parse_body(&body).map_err(|detail| ApiError::BadRequest { detail, trace_id })?;
     ctx.set_mode(mode);
-    Ok(current(&ctx))
+    Ok(HttpResponse::Ok().json(ctx.snapshot()))
 }
 
 #[cfg(test)]
