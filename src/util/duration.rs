@@ -51,14 +51,10 @@ pub fn format(duration: Duration) -> String {
     if nanos == 0 {
         return "0s".into();
     }
-    if nanos < 1_000 {
-        return format!("{nanos}ns");
-    }
-    if nanos < 1_000_000 {
-        return format!("{}µs", fraction(nanos, 1_000));
-    }
-    if nanos < 1_000_000_000 {
-        return format!("{}ms", fraction(nanos, 1_000_000));
+    for (unit, name) in [(1, "ns"), (1_000, "µs"), (1_000_000, "ms")] {
+        if nanos < unit * 1_000 {
+            return format!("{}{name}", fraction(nanos, unit));
+        }
     }
     let hours = nanos / 3_600_000_000_000;
     let minutes = (nanos / 60_000_000_000) % 60;

@@ -12,7 +12,7 @@ use std::time::Duration;
 use actix_web::{web, HttpResponse};
 
 use crate::startup::running::{self, Bound};
-use crate::util::http::{self, content_type, fresh_html, WEB_USER_AGENT};
+use crate::util::http::{self, content_type::TEXT, fresh_html, WEB_USER_AGENT};
 use crate::util::telemetry::LogLevel;
 
 /// What numbers-web runs with, built by the command line or by a test.
@@ -74,8 +74,7 @@ pub fn build(config: &Config, listener: TcpListener) -> io::Result<Bound> {
                     .route(web::get().to(page))
                     .route(web::post().to(page_with_number)),
             )
-            .service(web::resource("/health").route(web::get().to(health)))
-            .service(web::resource("/healthz").route(web::get().to(health)))
+            .service(web::resource(["/health", "/healthz"]).route(web::get().to(health)))
             .default_service(web::to(not_found));
     };
     let lifecycle = Arc::default();
@@ -120,14 +119,12 @@ fn call_api(agent: &ureq::Agent, url: &str) -> Result<i64, String> {
 
 /// numbers-web's own health: it answers, so it is up; blind to the API.
 async fn health() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(content_type::TEXT)
-        .body("Ok")
+    HttpResponse::Ok().content_type(TEXT).body("Ok")
 }
 
 async fn not_found() -> HttpResponse {
     HttpResponse::NotFound()
-        .content_type(content_type::TEXT)
+        .content_type(TEXT)
         .body("Not Found")
 }
 
