@@ -1,6 +1,5 @@
-//! numbers-api: random numbers that fail on cue, for teaching Docker health
-//! checks. The API ([`server`]; [`server::lesson`] is the lesson), the tools
-//! beside it ([`tools`]) and the book's web app ([`web`]).
+//! numbers-api: random numbers that fail on cue, for teaching Docker health checks: the API
+//! ([`server`]; [`server::lesson`] is the lesson), [`tools`] beside it, the book's [`web`] app.
 
 pub mod cli;
 pub mod compat;

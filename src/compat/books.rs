@@ -1,6 +1,5 @@
-//! The books' settings, read here only, by .NET's rule ([`configuration`]),
-//! and handed on in our words. clap's `env` on the three flags only names
-//! the variable in `--help`: the value is read here.
+//! The books' settings, read here only, by .NET's rule ([`configuration`]), handed on in
+//! our words. clap's `env` on the three flags only names the variable in `--help`.
 
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args};

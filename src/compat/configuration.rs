@@ -1,6 +1,5 @@
-//! .NET configuration keys from the environment: `RngApi:Url` is set by
-//! `RngApi__Url` or `RngApi:Url`, in any case. Among several, `__` wins over
-//! `:`, the exact case over another, then the first name in order.
+//! .NET configuration keys from the environment: `RngApi:Url` is set by `RngApi__Url` or
+//! `RngApi:Url`, any case; `__` wins over `:`, the exact case over another, then the first.
 
 use std::ffi::OsString;
 

@@ -1,6 +1,5 @@
-//! Other programs' names, answered by this binary: the books' settings and,
-//! looked up by the name the binary was called by (as busybox does), their
-//! command lines.
+//! Other programs' names: the books' settings and, by the name the binary was called
+//! by (as busybox does), their command lines.
 
 pub mod books;
 pub mod configuration;

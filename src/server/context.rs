@@ -1,6 +1,5 @@
-//! Each API handler's start: the shared state and the request's trace id,
-//! taken once per request as ASP.NET Core does. [`ControlContext`] refuses,
-//! with `--control false`, requests that change the state for everyone.
+//! Each API handler's start: the shared state and the request's trace id, taken once
+//! per request as ASP.NET Core does; [`ControlContext`] also checks `--control`.
 
 use std::future::{ready, Ready};
 

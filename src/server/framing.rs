@@ -1,6 +1,5 @@
-//! The books' bodies framed chunked, with no `Content-Length`, as Kestrel sends
-//! them: curl's progress meter in `docker inspect` then reads as in the book.
-//! HTTP/1.0 clients and upgrade requests keep the length.
+//! The books' bodies chunked, with no `Content-Length`, as Kestrel sends them, so curl's
+//! progress meter in `docker inspect` reads as in the book; HTTP/1.0 and upgrades keep it.
 
 use std::convert::Infallible;
 use std::pin::Pin;

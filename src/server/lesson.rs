@@ -1,15 +1,11 @@
 //! The lesson: when the service starts failing, what `/rng` and `/health`
-//! answer then, and what `/reset` does. The routes, the lab page, the
-//! metrics and the control API all call into this file.
-//!
-//! - **chapter 8's rule** (`--fail-after N`, 3 by default): calls 1..N of
-//!   `/rng` answer a number; from call N+1 on, `/rng` and `/health` answer
-//!   500. `/reset` starts the count again.
+//! answer then, and what `/reset` does; the routes, the lab page, the metrics
+//! and the control API call into it. 0 means never fail; `--broken` starts
+//! marked; a health mode (`mode.rs`) can make probes fail, hang or dawdle.
+//! - **chapter 8's rule** (`--fail-after N`, 3 by default): calls 1..N of `/rng`
+//!   answer a number, later ones and `/health` 500; `/reset` restarts the count.
 //! - **the Kubernetes book's** (`FailAfterCallCount`): call N still answers
 //!   and marks the service unhealthy until `/reset`, which keeps the count.
-//!
-//! 0 means never fail; `--broken` starts marked; a health mode (`mode.rs`)
-//! can make probes fail, hang or dawdle on top of the count.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};

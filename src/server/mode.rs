@@ -1,6 +1,5 @@
-//! Health modes a teacher can switch on (`--health-mode`, the control API),
-//! one per Docker setting: `fail` (retries), `hang` and `slow=<ms>`
-//! (timeout), `fail-next=k` and `flap[=n]` (the failing streak).
+//! Health modes a teacher can switch on (`--health-mode`, the control API), one per
+//! Docker setting: `fail` (retries), `hang`, `slow` (timeout), `fail-next`, `flap` (streak).
 
 use std::fmt;
 use std::str::FromStr;

@@ -1,6 +1,5 @@
 //! What every worker shares, the operations the routes and the lab page call
-//! with plain values (who may change it is `context.rs`'s business), and
-//! one moment of it, a [`Snapshot`].
+//! with plain values (`context.rs` decides who may), and a [`Snapshot`] of it.
 
 use std::sync::Arc;
 

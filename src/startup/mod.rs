@@ -1,6 +1,5 @@
-//! One start-up for both servers: the delay, the bind, the listening line,
-//! serving until a signal, and the exit code. [`start`] is [`run`] without
-//! the process's signals and logger, for the tests.
+//! One start-up for both servers: the delay, the bind, the listening line, serving until a
+//! signal, the exit code. [`start`] is [`run`] without signals and logger, for the tests.
 
 use std::future::Future;
 use std::io;

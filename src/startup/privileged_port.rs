@@ -1,6 +1,5 @@
-//! Port 80 as an unprivileged user on every engine: the image gives the binary
-//! CAP_NET_BIND_SERVICE as permitted only (`setcap ...=+p`), raised for the
-//! bind and then dropped with every other. Elsewhere than Linux, no-ops.
+//! Port 80 unprivileged on every engine: the image gives CAP_NET_BIND_SERVICE as permitted
+//! only (`setcap ...=+p`), raised for the bind, then dropped with all others. No-ops off Linux.
 
 use std::io;
 use std::net::SocketAddr;

@@ -1,6 +1,5 @@
-//! `numbers-api healthcheck`, the probe of an image with no curl: one line,
-//! exit 0 only for HTTP 200 within the timeout, else 1. [`probe`] is the one
-//! timed GET of the binary.
+//! `numbers-api healthcheck`, the probe of an image with no curl: one line, exit 0 only for
+//! HTTP 200 within the timeout. [`probe`] is the one timed GET of the binary.
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};

@@ -1,6 +1,5 @@
-//! Logging: `RUST_LOG` when set, else `--log-level` (ASP.NET Core's names),
-//! else `info`. The crates under us stay at `info` at most, and the start and
-//! stop lines ([`LIFETIME`]) always show.
+//! Logging: `RUST_LOG`, else `--log-level` (ASP.NET Core's names), else `info`; crates
+//! under us stay at `info` at most, and the start and stop lines ([`LIFETIME`]) always show.
 
 use std::str::FromStr;
 

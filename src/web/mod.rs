@@ -1,6 +1,5 @@
-//! numbers-web, the book's second service: a page whose button asks the API
-//! for a number. Its own `/health` never calls the API, or a broken API would
-//! get working web apps replaced.
+//! numbers-web, the book's second service: a page whose button asks the API for a number.
+//! Its `/health` never calls the API, or a broken API would get working web apps replaced.
 
 pub mod check;
 

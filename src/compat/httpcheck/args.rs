@@ -1,7 +1,6 @@
-//! `Utilities.HttpCheck`'s command line as PowerArgs 4.0.3 parses it: any
-//! case, `-name value` or `/name:value`; a bool flag takes the next word only
-//! if it is `true`, `false`, `0` or `1`. Where PowerArgs throws we print one
-//! line and exit 1.
+//! `Utilities.HttpCheck`'s command line as PowerArgs 4.0.3 parses it: any case, `-name value`
+//! or `/name:value`; a bool flag takes the next word only if it is `true`, `false`, `0` or
+//! `1`. Where PowerArgs throws we print one line and exit 1.
 
 /// What the check was asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,5 @@
-//! `dotnet Utilities.HttpCheck.dll`, the book's health-check tool: its flags
-//! ([`args`]), lines and exit code (0 only for a 200 faster than `-t` ms)
-//! around our GET; docs/reference.md lists its quirks.
+//! `dotnet Utilities.HttpCheck.dll`, the book's check: its flags ([`args`]), lines and exit
+//! code (0 only for a 200 faster than `-t` ms) around our GET; quirks in docs/reference.md.
 
 mod args;
 mod status;

@@ -1,6 +1,5 @@
-//! The lab page at `/`: the state, a button that calls `/rng`, a reset and the
-//! last probes. Without JavaScript its buttons are forms that POST and redirect
-//! back; with it they call `/rng` and `/reset` and poll `/page/state`.
+//! The lab page at `/`: the state, a `/rng` button, a reset and the last probes;
+//! without JavaScript the buttons are forms that POST and redirect back.
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};

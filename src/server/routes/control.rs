@@ -1,6 +1,5 @@
-//! The control API: `GET /control/health` shows the state, `POST` with
-//! `{"mode":"hang"}` (or plain `hang`) switches the health mode. With
-//! `--control false` both answer 403.
+//! The control API: `GET /control/health` shows the state, `POST` with `{"mode":"hang"}`
+//! (or plain `hang`) switches the health mode; both answer 403 with `--control false`.
 
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;

@@ -1,6 +1,5 @@
-//! Docker's health-check rules without Docker, for `watch`: `starting`
-//! until a probe passes (`healthy`); `retries` failures in a row make it
-//! `unhealthy`, except while starting within the start period.
+//! Docker's health-check rules without Docker, for `watch`: `starting` until a probe passes
+//! (`healthy`); `retries` failed in a row make it `unhealthy`, unless starting in the start period.
 
 use std::collections::VecDeque;
 use std::fmt;
