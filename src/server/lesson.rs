@@ -85,11 +85,8 @@ impl CallBudget {
             }
             Rule::Kubernetes { failure_id } => {
                 // The book logs what the client got, so the id can be found.
-                let message = if failure_id {
-                    format!("Unhealthy! Failure ID: {}", uuid::Uuid::new_v4())
-                } else {
-                    "Unhealthy!".to_string()
-                };
+                let id = failure_id.then(|| format!(" Failure ID: {}", uuid::Uuid::new_v4()));
+                let message = format!("Unhealthy!{}", id.unwrap_or_default());
                 log::warn!("{message}");
                 ApiError::UnhealthyMessage { message, trace_id }
             }
@@ -141,12 +138,10 @@ impl CallBudget {
 
     /// A failing probe's 500: chapter 8's problem, or `{"message":"Unhealthy"}`.
     pub fn probe_failure(&self, trace_id: TraceId) -> ApiError {
+        let message = "Unhealthy".to_string();
         match self.rule {
             Rule::Chapter8 => ApiError::Unhealthy { trace_id },
-            Rule::Kubernetes { .. } => ApiError::UnhealthyMessage {
-                message: "Unhealthy".to_string(),
-                trace_id,
-            },
+            Rule::Kubernetes { .. } => ApiError::UnhealthyMessage { message, trace_id },
         }
     }
 

@@ -37,13 +37,9 @@ impl FromStr for HealthMode {
             Some((name, value)) => (name.trim(), Some(value.trim())),
             None => (text, None),
         };
-        let count = |value: &str, what: &str| -> Result<u32, String> {
-            match value.parse::<u32>() {
-                Ok(n) if n > 0 => Ok(n),
-                _ => Err(format!(
-                    "{what} must be a whole number from 1 up, not {value:?}"
-                )),
-            }
+        let count = |value: &str, what: &str| {
+            let n = value.parse::<u32>().ok().filter(|&n| n > 0);
+            n.ok_or_else(|| format!("{what} must be a whole number from 1 up, not {value:?}"))
         };
         match (name, value) {
             ("ok", None) => Ok(HealthMode::Ok),

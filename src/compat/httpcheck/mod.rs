@@ -43,10 +43,7 @@ pub fn run(args: &Args, listen_port: u16, out: &mut impl Write) -> u8 {
 
 /// 0 for a 200 in under `timeout_ms`, else 1.
 fn exit_code(seen: &Seen, timeout_ms: i32) -> u8 {
-    match seen {
-        Ok((200, took_ms)) if *took_ms < timeout_ms.max(0) as u128 => 0,
-        _ => 1,
-    }
+    u8::from(!matches!(seen, Ok((200, took_ms)) if *took_ms < timeout_ms.max(0) as u128))
 }
 
 /// The line the book's tool prints, if `-ls` and `-lf` let it print one.
