@@ -58,8 +58,7 @@ pub fn translate(words: &[OsString]) -> Result<Applet, String> {
 }
 
 fn refusal(what: &str) -> String {
-    let names: Vec<&str> = ASSEMBLIES.iter().map(|(name, _)| *name).collect();
-    let names = names.join(", ");
+    let names = ASSEMBLIES.map(|(name, _)| name).join(", ");
     format!("dotnet: {what}: this dotnet is numbers-api, not .NET, and runs only {names}")
 }
 

@@ -70,10 +70,7 @@ impl Metrics {
         Ok(Self {
             registry,
             started: Instant::now(),
-            rng_counts: [
-                rng.with_label_values(&["unhealthy"]),
-                rng.with_label_values(&["ok"]),
-            ],
+            rng_counts: ["unhealthy", "ok"].map(|outcome| rng.with_label_values(&[outcome])),
             probe_counts,
             healthy,
             ready,

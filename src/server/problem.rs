@@ -116,10 +116,8 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status_code());
-        response.content_type(match self {
-            ApiError::UnhealthyMessage { .. } => JSON,
-            _ => PROBLEM_JSON,
-        });
+        let message = matches!(self, ApiError::UnhealthyMessage { .. });
+        response.content_type(if message { JSON } else { PROBLEM_JSON });
         if let ApiError::MethodNotAllowed { allow, .. } = self {
             response.insert_header((header::ALLOW, *allow));
         }

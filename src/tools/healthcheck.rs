@@ -56,10 +56,7 @@ impl fmt::Display for Report {
 
 /// One GET of `url`, bounded by `timeout` as a whole.
 pub fn probe(url: &str, timeout: Duration, client: Client) -> Report {
-    let user_agent = match client {
-        Client::Healthcheck => HEALTHCHECK_USER_AGENT,
-        Client::HttpCheck => HTTPCHECK_USER_AGENT,
-    };
+    let user_agent = [HEALTHCHECK_USER_AGENT, HTTPCHECK_USER_AGENT][client as usize];
     let agent = http::agent(timeout, user_agent);
     let started = Instant::now();
     let answer = agent.get(url).call().and_then(|mut response| {

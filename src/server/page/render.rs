@@ -44,10 +44,9 @@ impl Pressed {
         let query = web::Query::<PageQuery>::from_query(query)
             .map(web::Query::into_inner)
             .unwrap_or_default();
-        if let Some(number) = query.number.and_then(|n| n.parse::<u8>().ok()) {
-            if number < 100 {
-                return Pressed::Number(number);
-            }
+        let number = query.number.and_then(|n| n.parse::<u8>().ok());
+        if let Some(number) = number.filter(|&number| number < 100) {
+            return Pressed::Number(number);
         }
         if let Some(trace_id) = query.failed {
             return Pressed::Failed(Some(trace_id).filter(|id| looks_like_trace_id(id)));
