@@ -38,10 +38,7 @@ pub fn run(config: &Config, out: &mut impl Write) -> std::io::Result<ContainerHe
     writeln!(out, "{:>8}  {}", stamp(started.elapsed()), health.status)?;
 
     let mut probed = 0u32;
-    loop {
-        if config.until == Some(health.status) || config.stop_after == Some(probed) {
-            break;
-        }
+    while config.until != Some(health.status) && config.stop_after != Some(probed) {
         std::thread::sleep(health.next_interval(started.elapsed(), rules));
         let since_start = started.elapsed();
         let start = SystemTime::now();
@@ -80,11 +77,7 @@ fn stamp(elapsed: Duration) -> String {
 
 /// 1 when it stopped unhealthy without `--until unhealthy`, else 0.
 pub fn exit_code(config: &Config, health: &ContainerHealth) -> u8 {
-    match (config.until, health.status) {
-        (Some(wanted), status) if wanted == status => 0,
-        (_, Status::Unhealthy) => 1,
-        _ => 0,
-    }
+    u8::from(health.status == Status::Unhealthy && config.until != Some(Status::Unhealthy))
 }
 
 #[cfg(test)]
