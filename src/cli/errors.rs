@@ -23,15 +23,11 @@ pub(super) fn describe(err: clap::Error) -> ConfigError {
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             let arg = context(&err, ContextKind::InvalidArg).unwrap_or_default();
             let value = context(&err, ContextKind::InvalidValue).unwrap_or_default();
-            let flag = arg
-                .split([' ', '[', '='])
-                .next()
-                .unwrap_or_default()
-                .to_string();
-            let setting = match env_of(&flag) {
+            let flag = arg.split([' ', '[', '=']).next().unwrap_or_default();
+            let setting = match env_of(flag) {
                 Some(var) if std::env::var_os(&var).is_some_and(|v| v == value.as_str()) => var,
                 Some(var) => format!("{flag} ({var})"),
-                None => flag,
+                None => flag.to_string(),
             };
             let reason = std::error::Error::source(&err).map(ToString::to_string);
             invalid(&value, &setting, reason.as_deref())

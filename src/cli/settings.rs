@@ -95,9 +95,7 @@ where
                 rule,
                 broken,
                 log_level: books.log_level,
-                workers: serve
-                    .workers
-                    .map_or_else(default_workers, NonZeroUsize::get),
+                workers: serve.workers.map_or_else(default_workers, usize::from),
                 health_mode: serve.health_mode,
                 startup_delay: serve.startup_delay,
                 shutdown_delay: serve.shutdown_delay,
