@@ -34,8 +34,7 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// `dotnet Utilities.HttpCheck.dll`, whose default URL follows `--listen`
-/// (`NUMBERS_LISTEN`, or its default).
+/// `dotnet Utilities.HttpCheck.dll`, whose default URL follows `--listen`.
 fn http_check(args: &httpcheck::Args) -> ExitCode {
     match Cli::try_parse_from(["numbers-api"]) {
         Ok(cli) => {

@@ -18,9 +18,8 @@ pub enum Applet {
     HttpCheck(httpcheck::Args),
 }
 
-/// The applet a command line (argv, program name first) asks for when the
-/// binary was called as `dotnet`; `None` otherwise. The error is the one
-/// line to print before exiting 1.
+/// What a command line (argv, program name first) asks for when the binary was
+/// called as `dotnet`, else `None`; the error is the line to print, exit 1.
 pub fn applet(argv: &[OsString]) -> Option<Result<Applet, String>> {
     let called = Path::new(argv.first()?).file_name()?;
     (called == "dotnet").then(|| dotnet::translate(&argv[1..]))

@@ -21,7 +21,6 @@ pub struct AppState {
     metrics: Metrics,
     pub lifecycle: Arc<Lifecycle>,
     exit_on_unhealthy: Option<u8>,
-    /// `--control`: whether requests may change the state for everyone.
     pub control: bool,
 }
 

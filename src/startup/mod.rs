@@ -57,7 +57,6 @@ impl Program {
     }
 }
 
-/// Why a server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error(

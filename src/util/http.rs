@@ -7,13 +7,10 @@ use std::time::Duration;
 pub mod content_type {
     /// A JSON body: `/rng`'s number, `/control/health`, `/page/state`.
     pub const JSON: &str = "application/json; charset=utf-8";
-    /// `Ok`, `Not Found`.
     pub const TEXT: &str = "text/plain; charset=utf-8";
-    /// The lab page and numbers-web's page.
     pub const HTML: &str = "text/html; charset=utf-8";
     /// Errors, as ASP.NET Core writes them (RFC 7807).
     pub const PROBLEM_JSON: &str = "application/problem+json; charset=utf-8";
-    /// Prometheus' text format.
     pub const PROMETHEUS: &str = "text/plain; version=0.0.4; charset=utf-8";
 }
 

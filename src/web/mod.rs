@@ -25,7 +25,6 @@ pub struct Config {
     pub workers: usize,
     /// The URL `--check-api` probes before serving, if any.
     pub check_url: Option<String>,
-    /// `--log-level`; `RUST_LOG` wins.
     pub log_level: Option<LogLevel>,
 }
 
