@@ -58,14 +58,11 @@ impl FromStr for LogLevel {
 
 /// The env_logger filter for `--log-level`, when `RUST_LOG` is not set.
 fn filter(level: Option<LogLevel>) -> String {
-    match level {
-        None => "info".into(),
-        Some(level) => {
-            let ours = level.filter();
-            let under_us = ours.min(LevelFilter::Info);
-            format!("{under_us},numbers_api={ours},{LIFETIME}=info").to_lowercase()
-        }
-    }
+    let Some(ours) = level.map(LogLevel::filter) else {
+        return "info".into();
+    };
+    let under_us = ours.min(LevelFilter::Info);
+    format!("{under_us},numbers_api={ours},{LIFETIME}=info").to_lowercase()
 }
 
 /// Starts logging: `RUST_LOG` if set, else [`filter`] of `level`.

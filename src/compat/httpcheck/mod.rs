@@ -98,13 +98,11 @@ fn get(url: &str, wait: Duration) -> Seen {
 /// The exception's message, in .NET 8's words where they hold.
 fn exception(error: ureq::Error, url: &str, wait: Duration) -> String {
     // .NET names the host and port it could not connect to.
-    let (host, port) = match url.parse::<ureq::http::Uri>() {
-        Ok(uri) => (
-            uri.host().unwrap_or_default().to_string(),
-            uri.port_u16().unwrap_or(80),
-        ),
-        Err(_) => return INVALID_URI.into(),
+    let Ok(uri) = url.parse::<ureq::http::Uri>() else {
+        return INVALID_URI.into();
     };
+    let host = uri.host().unwrap_or_default();
+    let port = uri.port_u16().unwrap_or(80);
     match error {
         ureq::Error::Timeout(_) => timed_out(wait),
         ureq::Error::Io(e) if e.kind() == ErrorKind::TimedOut => timed_out(wait),

@@ -155,16 +155,14 @@ impl ContainerHealth {
             self.log.pop_front();
         }
         self.log.push_back(result);
+        let grace = self.status == Status::Starting && since_start < rules.start_period;
         if passed {
             self.failing_streak = 0;
             self.status = Status::Healthy;
-        } else {
-            let grace = self.status == Status::Starting && since_start < rules.start_period;
-            if !grace {
-                self.failing_streak += 1;
-                if self.failing_streak >= rules.with_defaults().retries {
-                    self.status = Status::Unhealthy;
-                }
+        } else if !grace {
+            self.failing_streak += 1;
+            if self.failing_streak >= rules.with_defaults().retries {
+                self.status = Status::Unhealthy;
             }
         }
         (before != self.status).then_some((before, self.status))
