@@ -1,8 +1,5 @@
-//! numbers-api: a tiny HTTP service that hands out random numbers and then
-//! fails on cue, so that a Docker `HEALTHCHECK` has something to notice.
-//! One binary, three programs: the API ([`server`], whose [`server::lesson`]
-//! is the lesson itself), the tools beside its container ([`tools`]) and the
-//! book's web app ([`web`]). `docs/architecture.md` draws how they fit.
+//! numbers-api: random numbers that fail on cue, for teaching Docker health checks: the API
+//! ([`server`]; [`server::lesson`] is the lesson), [`tools`] beside it, the book's [`web`] app.
 
 pub mod cli;
 pub mod compat;

@@ -1,6 +1,5 @@
-//! What clap parses: the command line and its environment variables.
-//! `--help` is the one place the settings are described; the reference's
-//! tables are checked against it.
+//! What clap parses: the command line and its environment variables. `--help`
+//! describes the settings; the reference's tables are checked against it.
 
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
@@ -10,10 +9,10 @@ use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand};
 
 use super::parsers::{
-    parse_at_least_10ms, parse_delay, parse_exit_code, parse_fail_after, parse_health_duration,
-    parse_listen, parse_workers,
+    parse_at_least_10ms, parse_delay, parse_exit_code, parse_health_duration, parse_listen,
+    parse_workers,
 };
-use crate::compat::books::BookArgs;
+use crate::compat::books::{parse_count, BookArgs};
 use crate::server::mode::HealthMode;
 use crate::tools::health_rules::Status;
 use crate::util::http::parse_url;
@@ -22,8 +21,7 @@ use crate::web::check::ApiCheck;
 /// The fail-after of the lab: three good calls, then failure.
 pub const DEFAULT_FAIL_AFTER: u64 = 3;
 
-/// What the bare command and the name `dotnet` do, and the books' two
-/// settings that have no flag of their own.
+/// The bare command, the name `dotnet`, and the books' settings with no flag.
 const AFTER_HELP: &str = "With no command, numbers-api serves the API: /rng, /health, /reset, \
 /readyz, /metrics and the lab page at /.
 
@@ -71,7 +69,7 @@ pub struct ServeArgs {
     /// unhealthy (/health fails from the first call past them, with the
     /// problem+json 500; /reset restarts the count); 0 means never fail. Set,
     /// it wins over FailAfterCallCount and UseFailureId
-    #[arg(long, env = "NUMBERS_FAIL_AFTER", default_value_t = DEFAULT_FAIL_AFTER, value_name = "N", value_parser = parse_fail_after)]
+    #[arg(long, env = "NUMBERS_FAIL_AFTER", default_value_t = DEFAULT_FAIL_AFTER, value_name = "N", value_parser = parse_count)]
     pub fail_after: u64,
 
     /// Start unhealthy, as the book's v5 app does: /rng, /health and

@@ -1,5 +1,4 @@
-//! clap's errors rewritten as one line that names the setting and the value,
-//! so a mistyped `NUMBERS_FAIL_AFTER` says what went wrong.
+//! clap's errors as one line naming the setting and the value.
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::CommandFactory;
@@ -15,8 +14,7 @@ pub enum ConfigError {
     Invalid(String),
 }
 
-/// clap's error as one line naming the setting (the variable when the value
-/// came from one) and the value.
+/// clap's error as one line naming the setting (its variable, if set) and value.
 pub(super) fn describe(err: clap::Error) -> ConfigError {
     match err.kind() {
         ErrorKind::DisplayHelp
@@ -25,28 +23,20 @@ pub(super) fn describe(err: clap::Error) -> ConfigError {
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             let arg = context(&err, ContextKind::InvalidArg).unwrap_or_default();
             let value = context(&err, ContextKind::InvalidValue).unwrap_or_default();
-            let flag = arg
-                .split([' ', '[', '='])
-                .next()
-                .unwrap_or(&arg)
-                .to_string();
-            let setting = match env_of(&flag) {
+            let flag = arg.split([' ', '[', '=']).next().unwrap_or_default();
+            let setting = match env_of(flag) {
                 Some(var) if std::env::var_os(&var).is_some_and(|v| v == value.as_str()) => var,
                 Some(var) => format!("{flag} ({var})"),
-                None => flag,
+                None => flag.to_string(),
             };
             let reason = std::error::Error::source(&err).map(ToString::to_string);
             invalid(&value, &setting, reason.as_deref())
         }
-        _ => {
-            let rendered = err.render().to_string();
-            ConfigError::Invalid(compact(&rendered))
-        }
+        _ => ConfigError::Invalid(compact(&err.render().to_string())),
     }
 }
 
-/// clap's message on one line: the error with what it lists (a missing
-/// `<URL>`); then, when clap has a tip or a list, its tip and the usage.
+/// clap's message on one line, with its tip and usage when it has a tip or a list.
 fn compact(rendered: &str) -> String {
     let mut lines = rendered
         .lines()
@@ -85,32 +75,24 @@ pub(super) fn invalid(value: &str, setting: &str, reason: Option<&str>) -> Confi
 fn printable(value: &str) -> String {
     value
         .chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
+        .map(|c| match c.is_control() {
+            true => c.escape_default().to_string(),
+            false => c.to_string(),
         })
         .collect()
 }
 
 fn context(err: &clap::Error, kind: ContextKind) -> Option<String> {
-    match err.get(kind)? {
-        ContextValue::String(s) => Some(s.clone()),
-        other => Some(other.to_string()),
-    }
+    err.get(kind).map(ContextValue::to_string)
 }
 
 /// The environment variable behind a flag such as `--fail-after`.
 fn env_of(flag: &str) -> Option<String> {
     let command = Cli::command();
-    let args = command.get_arguments().chain(
-        command
-            .get_subcommands()
-            .flat_map(|sub| sub.get_arguments()),
-    );
-    let env = args
+    let subcommands = command
+        .get_subcommands()
+        .flat_map(|sub| sub.get_arguments());
+    let env = (command.get_arguments().chain(subcommands))
         .filter(|arg| {
             arg.get_long()
                 .is_some_and(|long| flag == format!("--{long}"))

@@ -1,7 +1,5 @@
 //! The command line: what clap parses ([`args`]), each part's configuration
-//! built from it ([`settings`]), one-line errors ([`errors`]), and [`run`].
-//! No part imports this module. Called as `dotnet`, the binary first
-//! translates the book's command line into ours ([`crate::compat`]).
+//! ([`settings`]), one-line errors ([`errors`]), and [`run`]. No part imports it.
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -38,17 +36,13 @@ pub fn run() -> ExitCode {
 
 /// `dotnet Utilities.HttpCheck.dll`, whose default URL follows `--listen`.
 fn http_check(args: &httpcheck::Args) -> ExitCode {
-    match listen_address() {
-        Ok(listen) => ExitCode::from(httpcheck::run(args, listen.port(), &mut std::io::stdout())),
-        Err(refused) => exit_refused(refused),
+    match Cli::try_parse_from(["numbers-api"]) {
+        Ok(cli) => {
+            let port = cli.serve.listen.port();
+            ExitCode::from(httpcheck::run(args, port, &mut std::io::stdout()))
+        }
+        Err(err) => exit_refused(errors::describe(err)),
     }
-}
-
-/// The address the server listens on (`NUMBERS_LISTEN`, or its default).
-fn listen_address() -> Result<std::net::SocketAddr, ConfigError> {
-    Cli::try_parse_from(["numbers-api"])
-        .map(|cli| cli.serve.listen)
-        .map_err(errors::describe)
 }
 
 /// Runs our own command line: serves or probes.
@@ -62,8 +56,7 @@ fn run_ours(argv: Vec<OsString>) -> ExitCode {
             ExitCode::from(report.exit_code())
         }
         Ok(Invocation::Watch(config)) => {
-            let mut out = std::io::stdout();
-            match watch::run(&config, &mut out) {
+            match watch::run(&config, &mut std::io::stdout()) {
                 Ok(health) => ExitCode::from(watch::exit_code(&config, &health)),
                 // stdout closed (piped into `head`, say): nothing left to do.
                 Err(_) => ExitCode::SUCCESS,

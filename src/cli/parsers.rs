@@ -1,6 +1,5 @@
-//! The value parsers of plain numbers, addresses and durations, each saying
-//! in a few words what it expected. A part's own type parses itself
-//! (`FromStr`) beside its definition.
+//! Value parsers of numbers, addresses and durations; a part's own type
+//! parses itself (`FromStr`).
 
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
@@ -12,13 +11,6 @@ pub(super) fn parse_listen(value: &str) -> Result<SocketAddr, String> {
     value
         .parse()
         .map_err(|_| "expected an IP address and port, such as 0.0.0.0:8080 or [::]:8080".into())
-}
-
-pub(super) fn parse_fail_after(value: &str) -> Result<u64, String> {
-    value
-        .trim()
-        .parse()
-        .map_err(|_| "expected a whole number of calls, 0 or more (0 = never fail)".into())
 }
 
 pub(super) fn parse_workers(value: &str) -> Result<NonZeroUsize, String> {

@@ -1,6 +1,5 @@
-//! From what clap parsed to each part's own configuration, every alias
-//! resolved. A bad value stops the program before it serves, with one line
-//! naming the setting and the value.
+//! From what clap parsed to each part's configuration, every alias resolved;
+//! a bad value stops the program with one line.
 
 use std::ffi::OsString;
 use std::num::NonZeroUsize;
@@ -42,8 +41,7 @@ where
     let cli = Cli::from_arg_matches(&matches).map_err(describe)?;
     let serve = cli.serve;
     let books = serve.books.read(&matches).map_err(refused)?;
-    // `--listen` after the subcommand wins; before it, or from the variable,
-    // it is the same setting.
+    // `--listen` after the subcommand wins over the one before it.
     let listen = |name: &str, theirs| match matches.subcommand_matches(name) {
         Some(sub) if sub.value_source("listen") == Some(ValueSource::CommandLine) => theirs,
         _ => serve.listen,
@@ -72,14 +70,12 @@ where
             stop_after: args.stop_after,
         }),
         Some(Command::Web(args)) => {
-            let ours = matches.subcommand_matches("web");
-            let ours_given = ours.is_some_and(|web| given(web, "api_url"));
-            // The book's URL is read, and checked, only when it may count.
-            let theirs = match ours_given {
-                true => None,
-                false => books::api_url().map_err(refused)?,
+            let web = matches.subcommand_matches("web");
+            // The book's URL is read, and checked, only when ours is not given.
+            let api_url = match web.is_some_and(|web| given(web, "api_url")) {
+                true => args.api_url,
+                false => books::api_url().map_err(refused)?.unwrap_or(args.api_url),
             };
-            let api_url = ours_or_books(ours_given, args.api_url, theirs);
             Invocation::Web(web::Config {
                 listen: listen("web", args.listen),
                 check_url: args.api_check.and_then(|check| check.check_url(&api_url)),
@@ -99,9 +95,7 @@ where
                 rule,
                 broken,
                 log_level: books.log_level,
-                workers: serve
-                    .workers
-                    .map_or_else(default_workers, NonZeroUsize::get),
+                workers: serve.workers.map_or_else(default_workers, usize::from),
                 health_mode: serve.health_mode,
                 startup_delay: serve.startup_delay,
                 shutdown_delay: serve.shutdown_delay,
@@ -112,9 +106,8 @@ where
     })
 }
 
-/// `watch --verbose URL`: a switch not followed by true or false means true,
-/// where clap would take the URL for its optional value. `--verbose=false`
-/// and `--verbose false` still say false.
+/// `watch --verbose URL`: a switch not followed by a boolish word means true,
+/// where clap would take the URL for its value.
 fn switches_alone<T: Into<OsString>>(args: impl IntoIterator<Item = T>) -> Vec<OsString> {
     const BOOLISH: [&str; 12] = [
         "y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0",
@@ -134,8 +127,7 @@ fn switches_alone<T: Into<OsString>>(args: impl IntoIterator<Item = T>) -> Vec<O
     args
 }
 
-/// Which setting wins where ours and a book's name one: ours when given
-/// (flag or variable), else the book's, else our default.
+/// Ours when given (flag or variable), else the book's, else our default.
 fn ours_or_books<T>(ours_given: bool, ours: T, books: Option<T>) -> T {
     match books {
         Some(theirs) if !ours_given => theirs,
@@ -145,10 +137,8 @@ fn ours_or_books<T>(ours_given: bool, ours: T, books: Option<T>) -> T {
 
 /// Whether the user gave a setting, on the command line or in its variable.
 fn given(matches: &ArgMatches, id: &str) -> bool {
-    !matches!(
-        matches.value_source(id),
-        Some(ValueSource::DefaultValue) | None
-    )
+    let source = matches.value_source(id);
+    source.is_some_and(|source| source != ValueSource::DefaultValue)
 }
 
 fn refused(refused: Refused) -> ConfigError {

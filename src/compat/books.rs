@@ -1,9 +1,5 @@
-//! The books' settings, read here and nowhere else, by .NET's rule
-//! ([`configuration`]), and handed to the command line in our words:
-//! `FailAfterCallCount` and `UseFailureId` (the Kubernetes book's rule),
-//! `Broken` (the v5 app's `--broken`), `Logging__LogLevel__Default` and
-//! `RngApi:Url` (Numbers.Web's `--api-url`). clap's `env` on the three flags
-//! only names the variable in `--help`: the value is read here.
+//! The books' settings, read here only, by .NET's rule ([`configuration`]), handed on in
+//! our words. clap's `env` on the three flags only names the variable in `--help`.
 
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args};
@@ -74,8 +70,7 @@ impl BookArgs {
             true => self.log_level,
             false => read("Logging:LogLevel:Default", str::parse)?,
         };
-        // Either setting picks the Kubernetes rule, which never fails unless
-        // FailAfterCallCount says otherwise, as in the book's image.
+        // Either setting picks the Kubernetes rule; no count means never fail.
         let rule = (count.is_some() || failure_id.is_some()).then(|| {
             let failure_id = failure_id.unwrap_or(false);
             (Rule::Kubernetes { failure_id }, count.unwrap_or(0))
@@ -104,7 +99,8 @@ fn read<T>(key: &str, parse: impl Fn(&str) -> Result<T, String>) -> Result<Optio
     })
 }
 
-fn parse_count(value: &str) -> Result<u64, String> {
+/// A whole number of calls, as `--fail-after` takes it too.
+pub fn parse_count(value: &str) -> Result<u64, String> {
     let count = value.trim().parse();
     count.map_err(|_| "expected a whole number of calls, 0 or more (0 = never fail)".into())
 }

@@ -1,9 +1,5 @@
-//! .NET configuration keys, read from the environment as the book's apps
-//! read them: a key such as `RngApi:Url` is set by `RngApi__Url` or by
-//! `RngApi:Url` itself, in any case. Where several variables set one key
-//! (.NET leaves the winner open), the `__` spelling wins over the colon, an
-//! exact spelling over another case, then the name that sorts first. The
-//! books' `appsettings.json` is not read: our images carry none.
+//! .NET configuration keys from the environment: `RngApi:Url` is set by `RngApi__Url` or
+//! `RngApi:Url`, any case; `__` wins over `:`, the exact case over another, then the first.
 
 use std::ffi::OsString;
 
@@ -16,13 +12,10 @@ pub struct Found {
 
 /// .NET's `bool.Parse`: true or false in any case, nothing else.
 pub fn parse_dotnet_bool(value: &str) -> Result<bool, String> {
-    let value = value.trim();
-    if value.eq_ignore_ascii_case("true") {
-        Ok(true)
-    } else if value.eq_ignore_ascii_case("false") {
-        Ok(false)
-    } else {
-        Err("expected true or false".into())
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err("expected true or false".into()),
     }
 }
 
@@ -37,29 +30,18 @@ where
     I: IntoIterator<Item = (OsString, OsString)>,
 {
     let underscored = key.replace(':', "__");
-    vars.into_iter()
-        .filter_map(|(name, value)| {
-            // A name that is not UTF-8 cannot spell a key.
-            let name = name.into_string().ok()?;
-            let normalised = name.replace("__", ":");
-            normalised.eq_ignore_ascii_case(key).then(|| {
-                let rank = (
-                    name.contains(':'),
-                    name != underscored && name != key,
-                    name.clone(),
-                );
-                let value = value.to_string_lossy().into_owned();
-                (
-                    rank,
-                    Found {
-                        variable: name,
-                        value,
-                    },
-                )
-            })
-        })
-        .min_by(|a, b| a.0.cmp(&b.0))
-        .map(|(_, found)| found)
+    let found = vars.into_iter().filter_map(|(name, value)| {
+        // A name that is not UTF-8 cannot spell a key.
+        let variable = name.into_string().ok()?;
+        let value = value.to_string_lossy().into_owned();
+        let rank = (
+            variable.contains(':'),
+            variable != underscored && variable != key,
+        );
+        let matches = variable.replace("__", ":").eq_ignore_ascii_case(key);
+        matches.then(|| ((rank, variable.clone()), Found { variable, value }))
+    });
+    found.min_by(|a, b| a.0.cmp(&b.0)).map(|(_, found)| found)
 }
 
 /// The variables that set `key`: `RngApi__Url or RngApi:Url`.

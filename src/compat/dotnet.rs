@@ -1,8 +1,5 @@
-//! `dotnet`: the command the book's images and compose files call, answered
-//! for the book's three assemblies (`Numbers.Api.dll`, `Numbers.Web.dll`,
-//! `Utilities.HttpCheck.dll`, given with or without a directory, compared
-//! case and all). Anything else the real `dotnet` would run is refused with
-//! one line naming what this one runs, and exit code 1.
+//! `dotnet` for the book's three assemblies (any directory, exact case);
+//! anything else is refused with one line, exit code 1.
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -30,8 +27,7 @@ const ASSEMBLIES: [(&str, Start); 3] = [
     }),
 ];
 
-/// Our own command line for one of the book's: `numbers-api`, then
-/// `subcommand`, then the words the book passed on.
+/// Our own command line for one of the book's.
 fn ours(subcommand: &[&str], rest: &[OsString]) -> Vec<OsString> {
     std::iter::once("numbers-api")
         .chain(subcommand.iter().copied())
@@ -49,24 +45,21 @@ pub fn translate(words: &[OsString]) -> Result<Applet, String> {
             .to_string_lossy()
             .into_owned()
     });
-    match assembly {
-        Some(name) => match ASSEMBLIES.iter().find(|(known, _)| *known == name) {
-            Some((_, start)) => start(&words[1..]),
-            None => Err(refusal(&format!(
-                "cannot run '{}'",
-                words[0].to_string_lossy()
-            ))),
-        },
-        None => Err(refusal("no assembly given")),
+    let Some(name) = assembly else {
+        return Err(refusal("no assembly given"));
+    };
+    match ASSEMBLIES.iter().find(|(known, _)| *known == name) {
+        Some((_, start)) => start(&words[1..]),
+        None => Err(refusal(&format!(
+            "cannot run '{}'",
+            words[0].to_string_lossy()
+        ))),
     }
 }
 
 fn refusal(what: &str) -> String {
-    let names: Vec<&str> = ASSEMBLIES.iter().map(|(name, _)| *name).collect();
-    format!(
-        "dotnet: {what}: this dotnet is numbers-api, not .NET, and runs only {}",
-        names.join(", ")
-    )
+    let names = ASSEMBLIES.map(|(name, _)| name).join(", ");
+    format!("dotnet: {what}: this dotnet is numbers-api, not .NET, and runs only {names}")
 }
 
 #[cfg(test)]

@@ -1,9 +1,5 @@
-//! Other programs' names, answered by this binary, and the only place that
-//! knows them: the books' settings ([`books`], read by .NET's rule in
-//! [`configuration`]) and their command lines. As busybox does, the binary
-//! reads the name it was called by and looks it up in [`PROGRAMS`]; so far
-//! the one program is `dotnet` ([`dotnet`]), with the book's health-check
-//! tool ([`httpcheck`]).
+//! Other programs' names: the books' settings and, by the name the binary was called
+//! by (as busybox does), their command lines.
 
 pub mod books;
 pub mod configuration;
@@ -16,26 +12,17 @@ use std::path::Path;
 /// What a foreign command line asks of this binary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Applet {
-    /// Our own command line (`numbers-api web ...`), to parse and run as
-    /// if it had been typed.
+    /// Our own command line (`numbers-api web ...`), to run as if typed.
     Ours(Vec<OsString>),
     /// `Utilities.HttpCheck` with these flags.
     HttpCheck(httpcheck::Args),
 }
 
-/// Translates the words after the program's name; the error is the one
-/// line to print before exiting 1.
-type Translate = fn(&[OsString]) -> Result<Applet, String>;
-
-/// The foreign programs this binary answers for, by the name it is called.
-const PROGRAMS: [(&str, Translate); 1] = [("dotnet", dotnet::translate)];
-
-/// The applet a command line (argv, program name first) asks for, when the
-/// binary was called by a foreign program's name; `None` otherwise.
+/// What a command line (argv, program name first) asks for when the binary was
+/// called as `dotnet`, else `None`; the error is the line to print, exit 1.
 pub fn applet(argv: &[OsString]) -> Option<Result<Applet, String>> {
     let called = Path::new(argv.first()?).file_name()?;
-    let (_, translate) = PROGRAMS.iter().find(|(name, _)| called == *name)?;
-    Some(translate(&argv[1..]))
+    (called == "dotnet").then(|| dotnet::translate(&argv[1..]))
 }
 
 #[cfg(test)]

@@ -1,5 +1,4 @@
-//! What the API runs with, built by the command line or by a test; the
-//! server never sees where a value came from.
+//! What the API runs with, built by the command line or a test.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -50,21 +49,14 @@ impl Config {
 
     pub fn summary(&self) -> String {
         let control = if self.control { "on" } else { "off" };
-        format!(
-            "{}, workers {}, health mode {}, control API {control}",
-            self.failure_summary(),
-            self.workers,
-            self.health_mode,
-        )
+        let (failure, workers, mode) = (self.failure_summary(), self.workers, self.health_mode);
+        format!("{failure}, workers {workers}, health mode {mode}, control API {control}")
     }
 
     /// How the service fails, for the start line, and whether it starts broken.
     pub fn failure_summary(&self) -> String {
-        let never = if self.fail_after == 0 {
-            " = never fail"
-        } else {
-            ""
-        };
+        let never = (self.fail_after == 0).then_some(" = never fail");
+        let never = never.unwrap_or_default();
         let rule = match self.rule {
             Rule::Chapter8 => format!("fail-after {}{never}", self.fail_after),
             Rule::Kubernetes { failure_id } => format!(
@@ -73,11 +65,9 @@ impl Config {
                 if failure_id { ", with Failure IDs" } else { "" }
             ),
         };
-        if self.broken {
-            format!("{rule}; broken: unhealthy until /reset")
-        } else {
-            rule
-        }
+        let broken = self.broken.then_some("; broken: unhealthy until /reset");
+        let broken = broken.unwrap_or_default();
+        format!("{rule}{broken}")
     }
 }
 

@@ -1,9 +1,5 @@
-//! What every handler of the API starts from: the shared state and this
-//! request's trace id. ASP.NET Core advances its Activity counter once per
-//! request, so the `traceId` of an error body tells how many came before;
-//! taking the id in the extractor means no handler can forget it or take it
-//! twice. [`ControlContext`] is the one for requests that change the state
-//! for everyone: `--control false` refuses them here, before any handler.
+//! Each API handler's start: the shared state and the request's trace id, taken once
+//! per request as ASP.NET Core does; [`ControlContext`] also checks `--control`.
 
 use std::future::{ready, Ready};
 
@@ -14,13 +10,21 @@ use super::problem::ApiError;
 use super::state::AppState;
 use super::trace_id::TraceId;
 
+/// What a refused request is told: the setting to change.
+pub const CONTROL_OFF: &str = "turned off by --control false (NUMBERS_CONTROL)";
+
 /// The shared state and this request's trace id. Take it once per handler.
-pub struct Context {
+/// With `CONTROL`, for a request that changes the state for everyone.
+pub struct Context<const CONTROL: bool = false> {
     pub state: web::Data<AppState>,
     pub trace_id: TraceId,
 }
 
-impl std::ops::Deref for Context {
+/// A [`Context`] refused, with `--control false`, as a 403 naming the
+/// setting (a 404 would suggest a typo).
+pub type ControlContext = Context<true>;
+
+impl<const CONTROL: bool> std::ops::Deref for Context<CONTROL> {
     type Target = AppState;
 
     fn deref(&self) -> &AppState {
@@ -28,64 +32,26 @@ impl std::ops::Deref for Context {
     }
 }
 
-impl FromRequest for Context {
+impl<const CONTROL: bool> FromRequest for Context<CONTROL> {
     type Error = actix_web::Error;
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(context(req))
-    }
-}
-
-fn context(req: &HttpRequest) -> Result<Context, actix_web::Error> {
-    match req.app_data::<web::Data<AppState>>() {
-        Some(state) => Ok(Context {
-            trace_id: state.trace_ids.next_id(),
+        let Some(state) = req.app_data::<web::Data<AppState>>() else {
+            // A bug in start-up, answered as actix answers a missing Data.
+            let missing = "the app state is not configured";
+            return ready(Err(actix_web::error::ErrorInternalServerError(missing)));
+        };
+        let trace_id = state.trace_ids.next_id();
+        if CONTROL && !state.control {
+            let (method, path) = (req.method(), req.path());
+            log::info!("Refused {method} {path}: {CONTROL_OFF}; traceId {trace_id}");
+            let detail = CONTROL_OFF;
+            return ready(Err(ApiError::Forbidden { detail, trace_id }.into()));
+        }
+        ready(Ok(Context {
             state: state.clone(),
-        }),
-        // A bug in start-up, answered as actix answers a missing Data.
-        None => Err(actix_web::error::ErrorInternalServerError(
-            "the app state is not configured",
-        )),
-    }
-}
-
-/// What a refused request is told: the setting to change.
-pub const CONTROL_OFF: &str = "turned off by --control false (NUMBERS_CONTROL)";
-
-/// A [`Context`] for a request that changes the state for everyone: with
-/// `--control false` extracting it fails with a 403 naming the setting (a
-/// 404 would send the teacher looking for a typo).
-pub struct ControlContext(Context);
-
-impl std::ops::Deref for ControlContext {
-    type Target = Context;
-
-    fn deref(&self) -> &Context {
-        &self.0
-    }
-}
-
-impl FromRequest for ControlContext {
-    type Error = actix_web::Error;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(context(req).and_then(|ctx| {
-            if ctx.control {
-                return Ok(ControlContext(ctx));
-            }
-            log::info!(
-                "Refused {} {}: {CONTROL_OFF}; traceId {}",
-                req.method(),
-                req.path(),
-                ctx.trace_id
-            );
-            Err(ApiError::Forbidden {
-                detail: CONTROL_OFF,
-                trace_id: ctx.trace_id,
-            }
-            .into())
+            trace_id,
         }))
     }
 }

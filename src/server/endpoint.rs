@@ -1,10 +1,10 @@
-//! A path and the methods it takes: any other method answers 405
-//! problem+json with an `Allow` header, as ASP.NET Core's routing does.
+//! A path and its methods; any other answers 405 with `Allow`, as ASP.NET
+//! Core does.
 
 use std::future::{ready, Ready};
 
 use actix_web::dev::{AppService, HttpServiceFactory};
-use actix_web::{web, FromRequest, Handler, HttpResponse, Resource, Responder};
+use actix_web::{web, FromRequest, Handler, HttpResponse, Resource, Responder, Route};
 
 use super::context::Context;
 use super::problem::ApiError;
@@ -12,53 +12,46 @@ use super::problem::ApiError;
 /// A path and the methods it takes. Register it with `.service(...)`.
 pub struct Endpoint {
     resource: Resource,
-    get: bool,
-    post: bool,
+    allow: &'static str,
 }
 
 pub fn endpoint(path: &str) -> Endpoint {
     Endpoint {
         resource: web::resource(path),
-        get: false,
-        post: false,
+        allow: "",
     }
 }
 
 impl Endpoint {
-    pub fn get<F, Args>(mut self, handler: F) -> Self
+    pub fn get<F: Handler<A>, A: FromRequest + 'static>(self, handler: F) -> Self
     where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        self.resource = self.resource.route(web::get().to(handler));
-        self.get = true;
-        self
+        self.on(web::get().to(handler), "GET")
     }
 
-    pub fn post<F, Args>(mut self, handler: F) -> Self
+    pub fn post<F: Handler<A>, A: FromRequest + 'static>(self, handler: F) -> Self
     where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        self.resource = self.resource.route(web::post().to(handler));
-        self.post = true;
-        self
+        self.on(web::post().to(handler), "POST")
     }
 
-    fn allow(&self) -> &'static str {
-        match (self.get, self.post) {
-            (true, true) => "GET, POST",
-            (false, true) => "POST",
-            _ => "GET",
-        }
+    /// GET comes first where a path takes both.
+    fn on(mut self, route: Route, method: &'static str) -> Self {
+        self.resource = self.resource.route(route);
+        self.allow = if self.allow.is_empty() {
+            method
+        } else {
+            "GET, POST"
+        };
+        self
     }
 }
 
 impl HttpServiceFactory for Endpoint {
     fn register(self, config: &mut AppService) {
-        let allow = self.allow();
+        let allow = self.allow;
         self.resource
             .default_service(web::to(move |ctx: Context| method_not_allowed(ctx, allow)))
             .register(config);
@@ -66,8 +59,6 @@ impl HttpServiceFactory for Endpoint {
 }
 
 fn method_not_allowed(ctx: Context, allow: &'static str) -> Ready<Result<HttpResponse, ApiError>> {
-    ready(Err(ApiError::MethodNotAllowed {
-        allow,
-        trace_id: ctx.trace_id,
-    }))
+    let trace_id = ctx.trace_id;
+    ready(Err(ApiError::MethodNotAllowed { allow, trace_id }))
 }

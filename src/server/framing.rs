@@ -1,10 +1,5 @@
-//! The books' bodies on the wire: chunked, as Kestrel sends every body
-//! ASP.NET Core's MVC writes, with no `Content-Length`. It matters to a
-//! student: a failing `curl --fail` check stops at the status line, and its
-//! progress meter in `docker inspect` reads `0     0` as in the book only
-//! when the length is unknown. The books' endpoints (`/rng`, `/health`,
-//! `/healthz`, `/reset`) answer a [`Kestrel`]; the rest keep their length,
-//! as do HTTP/1.0 clients and requests to upgrade the connection.
+//! The books' bodies chunked, with no `Content-Length`, as Kestrel sends them, so curl's
+//! progress meter in `docker inspect` reads as in the book; HTTP/1.0 and upgrades keep it.
 
 use std::convert::Infallible;
 use std::pin::Pin;
@@ -17,8 +12,7 @@ use actix_web::{HttpRequest, HttpResponse, Responder, ResponseError};
 
 use super::problem::ApiError;
 
-/// The answer of one of the books' endpoints, error or not, framed as
-/// Kestrel frames it.
+/// The answer of one of the books' endpoints, framed as Kestrel frames it.
 pub struct Kestrel(pub Result<HttpResponse, ApiError>);
 
 impl Responder for Kestrel {
@@ -26,10 +20,8 @@ impl Responder for Kestrel {
 
     fn respond_to(self, req: &HttpRequest) -> HttpResponse {
         let response = self.0.unwrap_or_else(|error| error.error_response());
-        // A request that asks to upgrade the connection (`Connection:
-        // Upgrade`) makes actix-web write a streamed body raw, ended by the
-        // connection's close, under a `transfer-encoding: chunked` header:
-        // such a client gets the length too.
+        // Upon `Connection: Upgrade` actix-web would write a streamed body
+        // raw under a chunked header: such a client gets the length too.
         if req.version() < Version::HTTP_11 || req.head().upgrade() {
             return response;
         }
@@ -40,8 +32,7 @@ impl Responder for Kestrel {
     }
 }
 
-/// A body known in full, sent as one chunk and the last chunk: its size is
-/// reported as unknown, which is what makes actix-web frame it chunked.
+/// A body known in full, of a size reported as unknown: actix-web chunks it.
 #[derive(Debug)]
 pub struct Chunked(Option<Bytes>);
 

@@ -1,20 +1,11 @@
-//! The lesson, top to bottom: when the service starts failing, what `/rng`
-//! and `/health` answer then, and what `/reset` does. Everything else (the
-//! routes, the lab page, the metrics, the control API) calls into this file.
-//!
-//! The count follows one of two books' rules:
-//!
-//! - **chapter 8's** (`--fail-after N`, 3 by default): calls 1..N of `/rng`
-//!   answer a number; from call N+1 on, `/rng` and `/health` answer 500.
-//!   `/reset` starts the count again.
+//! The lesson: when the service starts failing, what `/rng` and `/health`
+//! answer then, and what `/reset` does; the routes, the lab page, the metrics
+//! and the control API call into it. 0 means never fail; `--broken` starts
+//! marked; a health mode (`mode.rs`) can make probes fail, hang or dawdle.
+//! - **chapter 8's rule** (`--fail-after N`, 3 by default): calls 1..N of `/rng`
+//!   answer a number, later ones and `/health` 500; `/reset` restarts the count.
 //! - **the Kubernetes book's** (`FailAfterCallCount`): call N still answers
-//!   and marks the service unhealthy; later calls and probes answer 500
-//!   until `/reset`, which heals it but keeps the count, so the next call
-//!   marks it again.
-//!
-//! 0 means never fail. A service started broken (`--broken`) is marked
-//! unhealthy from the start. A health mode (`mode.rs`) can make probes fail,
-//! hang or dawdle on top of the count.
+//!   and marks the service unhealthy until `/reset`, which keeps the count.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -48,22 +39,17 @@ pub enum Verdict {
 /// The call budget, shared by every worker.
 #[derive(Debug)]
 pub struct CallBudget {
-    fail_after: u64,
-    rule: Rule,
+    pub fail_after: u64,
+    pub rule: Rule,
     /// Calls of `/rng` so far; probes never count.
     calls: AtomicU64,
-    /// Unhealthy whatever the count says, until `/reset`: the books'
-    /// `Status.Healthy`, set by `--broken` or the Kubernetes rule's N-th call.
+    /// Unhealthy until `/reset`, whatever the count (the books' `Status.Healthy`).
     marked: AtomicBool,
     /// The health mode, and the probes it has answered (flap counts them).
     mode: Mutex<(HealthMode, u64)>,
 }
 
 impl CallBudget {
-    pub fn new(fail_after: u64) -> Self {
-        Self::under(Rule::Chapter8, fail_after)
-    }
-
     pub fn under(rule: Rule, fail_after: u64) -> Self {
         Self {
             fail_after,
@@ -79,14 +65,13 @@ impl CallBudget {
         self
     }
 
-    /// Starts unhealthy until `/reset` (`--broken`).
-    pub fn broken(self) -> Self {
-        self.marked.store(true, Ordering::Relaxed);
+    /// Starts unhealthy until `/reset` when `broken` (`--broken`).
+    pub fn broken(self, broken: bool) -> Self {
+        self.marked.store(broken, Ordering::Relaxed);
         self
     }
 
-    /// `/rng`: a number from 0 to 99 while the budget lasts, then the 500 in
-    /// the words of the rule's book, logged as a warning.
+    /// `/rng`: a number from 0 to 99 while the budget lasts, then the rule's 500.
     pub fn call(&self, trace_id: TraceId) -> Result<u8, ApiError> {
         if self.record_call() {
             let number = rand::rng().random_range(0..100);
@@ -100,18 +85,15 @@ impl CallBudget {
             }
             Rule::Kubernetes { failure_id } => {
                 // The book logs what the client got, so the id can be found.
-                let message = if failure_id {
-                    format!("Unhealthy! Failure ID: {}", uuid::Uuid::new_v4())
-                } else {
-                    "Unhealthy!".to_string()
-                };
+                let id = failure_id.then(|| format!(" Failure ID: {}", uuid::Uuid::new_v4()));
+                let message = format!("Unhealthy!{}", id.unwrap_or_default());
                 log::warn!("{message}");
                 ApiError::UnhealthyMessage { message, trace_id }
             }
         })
     }
 
-    /// Counts one call; whether it may answer. `fetch_add` numbers each call
+    /// Counts one call; whether it may answer. Each call gets its own number
     /// and one compare-and-swap wins the mark: exactly N succeed under load.
     fn record_call(&self) -> bool {
         let number = self.calls.fetch_add(1, Ordering::Relaxed) + 1;
@@ -133,15 +115,13 @@ impl CallBudget {
         self.fail_after == 0 || calls <= self.fail_after
     }
 
-    /// Healthy by the count and the mark, before any health mode: derived
-    /// from the count, never stored beside it, so the two cannot disagree.
+    /// Healthy by the count and the mark, before any health mode.
     pub fn within_budget(&self) -> bool {
         let counted = self.rule != Rule::Chapter8 || self.allows(self.calls());
         counted && !self.marked()
     }
 
-    /// `/health`: what this probe is to be told, by the count and the mode.
-    /// Answering advances fail-next and flap; it never counts as a call.
+    /// `/health`: what this probe is told; it advances fail-next and flap.
     pub fn answer_probe(&self) -> Verdict {
         let within_budget = self.within_budget();
         let mut state = self.mode_state();
@@ -156,15 +136,12 @@ impl CallBudget {
         verdict
     }
 
-    /// The 500 of a failing probe: chapter 8's problem body, or the
-    /// Kubernetes book's `{"message":"Unhealthy"}` (no `!`, no Failure ID).
+    /// A failing probe's 500: chapter 8's problem, or `{"message":"Unhealthy"}`.
     pub fn probe_failure(&self, trace_id: TraceId) -> ApiError {
+        let message = "Unhealthy".to_string();
         match self.rule {
             Rule::Chapter8 => ApiError::Unhealthy { trace_id },
-            Rule::Kubernetes { .. } => ApiError::UnhealthyMessage {
-                message: "Unhealthy".to_string(),
-                trace_id,
-            },
+            Rule::Kubernetes { .. } => ApiError::UnhealthyMessage { message, trace_id },
         }
     }
 
@@ -174,9 +151,8 @@ impl CallBudget {
         matches!(verdict, Verdict::Answer { healthy: true, .. })
     }
 
-    /// `/reset`: healthy again, the mark cleared and the mode back to `ok`.
-    /// Chapter 8's count starts over; the Kubernetes book's stays, as its
-    /// `/reset` only sets `Status.Healthy`.
+    /// `/reset`: the mark cleared, the mode back to `ok`, and chapter 8's
+    /// count started over (the Kubernetes book's `/reset` keeps it).
     pub fn reset(&self) {
         if self.rule == Rule::Chapter8 {
             self.calls.store(0, Ordering::Relaxed);
@@ -205,16 +181,8 @@ impl CallBudget {
         self.calls.load(Ordering::Relaxed)
     }
 
-    pub fn fail_after(&self) -> u64 {
-        self.fail_after
-    }
-
     pub fn marked(&self) -> bool {
         self.marked.load(Ordering::Relaxed)
-    }
-
-    pub fn rule(&self) -> Rule {
-        self.rule
     }
 
     fn mode_state(&self) -> MutexGuard<'_, (HealthMode, u64)> {

@@ -2,6 +2,12 @@
 
 use super::*;
 
+impl CallBudget {
+    fn new(fail_after: u64) -> Self {
+        Self::under(Rule::Chapter8, fail_after)
+    }
+}
+
 #[test]
 fn the_call_after_fail_after_is_the_first_to_fail() {
     let health = CallBudget::new(3);
@@ -147,7 +153,7 @@ fn under_the_kubernetes_rule_exactly_n_calls_succeed_under_concurrency() {
 #[test]
 fn broken_starts_unhealthy_under_either_rule_until_reset() {
     for rule in [Rule::Chapter8, KUBERNETES] {
-        let health = CallBudget::under(rule, 3).broken();
+        let health = CallBudget::under(rule, 3).broken(true);
         assert!(!health.is_healthy(), "{rule:?}");
         assert!(!health.record_call(), "{rule:?}");
         assert_eq!(probes(&health, 1), [false], "{rule:?}");
@@ -161,7 +167,7 @@ fn broken_starts_unhealthy_under_either_rule_until_reset() {
 
 #[test]
 fn broken_with_fail_after_zero_still_fails() {
-    let health = CallBudget::new(0).broken();
+    let health = CallBudget::new(0).broken(true);
     assert!(!health.record_call());
     assert!(!health.is_healthy());
 }

@@ -1,31 +1,25 @@
-//! `GET /metrics` in Prometheus' text format: what the service answered, who
-//! probed it, and its state. Counters are resolved to their labels at start,
-//! so counting is one atomic add.
+//! `GET /metrics` in Prometheus' text format. Counters are resolved to their
+//! labels at start, so counting is one atomic add.
 
 use std::time::Instant;
 
 use prometheus::{
-    Encoder, Gauge, IntCounter, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+    register_gauge_with_registry, register_int_counter_vec_with_registry,
+    register_int_gauge_with_registry, Encoder, Gauge, IntCounter, IntGauge, Registry, TextEncoder,
 };
 
-use super::probe_log::{ProbeAnswer, Prober};
+use super::probe_log::{ProbeAnswer, Prober, PROBERS};
 
 pub struct Metrics {
     registry: Registry,
     started: Instant,
-    rng_ok: IntCounter,
-    rng_unhealthy: IntCounter,
-    /// Indexed by [`ProbeAnswer`] then [`Prober::index`].
-    probe_counts: Vec<Vec<IntCounter>>,
+    /// Unhealthy, then ok.
+    rng_counts: [IntCounter; 2],
+    /// Indexed by [`ProbeAnswer`] then [`Prober`].
+    probe_counts: [[IntCounter; 5]; 3],
     healthy: IntGauge,
     ready: IntGauge,
     uptime: Gauge,
-}
-
-impl std::fmt::Debug for Metrics {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Metrics").finish_non_exhaustive()
-    }
 }
 
 impl Metrics {
@@ -37,51 +31,46 @@ impl Metrics {
 
     fn register(fail_after: u64) -> prometheus::Result<Self> {
         let registry = Registry::new();
-        let rng = IntCounterVec::new(
-            Opts::new("numbers_rng_calls_total", "Calls of /rng by outcome"),
+        let rng = register_int_counter_vec_with_registry!(
+            "numbers_rng_calls_total",
+            "Calls of /rng by outcome",
             &["outcome"],
+            registry
         )?;
-        let probe_counter = IntCounterVec::new(
-            Opts::new(
-                "numbers_health_probes_total",
-                "Health probes (/health, /healthz) by result and by prober, from the User-Agent",
-            ),
+        let probes = register_int_counter_vec_with_registry!(
+            "numbers_health_probes_total",
+            "Health probes (/health, /healthz) by result and by prober, from the User-Agent",
             &["result", "prober"],
+            registry
         )?;
-        let healthy = IntGauge::new("numbers_healthy", "1 while /health would answer 200")?;
-        let ready = IntGauge::new("numbers_ready", "1 while /readyz answers 200")?;
-        let fail_after_gauge = IntGauge::new(
+        let healthy = register_int_gauge_with_registry!(
+            "numbers_healthy",
+            "1 while /health would answer 200",
+            registry
+        )?;
+        let ready = register_int_gauge_with_registry!(
+            "numbers_ready",
+            "1 while /readyz answers 200",
+            registry
+        )?;
+        register_int_gauge_with_registry!(
             "numbers_fail_after",
             "Calls of /rng that succeed before the service turns unhealthy (0 = never)",
-        )?;
-        let uptime = Gauge::new(
+            registry
+        )?
+        .set(i64::try_from(fail_after).unwrap_or(i64::MAX));
+        let uptime = register_gauge_with_registry!(
             "numbers_uptime_seconds",
             "Seconds since the service started",
+            registry
         )?;
-        registry.register(Box::new(rng.clone()))?;
-        registry.register(Box::new(probe_counter.clone()))?;
-        registry.register(Box::new(healthy.clone()))?;
-        registry.register(Box::new(ready.clone()))?;
-        registry.register(Box::new(fail_after_gauge.clone()))?;
-        registry.register(Box::new(uptime.clone()))?;
-        fail_after_gauge.set(i64::try_from(fail_after).unwrap_or(i64::MAX));
-
-        let probe_counts = ProbeAnswer::ALL
-            .iter()
-            .map(|answer| {
-                Prober::ALL
-                    .iter()
-                    .map(|prober| {
-                        probe_counter.with_label_values(&[answer.label(), prober.label()])
-                    })
-                    .collect()
-            })
-            .collect();
+        let probe_counts = ProbeAnswer::ALL.map(|answer| {
+            PROBERS.map(|(who, ..)| probes.with_label_values(&[answer.label(), who.label()]))
+        });
         Ok(Self {
             registry,
             started: Instant::now(),
-            rng_ok: rng.with_label_values(&["ok"]),
-            rng_unhealthy: rng.with_label_values(&["unhealthy"]),
+            rng_counts: ["unhealthy", "ok"].map(|outcome| rng.with_label_values(&[outcome])),
             probe_counts,
             healthy,
             ready,
@@ -90,15 +79,11 @@ impl Metrics {
     }
 
     pub fn count_call(&self, ok: bool) {
-        if ok {
-            self.rng_ok.inc();
-        } else {
-            self.rng_unhealthy.inc();
-        }
+        self.rng_counts[usize::from(ok)].inc();
     }
 
     pub fn count_probe(&self, answer: ProbeAnswer, prober: Prober) {
-        self.probe_counts[answer as usize][prober.index()].inc();
+        self.probe_counts[answer as usize][prober as usize].inc();
     }
 
     /// The exposition, with the gauges read at this moment.

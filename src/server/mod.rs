@@ -1,7 +1,5 @@
-//! The API server, numbers-api. [`lesson`] is the lesson itself: the call
-//! budget and what `/rng`, `/health` and `/reset` answer. Around it: the
-//! shared state ([`state`]), the routes and the lab page, problem responses
-//! and their framing, the health modes, metrics and the probe log.
+//! The API server. [`lesson`] is the lesson; around it the shared state,
+//! routes, lab page, problems, modes, metrics and probe log.
 
 use std::io;
 use std::net::TcpListener;
@@ -22,7 +20,6 @@ pub mod page;
 pub mod probe_log;
 pub mod problem;
 pub mod routes;
-pub mod snapshot;
 pub mod state;
 pub mod trace_id;
 
@@ -34,17 +31,11 @@ pub fn build(config: &Config, listener: TcpListener) -> io::Result<Bound> {
     let lifecycle = state.lifecycle.clone();
     let routes = move |cfg: &mut web::ServiceConfig| {
         cfg.app_data(state.clone());
-        // actix-web tries resources in the order they are registered: the
-        // books' endpoints first, `/rng` (the hot path) first of all.
+        // Resources are tried in order: the books' first, `/rng` first of all.
         routes::configure(cfg);
         routes::control::configure(cfg);
         page::configure(cfg);
     };
-    running::build(
-        listener,
-        config.workers,
-        routes,
-        lifecycle,
-        config.shutdown_delay,
-    )
+    let (workers, delay) = (config.workers, config.shutdown_delay);
+    running::build(listener, workers, routes, lifecycle, delay)
 }

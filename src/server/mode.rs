@@ -1,14 +1,5 @@
-//! Health modes: the failures a teacher can switch on, one per Docker
-//! setting it teaches (`--health-mode`, or the control API at run time):
-//!
-//! | mode          | `/health` answers                    | teaches            |
-//! |---------------|--------------------------------------|--------------------|
-//! | `ok`          | as the call budget says (the lesson) | the lab itself     |
-//! | `fail`        | 500, always                          | `retries`          |
-//! | `hang`        | nothing: the request never completes | `timeout`          |
-//! | `slow=<ms>`   | as `ok`, after a delay               | `timeout`          |
-//! | `fail-next=k` | 500 for the next k probes, then `ok` | one success resets the streak |
-//! | `flap[=n]`    | n probes ok, n probes 500, and so on | the streak, again  |
+//! Health modes a teacher can switch on (`--health-mode`, the control API), one per
+//! Docker setting: `fail` (retries), `hang`, `slow` (timeout), `fail-next`, `flap` (streak).
 
 use std::fmt;
 use std::str::FromStr;
@@ -46,13 +37,9 @@ impl FromStr for HealthMode {
             Some((name, value)) => (name.trim(), Some(value.trim())),
             None => (text, None),
         };
-        let count = |value: &str, what: &str| -> Result<u32, String> {
-            match value.parse::<u32>() {
-                Ok(n) if n > 0 => Ok(n),
-                _ => Err(format!(
-                    "{what} must be a whole number from 1 up, not {value:?}"
-                )),
-            }
+        let count = |value: &str, what: &str| {
+            let n = value.parse::<u32>().ok().filter(|&n| n > 0);
+            n.ok_or_else(|| format!("{what} must be a whole number from 1 up, not {value:?}"))
         };
         match (name, value) {
             ("ok", None) => Ok(HealthMode::Ok),
@@ -85,8 +72,7 @@ impl fmt::Display for HealthMode {
             HealthMode::Ok => write!(f, "ok"),
             HealthMode::Fail => write!(f, "fail"),
             HealthMode::Hang => write!(f, "hang"),
-            // Whole milliseconds as the flag is usually written; anything
-            // finer with its unit, so the text parses back to the same delay.
+            // Whole milliseconds bare; anything finer with its unit.
             HealthMode::Slow(delay) if delay.subsec_nanos() % 1_000_000 == 0 => {
                 write!(f, "slow={}", delay.as_millis())
             }

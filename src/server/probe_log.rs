@@ -1,11 +1,11 @@
-//! The probe log: who probed (`/health`, `/healthz`), read from the
-//! User-Agent, and what they were told; the last few for the lab page's
-//! timeline, and the labels of the metrics. Docker's own check shows up as
-//! the program its HEALTHCHECK runs (curl, `numbers-api healthcheck`).
+//! The probe log: who probed, from the User-Agent, and what they were told;
+//! the lab page's timeline and the metrics' labels.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::SystemTime;
+
+use crate::util::http::HEALTHCHECK_PRODUCT;
 
 /// Who sent a probe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,46 +17,34 @@ pub enum Prober {
     Other,
 }
 
-impl Prober {
-    pub const ALL: [Prober; 5] = [
-        Prober::Curl,
-        Prober::NumbersApiHealthcheck,
-        Prober::KubeProbe,
-        Prober::Browser,
-        Prober::Other,
-    ];
+/// Each prober in the enum's order: the User-Agent prefix that names it
+/// (the last matches any), its label, and the page's who and hint.
+#[rustfmt::skip]
+pub const PROBERS: [(Prober, &str, &str, &str, &str); 5] = [
+    (Prober::Curl, "curl/", "curl", "curl", "Docker's check in v2, or someone's curl"),
+    (Prober::NumbersApiHealthcheck, HEALTHCHECK_PRODUCT, "numbers-api-healthcheck", "numbers-api healthcheck", "Docker's check in v3"),
+    (Prober::KubeProbe, "kube-probe/", "kube-probe", "kube-probe", "a Kubernetes kubelet"),
+    (Prober::Browser, "Mozilla/", "browser", "a browser", "someone opened /health"),
+    (Prober::Other, "", "other", "other", "an unknown User-Agent"),
+];
 
+impl Prober {
     /// Classifies a User-Agent (curl/8.1, kube-probe/1.30, ...).
     pub fn from_user_agent(user_agent: Option<&str>) -> Prober {
-        let known = [
-            ("curl/", Prober::Curl),
-            (
-                crate::util::http::HEALTHCHECK_PRODUCT,
-                Prober::NumbersApiHealthcheck,
-            ),
-            ("kube-probe/", Prober::KubeProbe),
-            ("Mozilla/", Prober::Browser),
-        ];
         let agent = user_agent.unwrap_or_default();
-        let found = known
-            .into_iter()
-            .find(|(prefix, _)| agent.starts_with(prefix));
-        found.map_or(Prober::Other, |(_, prober)| prober)
+        let found = PROBERS.iter().find(|p| agent.starts_with(p.1));
+        found.map_or(Prober::Other, |p| p.0)
     }
 
     /// The value of the `prober` label and of the page's "who" column.
     pub fn label(self) -> &'static str {
-        match self {
-            Prober::Curl => "curl",
-            Prober::NumbersApiHealthcheck => "numbers-api-healthcheck",
-            Prober::KubeProbe => "kube-probe",
-            Prober::Browser => "browser",
-            Prober::Other => "other",
-        }
+        PROBERS[self as usize].2
     }
 
-    pub fn index(self) -> usize {
-        self as usize
+    /// Who it is and what it likely was, for the page's timeline.
+    pub fn who(self) -> (&'static str, &'static str) {
+        let (_, _, _, who, hint) = PROBERS[self as usize];
+        (who, hint)
     }
 }
 
@@ -74,11 +62,7 @@ impl ProbeAnswer {
 
     /// The metrics' `result` label and the page's row colour.
     pub fn label(self) -> &'static str {
-        match self {
-            ProbeAnswer::Ok => "ok",
-            ProbeAnswer::Fail => "fail",
-            ProbeAnswer::Hang => "hang",
-        }
+        ["ok", "fail", "hang"][self as usize]
     }
 }
 

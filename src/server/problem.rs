@@ -1,6 +1,5 @@
-//! Errors as `application/problem+json`, with the exact bodies ASP.NET Core
-//! 3.x writes (down to its "occured"), so a lab transcript matches ours;
-//! and the Kubernetes book's own 500, `{"message":"Unhealthy!"}`.
+//! Errors as ASP.NET Core 3.x's `application/problem+json` bodies (down to
+//! its "occured"), and the Kubernetes book's `{"message":"Unhealthy!"}`.
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
@@ -42,60 +41,32 @@ pub enum ApiError {
     },
 }
 
-/// The Kubernetes book's 500 body.
-#[derive(Debug, Serialize)]
-struct Message<'a> {
-    message: &'a str,
-}
-
 /// The body, fields in the order ASP.NET Core writes them.
 #[derive(Debug, Serialize)]
-struct ProblemDetails {
+struct ProblemDetails<'a> {
     #[serde(rename = "type")]
-    kind: &'static str,
-    title: &'static str,
+    kind: String,
+    title: &'a str,
     status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
-    detail: Option<String>,
+    detail: Option<&'a str>,
     #[serde(rename = "traceId")]
     trace_id: String,
 }
 
 impl ApiError {
-    /// The status, and the RFC 7231 section and title that ASP.NET Core's
-    /// client-error mapping gives it.
-    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
+    /// The status and the RFC 7231 section ASP.NET Core's client-error
+    /// mapping links; the title is the status's reason but for the 500.
+    fn parts(&self) -> (StatusCode, &'static str) {
         match self {
-            ApiError::Unhealthy { .. } | ApiError::UnhealthyMessage { .. } => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "https://tools.ietf.org/html/rfc7231#section-6.6.1",
-                "An error occured while processing your request.",
-            ),
-            ApiError::NotFound { .. } => (
-                StatusCode::NOT_FOUND,
-                "https://tools.ietf.org/html/rfc7231#section-6.5.4",
-                "Not Found",
-            ),
-            ApiError::MethodNotAllowed { .. } => (
-                StatusCode::METHOD_NOT_ALLOWED,
-                "https://tools.ietf.org/html/rfc7231#section-6.5.5",
-                "Method Not Allowed",
-            ),
-            ApiError::BadRequest { .. } => (
-                StatusCode::BAD_REQUEST,
-                "https://tools.ietf.org/html/rfc7231#section-6.5.1",
-                "Bad Request",
-            ),
-            ApiError::Forbidden { .. } => (
-                StatusCode::FORBIDDEN,
-                "https://tools.ietf.org/html/rfc7231#section-6.5.3",
-                "Forbidden",
-            ),
-            ApiError::NotReady { .. } => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "https://tools.ietf.org/html/rfc7231#section-6.6.4",
-                "Service Unavailable",
-            ),
+            ApiError::Unhealthy { .. } | ApiError::UnhealthyMessage { .. } => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "6.6.1")
+            }
+            ApiError::NotFound { .. } => (StatusCode::NOT_FOUND, "6.5.4"),
+            ApiError::MethodNotAllowed { .. } => (StatusCode::METHOD_NOT_ALLOWED, "6.5.5"),
+            ApiError::BadRequest { .. } => (StatusCode::BAD_REQUEST, "6.5.1"),
+            ApiError::Forbidden { .. } => (StatusCode::FORBIDDEN, "6.5.3"),
+            ApiError::NotReady { .. } => (StatusCode::SERVICE_UNAVAILABLE, "6.6.4"),
         }
     }
 
@@ -114,26 +85,27 @@ impl ApiError {
     /// The exact body this error is answered with.
     pub fn body(&self) -> String {
         let detail = match self {
-            // Serialising one string cannot fail.
             ApiError::UnhealthyMessage { message, .. } => {
-                return serde_json::to_string(&Message { message }).unwrap_or_default()
+                return serde_json::json!({ "message": message }).to_string()
             }
-            ApiError::BadRequest { detail, .. } => Some(detail.clone()),
-            ApiError::Forbidden { detail, .. } | ApiError::NotReady { detail, .. } => {
-                Some((*detail).to_string())
-            }
+            ApiError::BadRequest { detail, .. } => Some(detail.as_str()),
+            ApiError::Forbidden { detail, .. } | ApiError::NotReady { detail, .. } => Some(*detail),
             _ => None,
         };
-        let (status, kind, title) = self.parts();
-        let details = ProblemDetails {
-            kind,
+        let (status, section) = self.parts();
+        let title = match status {
+            StatusCode::INTERNAL_SERVER_ERROR => "An error occured while processing your request.",
+            _ => status.canonical_reason().unwrap_or_default(),
+        };
+        // Serialising strings and a number cannot fail.
+        serde_json::to_string(&ProblemDetails {
+            kind: format!("https://tools.ietf.org/html/rfc7231#section-{section}"),
             title,
             status: status.as_u16(),
             detail,
             trace_id: self.trace_id().to_string(),
-        };
-        // Serialising a struct of strings and a number cannot fail.
-        serde_json::to_string(&details).unwrap_or_default()
+        })
+        .unwrap_or_default()
     }
 }
 
@@ -144,10 +116,8 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status_code());
-        response.content_type(match self {
-            ApiError::UnhealthyMessage { .. } => JSON,
-            _ => PROBLEM_JSON,
-        });
+        let message = matches!(self, ApiError::UnhealthyMessage { .. });
+        response.content_type(if message { JSON } else { PROBLEM_JSON });
         if let ApiError::MethodNotAllowed { allow, .. } = self {
             response.insert_header((header::ALLOW, *allow));
         }

@@ -1,43 +1,35 @@
-//! What every worker shares, and the operations the routes and the lab page
-//! call, so curl and the page's buttons change it the same way. Each takes
-//! plain values; who may call the ones that change it for everyone is the
-//! extractor's business (`context.rs`).
+//! What every worker shares, the operations the routes and the lab page call
+//! with plain values (`context.rs` decides who may), and a [`Snapshot`] of it.
 
 use std::sync::Arc;
 
-use super::lesson::{CallBudget, Verdict};
+use serde::{Serialize, Serializer};
+
+use super::lesson::{CallBudget, Rule};
 use super::metrics::Metrics;
 use super::mode::HealthMode;
 use super::probe_log::{ProbeAnswer, ProbeLog, ProbeRecord, Prober};
 use super::problem::ApiError;
-use super::snapshot::Snapshot;
 use super::trace_id::{TraceId, TraceIds};
 use super::Config;
 use crate::startup::Lifecycle;
 
-#[derive(Debug)]
 pub struct AppState {
-    budget: CallBudget,
+    pub budget: CallBudget,
     pub trace_ids: TraceIds,
     probe_log: ProbeLog,
     metrics: Metrics,
     pub lifecycle: Arc<Lifecycle>,
     exit_on_unhealthy: Option<u8>,
-    /// `--control`: whether requests may change the state for everyone.
     pub control: bool,
 }
 
 impl AppState {
     pub fn new(config: &Config) -> Self {
-        let budget =
-            CallBudget::under(config.rule, config.fail_after).with_mode(config.health_mode);
+        let budget = CallBudget::under(config.rule, config.fail_after);
         Self {
-            budget: if config.broken {
-                budget.broken()
-            } else {
-                budget
-            },
-            trace_ids: TraceIds::new(),
+            budget: budget.with_mode(config.health_mode).broken(config.broken),
+            trace_ids: TraceIds::default(),
             probe_log: ProbeLog::default(),
             metrics: Metrics::new(config.fail_after),
             lifecycle: Arc::default(),
@@ -67,10 +59,6 @@ impl AppState {
         log::info!("Health mode set to {mode} (control API)");
     }
 
-    pub fn answer_probe(&self) -> Verdict {
-        self.budget.answer_probe()
-    }
-
     /// A probe's bookkeeping: the page's timeline and the metrics.
     pub fn record_probe(&self, path: &'static str, prober: Prober, answer: ProbeAnswer) {
         let at = std::time::SystemTime::now();
@@ -96,8 +84,8 @@ impl AppState {
             healthy: self.budget.is_healthy(),
             ready: self.lifecycle.is_ready(),
             calls: self.budget.calls(),
-            fail_after: self.budget.fail_after(),
-            rule: self.budget.rule(),
+            fail_after: self.budget.fail_after,
+            rule: self.budget.rule,
             marked: self.budget.marked(),
             probes: self.probe_log.recent(),
         }
@@ -118,6 +106,32 @@ impl AppState {
             self.lifecycle.request_exit(code);
         }
     }
+}
+
+/// As JSON, `GET /control/health`'s answer, in the order the docs show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Snapshot {
+    /// As `--health-mode` writes it (`fail-next` with the failures left).
+    #[serde(serialize_with = "as_text")]
+    pub mode: HealthMode,
+    /// Whether the next probe would pass.
+    pub healthy: bool,
+    pub ready: bool,
+    pub calls: u64,
+    pub fail_after: u64,
+    #[serde(skip)]
+    pub rule: Rule,
+    /// Unhealthy until `/reset`, whatever the count.
+    #[serde(skip)]
+    pub marked: bool,
+    /// The probe log, newest last.
+    #[serde(skip)]
+    pub probes: Vec<ProbeRecord>,
+}
+
+fn as_text<S: Serializer>(mode: &HealthMode, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(mode)
 }
 
 #[cfg(test)]

@@ -1,7 +1,5 @@
-//! The `traceId` of an error body, shaped like ASP.NET Core 3.x's Activity
-//! ids so a lab handout's transcript matches ours: `|`, a per-process
-//! counter seeded at random and advanced once per request (8 hex digits),
-//! `-`, a random per-process suffix, `.` (`|63e19d6d-433b13eab37d0c35.`).
+//! ASP.NET Core 3.x's `traceId`s: `|`, a counter seeded at random and
+//! advanced once per request, `-`, a per-process suffix, `.`.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -21,11 +19,6 @@ pub struct TraceId {
 }
 
 impl TraceIds {
-    /// A generator seeded at random, as each .NET process is.
-    pub fn new() -> Self {
-        Self::seeded(rand::random(), rand::random())
-    }
-
     /// A generator with a known seed, for tests.
     pub fn seeded(counter: u32, suffix: u64) -> Self {
         Self {
@@ -43,9 +36,10 @@ impl TraceIds {
     }
 }
 
+/// A generator seeded at random, as each .NET process is.
 impl Default for TraceIds {
     fn default() -> Self {
-        Self::new()
+        Self::seeded(rand::random(), rand::random())
     }
 }
 

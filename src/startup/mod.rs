@@ -1,11 +1,11 @@
-//! One start-up for both servers: the start-up delay, the bind (the one
-//! step that may need a privilege, [`privileged_port`]), the listening line,
-//! serving until a signal, and the exit code. [`start`] is [`run`] without
-//! the process's signals and logger, so the tests drive the binary's code.
+//! One start-up for both servers: the delay, the bind, the listening line, serving until a
+//! signal, the exit code. [`start`] is [`run`] without signals and logger, for the tests.
 
 use std::future::Future;
 use std::io;
 use std::net::{SocketAddr, TcpListener};
+
+use tokio::signal::unix::{signal, SignalKind};
 
 use crate::util::duration;
 use crate::util::telemetry::{self, LogLevel, LIFETIME};
@@ -13,7 +13,6 @@ use crate::{server, web};
 
 pub mod privileged_port;
 pub mod running;
-pub mod signals;
 
 pub use running::{Bound, Lifecycle};
 
@@ -42,19 +41,11 @@ impl From<web::Config> for Program {
 }
 
 impl Program {
-    /// Its name in the log lines, its address and its log level.
-    fn basics(&self) -> (&'static str, SocketAddr, Option<LogLevel>) {
+    /// Its name, address, log level and summary for the listening line.
+    fn basics(&self) -> (&'static str, SocketAddr, Option<LogLevel>, String) {
         match self {
-            Program::Api(config) => ("numbers-api", config.listen, config.log_level),
-            Program::Web(config) => ("numbers-web", config.listen, config.log_level),
-        }
-    }
-
-    /// The listening line's account of the configuration.
-    fn summary(&self) -> String {
-        match self {
-            Program::Api(config) => config.summary(),
-            Program::Web(config) => config.summary(),
+            Program::Api(c) => ("numbers-api", c.listen, c.log_level, c.summary()),
+            Program::Web(c) => ("numbers-web", c.listen, c.log_level, c.summary()),
         }
     }
 
@@ -66,11 +57,8 @@ impl Program {
     }
 }
 
-/// Why a server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
-    #[error("cannot install signal handlers: {0}")]
-    Signals(io::Error),
     #[error(
         "cannot listen on {addr} ({LISTEN_SETTING}): {source}{}",
         privileged_port::advice(.addr, .source, LISTEN_SETTING)
@@ -82,8 +70,7 @@ pub enum StartupError {
     Server(#[from] io::Error),
 }
 
-/// Runs `program` as the binary does. The exit code: the one the app asked
-/// for, 0 after a signal, 1 when it could not start or serve.
+/// Runs `program`; the exit code asked for, 0 after a signal, or 1 on failure.
 pub fn run(program: &Program) -> u8 {
     telemetry::init(program.basics().2);
     if let Program::Web(config) = program {
@@ -93,13 +80,10 @@ pub fn run(program: &Program) -> u8 {
         }
     }
     match actix_web::rt::System::new().block_on(serve(program)) {
-        Ok(None) => {
-            log::info!(target: LIFETIME, "stopped");
-            0
-        }
-        Ok(Some(code)) => {
-            log::info!(target: LIFETIME, "stopped, exit code {code}");
-            code
+        Ok(code) => {
+            let with = code.map(|code| format!(", exit code {code}"));
+            log::info!(target: LIFETIME, "stopped{}", with.unwrap_or_default());
+            code.unwrap_or(0)
         }
         Err(message) => {
             eprintln!("numbers-api: {message}");
@@ -108,10 +92,9 @@ pub fn run(program: &Program) -> u8 {
     }
 }
 
-/// The signal handlers first, so a signal during the start-up is not lost;
-/// then [`start`] and the server until it stops.
+/// The signal handlers first, so none is lost, then [`start`] and serve.
 async fn serve(program: &Program) -> Result<Option<u8>, String> {
-    let signals = signals::signals().map_err(|e| StartupError::Signals(e).to_string())?;
+    let signals = signals().map_err(|e| format!("cannot install signal handlers: {e}"))?;
     let mut shutdown = Box::pin(signals);
     let Some(server) = start(program, &mut shutdown)
         .await
@@ -126,12 +109,12 @@ async fn serve(program: &Program) -> Result<Option<u8>, String> {
 }
 
 /// Waits out the start-up delay, binds, builds and logs where it listens;
-/// `None` when `shutdown` came during the delay. Runs in an actix system.
+/// `None` when `shutdown` came during the delay.
 pub async fn start<F>(program: &Program, shutdown: &mut F) -> Result<Option<Bound>, StartupError>
 where
     F: Future<Output = &'static str> + Unpin,
 {
-    let (name, listen, _) = program.basics();
+    let (name, listen, _, summary) = program.basics();
     if let Program::Api(config) = program {
         let delay = config.startup_delay;
         if !delay.is_zero() {
@@ -152,11 +135,22 @@ where
     let server = program.build(bind(listen)?)?;
     log::info!(
         target: LIFETIME,
-        "{name} {VERSION} listening on {} ({})",
+        "{name} {VERSION} listening on {} ({summary})",
         server.local_addr(),
-        program.summary()
     );
     Ok(Some(server))
+}
+
+/// SIGTERM (`docker stop`) or SIGINT (Ctrl-C): the signal's name.
+fn signals() -> io::Result<impl Future<Output = &'static str>> {
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = terminate.recv() => "SIGTERM",
+            _ = interrupt.recv() => "SIGINT",
+        }
+    })
 }
 
 /// Binds; whatever capabilities the process had, it has none after.

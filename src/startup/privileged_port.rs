@@ -1,17 +1,10 @@
-//! Port 80 as an unprivileged user, on every container engine. Docker lets
-//! any process bind low ports in a container; Podman and CRI-O leave the
-//! limit at 1024. So the images give the binary CAP_NET_BIND_SERVICE in its
-//! permitted set only (`setcap cap_net_bind_service=+p`: with `+ep` the
-//! kernel would refuse to exec it where the engine withholds the
-//! capability). The start-up raises it for the bind on the main thread,
-//! before actix starts its workers, then drops every capability. Elsewhere
-//! than Linux both calls do nothing.
+//! Port 80 unprivileged on every engine: the image gives CAP_NET_BIND_SERVICE as permitted
+//! only (`setcap ...=+p`), raised for the bind, then dropped with all others. No-ops off Linux.
 
 use std::io;
 use std::net::SocketAddr;
 
-/// Raises CAP_NET_BIND_SERVICE for the calling thread, if permitted; if not,
-/// the bind may not need it.
+/// Raises CAP_NET_BIND_SERVICE for the calling thread, if permitted.
 pub(crate) fn raise_for_bind() {
     #[cfg(target_os = "linux")]
     {

@@ -1,5 +1,5 @@
-//! Serving and stopping, written once for both servers: the actix builder,
-//! the lifecycle `/readyz` reads, and the drain after a signal.
+//! Serving and stopping for both servers: the actix builder, the lifecycle
+//! `/readyz` reads, and the drain after a signal.
 
 use std::future::Future;
 use std::io;
@@ -15,12 +15,10 @@ use tokio::sync::Notify;
 use crate::util::duration;
 use crate::util::telemetry::LIFETIME;
 
-/// How long requests in flight may take to finish after a signal: far below
-/// the 10 s Docker waits before it kills.
+/// How long requests in flight may take after a signal (Docker waits 10 s).
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// Ready or not (`/readyz`: not before the server runs, nor from a signal
-/// on), and whether the app asked to exit (`--exit-on-unhealthy`).
+/// Ready or not (`/readyz`), and the exit asked for (`--exit-on-unhealthy`).
 #[derive(Debug, Default)]
 pub struct Lifecycle {
     ready: AtomicBool,
@@ -40,10 +38,6 @@ impl Lifecycle {
 
     pub fn mark_ready(&self) {
         self.ready.store(true, Ordering::Relaxed);
-    }
-
-    pub fn start_draining(&self) {
-        self.draining.store(true, Ordering::Relaxed);
     }
 
     /// Asks the process to stop and exit with `code`; the first request wins.
@@ -79,8 +73,7 @@ pub struct Bound {
     shutdown_delay: Duration,
 }
 
-/// Builds a server on a bound listener from its routes, in an actix system.
-/// Signals are ours, so the binary and the tests stop it the same way.
+/// Builds a server on a bound listener from its routes; the signals are ours.
 pub fn build(
     listener: TcpListener,
     workers: usize,
@@ -109,9 +102,8 @@ impl Bound {
         self.local_addr
     }
 
-    /// Serves until `shutdown` resolves or the app asks to exit; then
-    /// `/readyz` turns 503 for the shutdown delay, the port closes and
-    /// requests in flight get [`DRAIN_TIMEOUT`]. The exit code asked for, if any.
+    /// Serves until `shutdown` or an exit is asked; then `/readyz` answers 503
+    /// for the shutdown delay and requests in flight get [`DRAIN_TIMEOUT`].
     pub async fn run_until_stopped<F>(self, shutdown: F) -> io::Result<Option<u8>>
     where
         F: Future<Output = &'static str> + 'static,
@@ -126,7 +118,7 @@ impl Bound {
                     format!("Unhealthy with --exit-on-unhealthy (exit code {code})")
                 }
             };
-            lifecycle.start_draining();
+            lifecycle.draining.store(true, Ordering::Relaxed);
             if !delay.is_zero() {
                 log::info!(
                     target: LIFETIME,

@@ -1,9 +1,5 @@
-//! `numbers-api healthcheck`: the probe a Docker `HEALTHCHECK` runs in an
-//! image with no curl and no shell. One line, in the spirit of the book's
-//! HttpCheck tool; exit 0 only for HTTP 200 within the timeout, else 1
-//! (never 2: Docker reserves it). [`probe`] is the one timed GET of the
-//! binary: `healthcheck`, `watch`, numbers-web's `--check-api` and the
-//! book's HttpCheck all make it.
+//! `numbers-api healthcheck`, the probe of an image with no curl: one line, exit 0 only for
+//! HTTP 200 within the timeout. [`probe`] is the one timed GET of the binary.
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -16,8 +12,7 @@ use crate::util::http::{self, HEALTHCHECK_USER_AGENT, HTTPCHECK_USER_AGENT};
 pub enum Client {
     /// Ours: the clock stops at the status line.
     Healthcheck,
-    /// The book's tool: the clock stops at the end of the body, as .NET's
-    /// `GetAsync` reads it before it returns.
+    /// The book's tool: the clock stops after the body, as in .NET's `GetAsync`.
     HttpCheck,
 }
 
@@ -41,38 +36,27 @@ pub struct Report {
 impl Report {
     /// 0 for HTTP 200, 1 for anything else.
     pub fn exit_code(&self) -> u8 {
-        match self.outcome {
-            Outcome::Status(200) => 0,
-            _ => 1,
-        }
+        u8::from(!matches!(self.outcome, Outcome::Status(200)))
     }
 }
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (url, took) = (&self.url, self.took.as_millis());
-        match &self.outcome {
+        let why = match &self.outcome {
             Outcome::Status(code) => {
-                write!(f, "HTTPCheck: status {code}, url {url}, took {took}ms")
+                return write!(f, "HTTPCheck: status {code}, url {url}, took {took}ms")
             }
-            Outcome::TimedOut => write!(
-                f,
-                "HTTPCheck: error, url {url}, took {took}ms: no response within the timeout"
-            ),
-            Outcome::Failed(error) => {
-                write!(f, "HTTPCheck: error, url {url}, took {took}ms: {error}")
-            }
-        }
+            Outcome::TimedOut => "no response within the timeout".to_string(),
+            Outcome::Failed(error) => error.to_string(),
+        };
+        write!(f, "HTTPCheck: error, url {url}, took {took}ms: {why}")
     }
 }
 
-/// One GET of `url`, bounded by `timeout` as a whole, even against a server
-/// that accepts and never answers.
+/// One GET of `url`, bounded by `timeout` as a whole.
 pub fn probe(url: &str, timeout: Duration, client: Client) -> Report {
-    let user_agent = match client {
-        Client::Healthcheck => HEALTHCHECK_USER_AGENT,
-        Client::HttpCheck => HTTPCHECK_USER_AGENT,
-    };
+    let user_agent = [HEALTHCHECK_USER_AGENT, HTTPCHECK_USER_AGENT][client as usize];
     let agent = http::agent(timeout, user_agent);
     let started = Instant::now();
     let answer = agent.get(url).call().and_then(|mut response| {

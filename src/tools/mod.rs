@@ -1,5 +1,4 @@
-//! The programs beside a container: the probe a `HEALTHCHECK` runs, and
-//! `watch`, which applies Docker's health-check rules to a URL.
+//! Programs beside a container: the `HEALTHCHECK` probe and `watch`.
 
 pub mod health_rules;
 pub mod healthcheck;

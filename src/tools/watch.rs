@@ -1,7 +1,5 @@
-//! `numbers-api watch <url>`: probe a URL with Docker's health-check rules
-//! and print each change of status as it happens, so a class sees what
-//! Docker would decide, and when, without Docker (or beside it). Each probe
-//! is `healthcheck`'s, read as Docker reads a HEALTHCHECK command's exit.
+//! `numbers-api watch <url>`: probes with Docker's rules and prints each
+//! change of status, so a class sees what Docker would decide, and when.
 
 use std::io::Write;
 use std::time::{Duration, Instant, SystemTime};
@@ -22,8 +20,7 @@ pub struct Config {
     pub stop_after: Option<u32>,
 }
 
-/// Runs until `--until` or `--probes` says to stop (or forever); writes to
-/// `out`. Returns the final state.
+/// Runs until `--until` or `--probes` (or forever); the final state.
 pub fn run(config: &Config, out: &mut impl Write) -> std::io::Result<ContainerHealth> {
     let rules = &config.rules;
     writeln!(
@@ -41,39 +38,25 @@ pub fn run(config: &Config, out: &mut impl Write) -> std::io::Result<ContainerHe
     writeln!(out, "{:>8}  {}", stamp(started.elapsed()), health.status)?;
 
     let mut probed = 0u32;
-    loop {
-        if config.until == Some(health.status) || config.stop_after == Some(probed) {
-            break;
-        }
+    while config.until != Some(health.status) && config.stop_after != Some(probed) {
         std::thread::sleep(health.next_interval(started.elapsed(), rules));
         let since_start = started.elapsed();
         let start = SystemTime::now();
         let report = healthcheck::probe(&config.url, rules.timeout, Client::Healthcheck);
         let end = SystemTime::now();
+        let code = i32::from(report.exit_code());
         let result = match report.outcome {
             Outcome::TimedOut => ProbeResult::timed_out(start, end, rules.timeout),
-            _ => ProbeResult::new(
-                start,
-                end,
-                i32::from(report.exit_code()),
-                &format!("{report}\n"),
-            ),
+            _ => ProbeResult::new(start, end, code, &format!("{report}\n")),
         };
         let line = format!("exit {}: {}", result.exit_code, result.output.trim_end());
         let change = health.record(result, since_start, rules);
         probed += 1;
         let at = stamp(started.elapsed());
+        let streak = format!("(failing streak {}; {line})", health.failing_streak);
         match change {
-            Some((from, to)) => writeln!(
-                out,
-                "{at:>8}  {from} -> {to}  (failing streak {}; {line})",
-                health.failing_streak
-            )?,
-            None if config.verbose => writeln!(
-                out,
-                "{at:>8}  {}  (failing streak {}; {line})",
-                health.status, health.failing_streak
-            )?,
+            Some((from, to)) => writeln!(out, "{at:>8}  {from} -> {to}  {streak}")?,
+            None if config.verbose => writeln!(out, "{at:>8}  {}  {streak}", health.status)?,
             None => {}
         }
         if change.is_some() && config.inspect {
@@ -92,14 +75,9 @@ fn stamp(elapsed: Duration) -> String {
     format!("+{:.1}s", elapsed.as_secs_f64())
 }
 
-/// The exit code of `watch`: 0, or 1 when it stopped on an unhealthy state
-/// it was not told to wait for.
+/// 1 when it stopped unhealthy without `--until unhealthy`, else 0.
 pub fn exit_code(config: &Config, health: &ContainerHealth) -> u8 {
-    match (config.until, health.status) {
-        (Some(wanted), status) if wanted == status => 0,
-        (_, Status::Unhealthy) => 1,
-        _ => 0,
-    }
+    u8::from(health.status == Status::Unhealthy && config.until != Some(Status::Unhealthy))
 }
 
 #[cfg(test)]

@@ -1,10 +1,8 @@
-//! Durations as Docker writes them (`30s`, `1m30s`, `500ms`), so a value
-//! copies from a Dockerfile into a flag and `watch` prints Docker's words.
+//! Durations as Docker writes them (`30s`, `1m30s`, `500ms`).
 
 use std::time::Duration;
 
-/// Parses `1h2m3s`, `1.5s`, `500ms`, `250us`, `0`; a bare number is refused
-/// because the unit is where mistakes hide (is `5` seconds or milliseconds?).
+/// Parses `1h2m3s`, `1.5s`, `500ms`, `250us`, `0`; a bare number needs a unit.
 pub fn parse(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     if text == "0" {
@@ -53,14 +51,10 @@ pub fn format(duration: Duration) -> String {
     if nanos == 0 {
         return "0s".into();
     }
-    if nanos < 1_000 {
-        return format!("{nanos}ns");
-    }
-    if nanos < 1_000_000 {
-        return format!("{}µs", fraction(nanos, 1_000));
-    }
-    if nanos < 1_000_000_000 {
-        return format!("{}ms", fraction(nanos, 1_000_000));
+    for (unit, name) in [(1, "ns"), (1_000, "µs"), (1_000_000, "ms")] {
+        if nanos < unit * 1_000 {
+            return format!("{}{name}", fraction(nanos, unit));
+        }
     }
     let hours = nanos / 3_600_000_000_000;
     let minutes = (nanos / 60_000_000_000) % 60;

@@ -1,6 +1,5 @@
-//! HTTP pieces more than one program uses: content types, the User-Agents
-//! the clients send (and the probe log recognises), the one way a client is
-//! configured, and the check every URL setting makes.
+//! HTTP pieces the programs share: content types, User-Agents, the client,
+//! and the check every URL setting makes.
 
 use std::time::Duration;
 
@@ -8,28 +7,21 @@ use std::time::Duration;
 pub mod content_type {
     /// A JSON body: `/rng`'s number, `/control/health`, `/page/state`.
     pub const JSON: &str = "application/json; charset=utf-8";
-    /// `Ok`, `Not Found`.
     pub const TEXT: &str = "text/plain; charset=utf-8";
-    /// The lab page and numbers-web's page.
     pub const HTML: &str = "text/html; charset=utf-8";
     /// Errors, as ASP.NET Core writes them (RFC 7807).
     pub const PROBLEM_JSON: &str = "application/problem+json; charset=utf-8";
-    /// Prometheus' text format.
     pub const PROMETHEUS: &str = "text/plain; version=0.0.4; charset=utf-8";
 }
 
-/// The product part of [`HEALTHCHECK_USER_AGENT`], by which the server's
-/// probe log recognises `numbers-api healthcheck`.
+/// The product of [`HEALTHCHECK_USER_AGENT`], as the probe log knows it.
 pub const HEALTHCHECK_PRODUCT: &str = "numbers-api-healthcheck/";
 
-/// Sent with each `healthcheck` probe, so the service's logs and metrics can
-/// tell it apart from curl and from a kubelet.
+/// Sent with each `healthcheck` probe, to tell it from curl and a kubelet.
 pub const HEALTHCHECK_USER_AGENT: &str =
     concat!("numbers-api-healthcheck/", env!("CARGO_PKG_VERSION"));
 
-/// Sent by `dotnet Utilities.HttpCheck.dll`: the same product as
-/// `healthcheck`'s, so the service counts the book's check as ours (the
-/// book's own tool sent no User-Agent).
+/// Sent by `dotnet Utilities.HttpCheck.dll`: counted as `healthcheck`.
 pub const HTTPCHECK_USER_AGENT: &str = concat!(
     "numbers-api-healthcheck/",
     env!("CARGO_PKG_VERSION"),
@@ -39,10 +31,17 @@ pub const HTTPCHECK_USER_AGENT: &str = concat!(
 /// Sent with numbers-web's calls of the API.
 pub const WEB_USER_AGENT: &str = concat!("numbers-web/", env!("CARGO_PKG_VERSION"));
 
-/// An HTTP client whose every call is bounded by `timeout`. A non-200
-/// status is an answer to report, not an error; and no proxy from the
-/// environment, which would not know loopback or a container's neighbours
-/// by name.
+/// A page of the state of one moment: never shown from a stale copy.
+pub fn fresh_html(page: String) -> actix_web::HttpResponse {
+    let no_store = (actix_web::http::header::CACHE_CONTROL, "no-store");
+    actix_web::HttpResponse::Ok()
+        .content_type(content_type::HTML)
+        .insert_header(no_store)
+        .body(page)
+}
+
+/// A client whose every call is bounded by `timeout`; a non-200 status is an
+/// answer, not an error, and no proxy (it would not know the neighbours).
 pub fn agent(timeout: Duration, user_agent: &str) -> ureq::Agent {
     ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
@@ -53,9 +52,7 @@ pub fn agent(timeout: Duration, user_agent: &str) -> ureq::Agent {
         .into()
 }
 
-/// An `http://` URL with something after the scheme: what every URL
-/// setting takes (the probes stay on plain HTTP, inside the container's
-/// network). The error says what was expected.
+/// An `http://` URL with something after the scheme, as every URL setting takes.
 pub fn parse_url(value: &str) -> Result<String, String> {
     if value.starts_with("http://") && value.len() > "http://".len() {
         Ok(value.to_string())

@@ -1,8 +1,5 @@
-//! Logging through `env_logger`. The level: `RUST_LOG` when set, else
-//! `--log-level` (ASP.NET Core's `Logging__LogLevel__Default`), else `info`.
-//! As in the books' `appsettings.json`, the level is the app's: the crates
-//! under us never go past `info`, and the start and stop lines ([`LIFETIME`],
-//! ASP.NET Core's `Microsoft.Hosting.Lifetime`) always show.
+//! Logging: `RUST_LOG`, else `--log-level` (ASP.NET Core's names), else `info`; crates
+//! under us stay at `info` at most, and the start and stop lines ([`LIFETIME`]) always show.
 
 use std::str::FromStr;
 
@@ -36,14 +33,8 @@ impl LogLevel {
 
     /// The `log` crate's level (no `Critical`: `error`).
     fn filter(self) -> LevelFilter {
-        match self {
-            LogLevel::Trace => LevelFilter::Trace,
-            LogLevel::Debug => LevelFilter::Debug,
-            LogLevel::Information => LevelFilter::Info,
-            LogLevel::Warning => LevelFilter::Warn,
-            LogLevel::Error | LogLevel::Critical => LevelFilter::Error,
-            LogLevel::None => LevelFilter::Off,
-        }
+        use LevelFilter::*;
+        [Trace, Debug, Info, Warn, Error, Error, Off][self as usize]
     }
 }
 
@@ -67,14 +58,11 @@ impl FromStr for LogLevel {
 
 /// The env_logger filter for `--log-level`, when `RUST_LOG` is not set.
 fn filter(level: Option<LogLevel>) -> String {
-    match level {
-        None => "info".into(),
-        Some(level) => {
-            let ours = level.filter();
-            let under_us = ours.min(LevelFilter::Info);
-            format!("{under_us},numbers_api={ours},{LIFETIME}=info").to_lowercase()
-        }
-    }
+    let Some(ours) = level.map(LogLevel::filter) else {
+        return "info".into();
+    };
+    let under_us = ours.min(LevelFilter::Info);
+    format!("{under_us},numbers_api={ours},{LIFETIME}=info").to_lowercase()
 }
 
 /// Starts logging: `RUST_LOG` if set, else [`filter`] of `level`.

@@ -1,7 +1,5 @@
-//! Timestamps: Go's RFC3339Nano, as `docker inspect` writes a probe's
-//! `Start` and `End` (in the local zone), and the lab page's time of day
-//! (UTC). Zone rules come from the system through jiff; a scratch image
-//! has none and gets UTC.
+//! Timestamps: Go's RFC3339Nano as `docker inspect` writes them (local zone),
+//! and the lab page's time of day (UTC). No zone data means UTC.
 
 use std::time::SystemTime;
 
@@ -18,47 +16,25 @@ pub fn rfc3339_nano_utc(time: SystemTime) -> String {
     rfc3339_nano_in(time, &TimeZone::UTC)
 }
 
-/// Go's RFC3339Nano in `zone`: the fraction's trailing zeros dropped (none
-/// at all for a whole second), `Z` for a zero offset, else `+hh:mm`.
+/// Go's RFC3339Nano in `zone`: no trailing zeros, `Z` or `+hh:mm`.
 pub fn rfc3339_nano_in(time: SystemTime, zone: &TimeZone) -> String {
     let at = timestamp(time);
-    let local = zone.to_datetime(at);
-    let nanos = local.subsec_nanosecond();
-    let fraction = if nanos == 0 {
-        String::new()
-    } else {
-        format!(".{nanos:09}").trim_end_matches('0').to_string()
-    };
     let offset = zone.to_offset(at).seconds();
-    let offset = if offset == 0 {
-        "Z".to_string()
-    } else {
-        // Go writes hours and minutes only, dropping any seconds.
-        let sign = if offset < 0 { '-' } else { '+' };
-        let minutes = offset.unsigned_abs() / 60;
-        format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+    // Go writes hours and minutes only, dropping any seconds.
+    let minutes = offset.unsigned_abs() / 60;
+    let sign = if offset < 0 { '-' } else { '+' };
+    let offset = match offset {
+        0 => "Z".to_string(),
+        _ => format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60),
     };
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{fraction}{offset}",
-        local.year(),
-        local.month(),
-        local.day(),
-        local.hour(),
-        local.minute(),
-        local.second(),
-    )
+    let local = zone.to_datetime(at);
+    format!("{}{offset}", local.strftime("%Y-%m-%dT%H:%M:%S%.f"))
 }
 
 /// `HH:MM:SS.mmm`, UTC.
 pub fn time_of_day(at: SystemTime) -> String {
     let time = TimeZone::UTC.to_datetime(timestamp(at));
-    format!(
-        "{:02}:{:02}:{:02}.{:03}",
-        time.hour(),
-        time.minute(),
-        time.second(),
-        time.millisecond()
-    )
+    time.strftime("%H:%M:%S%.3f").to_string()
 }
 
 /// A clock outside jiff's range (years -9999 to 9999) reads as the epoch.

@@ -1,7 +1,5 @@
-//! numbers-web's start-up check (`--check-api`): the book's `curl --fail
-//! http://numbers-api/rng && dotnet Numbers.Web.dll` without a shell. One
-//! probe before serving; when it fails numbers-web exits 1 and a restart
-//! policy tries again.
+//! numbers-web's `--check-api`: the book's `curl --fail ... && dotnet
+//! Numbers.Web.dll` without a shell, one probe before serving.
 
 use std::str::FromStr;
 
@@ -14,8 +12,7 @@ use crate::util::http::parse_url;
 pub enum ApiCheck {
     /// No check (`false`).
     Off,
-    /// The API's `/health`, derived from `--api-url` (`health`, `true` or
-    /// the bare flag): no call is spent.
+    /// The API's `/health` beside `--api-url` (`health`, `true`, bare).
     Health,
     /// This URL, whatever it costs (the book probes `/rng`).
     Url(String),
@@ -48,8 +45,7 @@ impl FromStr for ApiCheck {
     }
 }
 
-/// The API's `/health` beside its `/rng`: the path's last segment replaced,
-/// query and fragment dropped.
+/// The API's `/health` beside its `/rng`: the last segment replaced.
 pub fn health_url_of(api_url: &str) -> String {
     let end = api_url.find(['?', '#']).unwrap_or(api_url.len());
     let url = &api_url[..end];
@@ -60,8 +56,7 @@ pub fn health_url_of(api_url: &str) -> String {
     }
 }
 
-/// Probes the check URL once, bounded by `--api-timeout`. The error is the
-/// line to print before exiting 1.
+/// Probes the check URL once; the error is the line to print.
 pub fn check_api(config: &Config) -> Result<(), String> {
     let Some(check_url) = &config.check_url else {
         return Ok(());

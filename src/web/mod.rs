@@ -1,24 +1,51 @@
-//! numbers-web, the book's second service: a page whose button asks the API
-//! for a number over the network (`numbers-api web --api-url URL`). It is
-//! the *other* container, the one that depends on the API: when the API
-//! fails the page says "RNG service unavailable!". Its own `/health` never
-//! calls the API, or a broken API would get working web apps replaced.
+//! numbers-web, the book's second service: a page whose button asks the API for a number.
+//! Its `/health` never calls the API, or a broken API would get working web apps replaced.
 
 pub mod check;
-pub mod config;
 
 use std::io;
-use std::net::TcpListener;
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
-pub use config::Config;
-
 use crate::startup::running::{self, Bound};
-use crate::util::http::{self, content_type, WEB_USER_AGENT};
+use crate::util::http::{self, content_type::TEXT, fresh_html, WEB_USER_AGENT};
+use crate::util::telemetry::LogLevel;
+
+/// What numbers-web runs with, built by the command line or by a test.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub listen: SocketAddr,
+    /// The API's `/rng`, called each time the page's button is pressed.
+    pub api_url: String,
+    /// How long a call of the API may take, and the start-up check too.
+    pub api_timeout: Duration,
+    pub workers: usize,
+    /// The URL `--check-api` probes before serving, if any.
+    pub check_url: Option<String>,
+    pub log_level: Option<LogLevel>,
+}
+
+impl Config {
+    pub fn summary(&self) -> String {
+        let timeout = crate::util::duration::format(self.api_timeout);
+        format!("API {}, timeout {timeout}", self.api_url)
+    }
+
+    /// For tests: a free loopback port, two workers, no start-up check.
+    pub fn for_tests(api_url: &str) -> Self {
+        Self {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            api_url: api_url.to_string(),
+            api_timeout: Duration::from_secs(2),
+            workers: 2,
+            check_url: None,
+            log_level: None,
+        }
+    }
+}
 
 /// The API answers a bare integer; anything much longer is not a number.
 const MAX_ANSWER: u64 = 1024;
@@ -35,7 +62,8 @@ struct Api {
 pub fn build(config: &Config, listener: TcpListener) -> io::Result<Bound> {
     let api = web::Data::new(Api {
         url: config.api_url.clone(),
-        agent: api_client(config.api_timeout),
+        // A hung API costs the page the timeout, never a worker.
+        agent: http::agent(config.api_timeout, WEB_USER_AGENT),
     });
     let routes = move |cfg: &mut web::ServiceConfig| {
         cfg.app_data(api.clone())
@@ -44,42 +72,29 @@ pub fn build(config: &Config, listener: TcpListener) -> io::Result<Bound> {
                     .route(web::get().to(page))
                     .route(web::post().to(page_with_number)),
             )
-            .service(web::resource("/health").route(web::get().to(health)))
-            .service(web::resource("/healthz").route(web::get().to(health)))
+            .service(web::resource(["/health", "/healthz"]).route(web::get().to(health)))
             .default_service(web::to(not_found));
     };
     let lifecycle = Arc::default();
     running::build(listener, config.workers, routes, lifecycle, Duration::ZERO)
 }
 
-/// The client for the API: a hung API costs the page `timeout`, never a worker.
-fn api_client(timeout: Duration) -> ureq::Agent {
-    http::agent(timeout, WEB_USER_AGENT)
-}
-
 async fn page(api: web::Data<Api>) -> HttpResponse {
-    html(render(&api.url, None))
+    fresh_html(render(&api.url, None))
 }
 
-/// `POST /`: the button: a number from the API or the book's words for its
-/// failure. The call blocks, so it runs on actix's pool for blocking work.
+/// `POST /`: the button; the blocking call runs on actix's blocking pool.
 async fn page_with_number(api: web::Data<Api>) -> HttpResponse {
     let agent = api.agent.clone();
     let url = api.url.clone();
     let answer = web::block(move || call_api(&agent, &url))
         .await
         .unwrap_or_else(|error| Err(format!("the call did not finish: {error}")));
-    let outcome = match answer {
-        Ok(number) => {
-            log::debug!("Got random number: {number}");
-            Ok(number)
-        }
-        Err(reason) => {
-            log::warn!("{UNAVAILABLE} {} {reason}", api.url);
-            Err(())
-        }
-    };
-    html(render(&api.url, Some(outcome)))
+    match &answer {
+        Ok(number) => log::debug!("Got random number: {number}"),
+        Err(reason) => log::warn!("{UNAVAILABLE} {} {reason}", api.url),
+    }
+    fresh_html(render(&api.url, Some(answer.map_err(|_| ()))))
 }
 
 /// One call of the API: the number, or why there is none.
@@ -102,22 +117,13 @@ fn call_api(agent: &ureq::Agent, url: &str) -> Result<i64, String> {
 
 /// numbers-web's own health: it answers, so it is up; blind to the API.
 async fn health() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(content_type::TEXT)
-        .body("Ok")
+    HttpResponse::Ok().content_type(TEXT).body("Ok")
 }
 
 async fn not_found() -> HttpResponse {
     HttpResponse::NotFound()
-        .content_type(content_type::TEXT)
+        .content_type(TEXT)
         .body("Not Found")
-}
-
-fn html(page: String) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(content_type::HTML)
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(page)
 }
 
 /// `assets/web.html`; askama escapes every value but the CSS.

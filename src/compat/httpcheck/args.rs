@@ -1,9 +1,6 @@
-//! `Utilities.HttpCheck`'s command line, parsed as PowerArgs 4.0.3 (the
-//! library the book's tool uses) parses it: names in any case, `-name value`
-//! or `/name:value`; a string or int flag takes the next word whatever it
-//! is; a bool flag takes it only if it is `true`, `false`, `0` or `1`.
-//! docs/reference.md lists the flags; where PowerArgs throws (and the
-//! book's tool dies with exit code 134) we print one line and exit 1.
+//! `Utilities.HttpCheck`'s command line as PowerArgs 4.0.3 parses it: any case, `-name value`
+//! or `/name:value`; a bool flag takes the next word only if it is `true`, `false`, `0` or
+//! `1`. Where PowerArgs throws we print one line and exit 1.
 
 /// What the check was asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,35 +20,25 @@ pub struct Args {
 /// The book's default for `-t`.
 pub const DEFAULT_TIMEOUT_MS: i32 = 300;
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Flag {
-    Url,
-    Timeout,
-    ConfigKey,
-    LogSuccess,
-    LogFailure,
-}
-
-/// Each flag's shortcut and full name, as PowerArgs matches them.
-const FLAGS: [(&str, &str, Flag); 5] = [
-    ("u", "Url", Flag::Url),
-    ("t", "TimeoutMilliseconds", Flag::Timeout),
-    ("c", "UrlFromConfigSetting", Flag::ConfigKey),
-    ("ls", "LogSuccess", Flag::LogSuccess),
-    ("lf", "LogFailure", Flag::LogFailure),
+/// Each flag's shortcut and full name, as PowerArgs matches them: `-u`,
+/// `-t`, `-c`, then the two bools.
+const FLAGS: [(&str, &str); 5] = [
+    ("u", "Url"),
+    ("t", "TimeoutMilliseconds"),
+    ("c", "UrlFromConfigSetting"),
+    ("ls", "LogSuccess"),
+    ("lf", "LogFailure"),
 ];
 
-fn flag(name: &str) -> Option<Flag> {
-    FLAGS
-        .iter()
-        .find(|(short, long, _)| {
-            name.eq_ignore_ascii_case(short) || name.eq_ignore_ascii_case(long)
-        })
-        .map(|&(_, _, flag)| flag)
-}
+/// The flags, for the end of an error message.
+const USAGE: &str = ": Utilities.HttpCheck.dll takes -u URL, -t MS, -c KEY, -ls BOOL and -lf BOOL";
 
-fn is_bool(name: &str) -> bool {
-    matches!(flag(name), Some(Flag::LogSuccess | Flag::LogFailure))
+/// A flag's place in [`FLAGS`].
+fn flag(name: &str) -> Option<usize> {
+    let named = |&(short, long): &(&str, &str)| {
+        name.eq_ignore_ascii_case(short) || name.eq_ignore_ascii_case(long)
+    };
+    FLAGS.iter().position(named)
 }
 
 /// `-name`, but not `-5`: PowerArgs reads a dash and a digit as a value.
@@ -64,10 +51,9 @@ impl Args {
     /// Parses the words after `Utilities.HttpCheck.dll`. The error is one
     /// line naming the flag and the value.
     pub fn parse(words: &[String]) -> Result<Args, String> {
-        let mut values: Vec<(Flag, String, String)> = Vec::new();
-        let mut i = 0;
-        while i < words.len() {
-            let word = &words[i];
+        let mut values: Vec<(usize, String, String)> = Vec::new();
+        let mut words = words.iter().peekable();
+        while let Some(word) = words.next() {
             let (name, value) = if let Some(rest) = word.strip_prefix('/') {
                 let (name, value) = rest.split_once(':').unwrap_or((rest, ""));
                 if name.trim().is_empty() {
@@ -78,35 +64,26 @@ impl Args {
                 return Err("missing argument name after '-'".into());
             } else if is_dash_flag(word) {
                 let name = word[1..].to_string();
-                let next = words.get(i + 1);
-                let value = match next {
-                    None => String::new(),
-                    Some(next) if is_bool(&name) => {
-                        let lower = next.to_ascii_lowercase();
-                        if ["true", "false", "0", "1"].contains(&lower.as_str()) {
-                            i += 1;
-                            lower
-                        } else {
-                            "true".into()
-                        }
-                    }
-                    Some(next) => {
-                        i += 1;
-                        next.clone()
-                    }
+                // A bool takes the next word only if it is one; no word is true.
+                let value = match flag(&name) {
+                    Some(3 | 4) => words.next_if(|next| {
+                        ["true", "false", "0", "1"]
+                            .iter()
+                            .any(|b| next.eq_ignore_ascii_case(b))
+                    }),
+                    _ => words.next(),
                 };
-                (name, value)
+                (name, value.cloned().unwrap_or_default())
             } else {
-                return Err(format!("unexpected argument '{word}'{}", usage()));
+                return Err(format!("unexpected argument '{word}'{USAGE}"));
             };
-            let Some(flag) = flag(&name) else {
-                return Err(format!("unexpected argument '-{name}'{}", usage()));
+            let Some(at) = flag(&name) else {
+                return Err(format!("unexpected argument '-{name}'{USAGE}"));
             };
-            if let Some((_, first, _)) = values.iter().find(|(f, _, _)| *f == flag) {
+            if let Some((_, first, _)) = values.iter().find(|(seen, _, _)| *seen == at) {
                 return Err(format!("-{name} given twice (first as -{first})"));
             }
-            values.push((flag, name, value));
-            i += 1;
+            values.push((at, name, value));
         }
 
         let mut args = Args {
@@ -116,24 +93,19 @@ impl Args {
             log_success: true,
             log_failure: true,
         };
-        for (flag, name, value) in values {
-            match flag {
-                Flag::Url => args.url = Some(value),
-                Flag::ConfigKey => args.config_key = Some(value),
-                Flag::Timeout => args.timeout_ms = parse_int(&value).ok_or_else(|| {
+        for (at, name, value) in values {
+            match at {
+                0 => args.url = Some(value),
+                1 => args.timeout_ms = parse_int(&value).ok_or_else(|| {
                     format!("invalid value '{value}' for -{name}: expected a whole number of milliseconds, such as 300")
                 })?,
-                Flag::LogSuccess => args.log_success = parse_bool(&value),
-                Flag::LogFailure => args.log_failure = parse_bool(&value),
+                2 => args.config_key = Some(value),
+                3 => args.log_success = parse_bool(&value),
+                _ => args.log_failure = parse_bool(&value),
             }
         }
         Ok(args)
     }
-}
-
-/// The flags, for the end of an error message.
-fn usage() -> &'static str {
-    ": Utilities.HttpCheck.dll takes -u URL, -t MS, -c KEY, -ls BOOL and -lf BOOL"
 }
 
 /// PowerArgs' bool: false only for `false` (any case) and `0`.
@@ -141,16 +113,12 @@ fn parse_bool(value: &str) -> bool {
     !(value.eq_ignore_ascii_case("false") || value == "0")
 }
 
-/// `int.TryParse`, then PowerArgs' named constants.
+/// `int.TryParse` (a sign but no spaces, as Rust's), then PowerArgs' constants.
 fn parse_int(value: &str) -> Option<i32> {
     match value {
         "MaxValue" => Some(i32::MAX),
         "MinValue" => Some(i32::MIN),
-        _ => {
-            let trimmed = value.trim();
-            // Rust takes a leading '+' or '-' as .NET does, and no spaces.
-            trimmed.parse().ok()
-        }
+        _ => value.trim().parse().ok(),
     }
 }
 

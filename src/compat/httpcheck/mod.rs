@@ -1,9 +1,5 @@
-//! `dotnet Utilities.HttpCheck.dll`: the book's own health-check tool, so
-//! its compose files run their checks as written (`["CMD", "dotnet",
-//! "Utilities.HttpCheck.dll", "-t", "150"]`). The GET is ours
-//! ([`healthcheck::probe`]); this module keeps the tool's flags ([`args`]),
-//! its lines and its exit code: 0 only for a 200 that took less than `-t`
-//! milliseconds. docs/reference.md lists its quirks and where we differ.
+//! `dotnet Utilities.HttpCheck.dll`, the book's check: its flags ([`args`]), lines and exit
+//! code (0 only for a 200 faster than `-t` ms) around our GET; quirks in docs/reference.md.
 
 mod args;
 mod status;
@@ -47,10 +43,7 @@ pub fn run(args: &Args, listen_port: u16, out: &mut impl Write) -> u8 {
 
 /// 0 for a 200 in under `timeout_ms`, else 1.
 fn exit_code(seen: &Seen, timeout_ms: i32) -> u8 {
-    match seen {
-        Ok((200, took_ms)) if *took_ms < timeout_ms.max(0) as u128 => 0,
-        _ => 1,
-    }
+    u8::from(!matches!(seen, Ok((200, took_ms)) if *took_ms < timeout_ms.max(0) as u128))
 }
 
 /// The line the book's tool prints, if `-ls` and `-lf` let it print one.
@@ -105,13 +98,11 @@ fn get(url: &str, wait: Duration) -> Seen {
 /// The exception's message, in .NET 8's words where they hold.
 fn exception(error: ureq::Error, url: &str, wait: Duration) -> String {
     // .NET names the host and port it could not connect to.
-    let (host, port) = match url.parse::<ureq::http::Uri>() {
-        Ok(uri) => (
-            uri.host().unwrap_or_default().to_string(),
-            uri.port_u16().unwrap_or(80),
-        ),
-        Err(_) => return INVALID_URI.into(),
+    let Ok(uri) = url.parse::<ureq::http::Uri>() else {
+        return INVALID_URI.into();
     };
+    let host = uri.host().unwrap_or_default();
+    let port = uri.port_u16().unwrap_or(80);
     match error {
         ureq::Error::Timeout(_) => timed_out(wait),
         ureq::Error::Io(e) if e.kind() == ErrorKind::TimedOut => timed_out(wait),
@@ -126,8 +117,7 @@ fn exception(error: ureq::Error, url: &str, wait: Duration) -> String {
     }
 }
 
-/// The system's words for an error that kept the connection from being
-/// made, as .NET prints them; `None` for an error once connected.
+/// The system's words for a failed connection, as .NET prints them.
 fn connect_error(error: &std::io::Error) -> Option<String> {
     let text = error.to_string();
     // Rust's resolver wraps getaddrinfo's words in a sentence of its own.
@@ -148,10 +138,8 @@ fn connect_error(error: &std::io::Error) -> Option<String> {
 }
 
 fn timed_out(wait: Duration) -> String {
-    format!(
-        "The request was canceled due to this check's timeout of {} seconds elapsing.",
-        wait.as_secs()
-    )
+    let seconds = wait.as_secs();
+    format!("The request was canceled due to this check's timeout of {seconds} seconds elapsing.")
 }
 
 #[cfg(test)]

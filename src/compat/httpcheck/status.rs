@@ -1,7 +1,5 @@
-//! The word `Utilities.HttpCheck` prints for a status: the name .NET 8's
-//! `HttpStatusCode` gives it (`OK`, `InternalServerError`), or the number
-//! for a status it does not name. Of the five statuses with two names, .NET
-//! 8 prints the ones below, as the second edition's images did.
+//! The word `Utilities.HttpCheck` prints for a status: .NET 8's
+//! `HttpStatusCode` name, or the number.
 
 /// .NET 8's names, one per status, sorted by status.
 #[rustfmt::skip]

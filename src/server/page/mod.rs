@@ -1,17 +1,12 @@
-//! The lab page at `/`: the service's state, a button that calls `/rng`, a
-//! reset button and a live timeline of the last probes, so a student
-//! watching `docker ps` turn `(unhealthy)` also sees the probes that decide
-//! it. Without JavaScript its buttons are forms that POST to `/page/rng` and
-//! `/page/reset` and redirect back (a reload spends nothing); with it
-//! (`assets/lab.js`) they call `/rng` and `/reset` as curl does, and the page
-//! polls `/page/state`. Looking at the page is neither a call nor a probe.
+//! The lab page at `/`: the state, a `/rng` button, a reset and the last probes;
+//! without JavaScript the buttons are forms that POST and redirect back.
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::context::{Context, ControlContext};
 use super::endpoint::endpoint;
-use crate::util::http::content_type::HTML;
+use crate::util::http::fresh_html;
 use render::{render, Pressed};
 use view::PageView;
 
@@ -33,14 +28,9 @@ async fn index(ctx: Context, req: HttpRequest) -> actix_web::Result<HttpResponse
         req.connection_info().host(),
         ctx.control,
     )
-    // Our own values into our own template cannot fail to format; were it
-    // to, a 500 beats half a page.
+    // Our own values cannot fail to format; if so, a 500 beats half a page.
     .map_err(actix_web::error::ErrorInternalServerError)?;
-    Ok(HttpResponse::Ok()
-        .content_type(HTML)
-        // The page is the state of one moment: never show a stale copy.
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(page))
+    Ok(fresh_html(page))
 }
 
 /// `GET /page/state`: what the page's script polls.
@@ -50,8 +40,7 @@ async fn state_json(ctx: Context) -> HttpResponse {
         .json(PageView::of(ctx.snapshot()))
 }
 
-/// `POST /page/rng`: the button without JavaScript. One call of `/rng`,
-/// counted exactly like curl's, then back to the page with the outcome.
+/// `POST /page/rng`: the button without JavaScript: one call, then back.
 async fn form_rng(ctx: Context) -> HttpResponse {
     let location = match ctx.call_rng(ctx.trace_id) {
         Ok(number) => format!("/?number={number}"),
@@ -64,9 +53,7 @@ async fn form_rng(ctx: Context) -> HttpResponse {
     see_other(&location)
 }
 
-/// `POST /page/reset`: `/reset`, then back to the page.
-/// Refused like `/reset` with `--control false`: a 403 problem, since a
-/// page without the button only gets here from someone's hand-made POST.
+/// `POST /page/reset`: `/reset` (refused alike), then back to the page.
 async fn form_reset(ctx: ControlContext) -> HttpResponse {
     ctx.reset();
     see_other("/?reset=1")

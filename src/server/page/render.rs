@@ -1,7 +1,5 @@
-//! The page as HTML: `assets/lab.html` filled with the page's view. askama
-//! checks the template when the crate compiles and escapes every value but
-//! the embedded CSS and JavaScript; the page stays an `.html` file a
-//! student can read as the browser gets it.
+//! The page as HTML: `assets/lab.html`, checked by askama when the crate
+//! compiles, with every value but the CSS and JavaScript escaped.
 
 use actix_web::web;
 use askama::Template;
@@ -10,8 +8,7 @@ use serde::Deserialize;
 use super::view::PageView;
 use crate::server::probe_log::ProbeLog;
 
-/// `assets/lab.html` with what it shows. Without `--control` the page offers
-/// no reset, and its note says why.
+/// `assets/lab.html` with what it shows; without `--control`, no reset.
 #[derive(Template)]
 #[template(path = "lab.html", config = "src/assets/askama.toml")]
 struct LabPage<'a> {
@@ -47,10 +44,9 @@ impl Pressed {
         let query = web::Query::<PageQuery>::from_query(query)
             .map(web::Query::into_inner)
             .unwrap_or_default();
-        if let Some(number) = query.number.and_then(|n| n.parse::<u8>().ok()) {
-            if number < 100 {
-                return Pressed::Number(number);
-            }
+        let number = query.number.and_then(|n| n.parse::<u8>().ok());
+        if let Some(number) = number.filter(|&number| number < 100) {
+            return Pressed::Number(number);
         }
         if let Some(trace_id) = query.failed {
             return Pressed::Failed(Some(trace_id).filter(|id| looks_like_trace_id(id)));
@@ -91,8 +87,7 @@ pub(super) fn render(
     host: &str,
     control: bool,
 ) -> askama::Result<String> {
-    // Anyone can type `/?reset=1`: without control it would claim a reset
-    // that cannot have happened.
+    // Without control, `/?reset=1` would claim a reset that never happened.
     let outcome = match outcome {
         Pressed::Reset if !control => &Pressed::Nothing,
         other => other,
@@ -119,7 +114,7 @@ mod tests {
     use crate::server::lesson::Rule;
     use crate::server::mode::HealthMode;
     use crate::server::probe_log::{ProbeAnswer, ProbeRecord, Prober};
-    use crate::server::snapshot::Snapshot;
+    use crate::server::state::Snapshot;
 
     #[test]
     fn the_query_shows_only_what_the_forms_put_there() {

@@ -1,13 +1,12 @@
-//! What the page shows, in words, made once from one [`Snapshot`] so the
-//! page reads the same with and without JavaScript: `/page/state`'s JSON,
-//! and what the rendering reads.
+//! What the page shows in words, from one [`Snapshot`]: `/page/state`'s JSON
+//! and what the HTML reads, so both read the same.
 
 use serde::Serialize;
 
 use crate::server::lesson::Rule;
 use crate::server::mode::HealthMode;
-use crate::server::probe_log::{ProbeAnswer, ProbeRecord, Prober};
-use crate::server::snapshot::Snapshot;
+use crate::server::probe_log::ProbeRecord;
+use crate::server::state::Snapshot;
 use crate::util::time::{rfc3339_nano_utc, time_of_day};
 
 /// The snapshot's fields, then the page's sentences and the timeline's rows.
@@ -46,11 +45,7 @@ impl PageView {
     pub fn of(state: Snapshot) -> Self {
         let why = why_unhealthy(state.rule, state.marked);
         PageView {
-            status_text: if state.healthy {
-                "Healthy"
-            } else {
-                "Unhealthy"
-            },
+            status_text: ["Unhealthy", "Healthy"][usize::from(state.healthy)],
             status_detail: status_detail(state.mode, state.healthy, why),
             calls_text: calls_text(state.calls, state.fail_after),
             probes: state.probes.iter().rev().map(row).collect(),
@@ -108,12 +103,9 @@ fn calls_text(calls: u64, fail_after: u64) -> String {
 }
 
 fn row(record: &ProbeRecord) -> ProbeRow {
-    let result = match record.answer {
-        ProbeAnswer::Ok => "200 OK",
-        ProbeAnswer::Fail => "500 failed",
-        ProbeAnswer::Hang => "no answer",
-    };
-    let (who, hint) = who(record.prober);
+    // In the order of `ProbeAnswer`: ok, fail, hang.
+    let result = ["200 OK", "500 failed", "no answer"][record.answer as usize];
+    let (who, hint) = record.prober.who();
     ProbeRow {
         at: rfc3339_nano_utc(record.at),
         time: time_of_day(record.at),
@@ -126,20 +118,10 @@ fn row(record: &ProbeRecord) -> ProbeRow {
     }
 }
 
-/// Docker's check is whatever program the HEALTHCHECK runs: the hint says so.
-fn who(prober: Prober) -> (&'static str, &'static str) {
-    match prober {
-        Prober::Curl => ("curl", "Docker's check in v2, or someone's curl"),
-        Prober::NumbersApiHealthcheck => ("numbers-api healthcheck", "Docker's check in v3"),
-        Prober::KubeProbe => ("kube-probe", "a Kubernetes kubelet"),
-        Prober::Browser => ("a browser", "someone opened /health"),
-        Prober::Other => ("other", "an unknown User-Agent"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::probe_log::{ProbeAnswer, Prober};
 
     #[test]
     fn the_detail_says_what_health_answers_and_why() {

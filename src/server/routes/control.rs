@@ -1,8 +1,5 @@
-//! The control API, so a teacher can break the service on cue:
-//! `GET /control/health` shows the state as JSON, `POST /control/health`
-//! with `{"mode":"hang"}` (or plain `hang`) switches the health mode. With
-//! `--control false` both answer 403, reading too: one rule for the whole
-//! API is simpler to teach.
+//! The control API: `GET /control/health` shows the state, `POST` with `{"mode":"hang"}`
+//! (or plain `hang`) switches the health mode; both answer 403 with `--control false`.
 
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -25,8 +22,7 @@ struct ModeRequest {
     mode: String,
 }
 
-/// Reads a mode from a request body: `{"mode":"slow=500"}`, a JSON string
-/// `"slow=500"`, or the bare text `slow=500`.
+/// A mode from a body: `{"mode":"slow=500"}`, `"slow=500"` or `slow=500`.
 pub fn parse_body(body: &[u8]) -> Result<HealthMode, String> {
     if body.len() > MAX_BODY {
         return Err(format!("the body is over {MAX_BODY} bytes"));
@@ -45,21 +41,15 @@ pub fn parse_body(body: &[u8]) -> Result<HealthMode, String> {
     mode.parse()
 }
 
-fn current(ctx: &ControlContext) -> HttpResponse {
+async fn show(ctx: ControlContext) -> HttpResponse {
     HttpResponse::Ok().json(ctx.snapshot())
 }
 
-async fn show(ctx: ControlContext) -> HttpResponse {
-    current(&ctx)
-}
-
 async fn change(ctx: ControlContext, body: web::Bytes) -> Result<HttpResponse, ApiError> {
-    let mode = parse_body(&body).map_err(|detail| ApiError::BadRequest {
-        detail,
-        trace_id: ctx.trace_id,
-    })?;
+    let trace_id = ctx.trace_id;
+    let mode = parse_body(&body).map_err(|detail| ApiError::BadRequest { detail, trace_id })?;
     ctx.set_mode(mode);
-    Ok(current(&ctx))
+    Ok(HttpResponse::Ok().json(ctx.snapshot()))
 }
 
 #[cfg(test)]

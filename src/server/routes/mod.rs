@@ -1,8 +1,5 @@
-//! The API's endpoints: `/rng`, `/health` (`/healthz` in the Kubernetes
-//! book), `/reset`, `/readyz` and `/metrics`; the [`control`] API and the
-//! lab page register their own. What each does is the state's; these only
-//! answer. Every path is declared through [`endpoint()`], which answers any
-//! other method with a 405; unknown paths answer 404.
+//! The API's endpoints: `/rng`, `/health` (`/healthz`), `/reset`, `/readyz`
+//! and `/metrics`. Other methods answer 405 ([`endpoint()`]), unknown paths 404.
 
 use std::time::Duration;
 
@@ -25,8 +22,7 @@ const HANG_LIMIT: Duration = Duration::from_secs(3600);
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(endpoint("/rng").get(rng))
-        // One resource per path: a resource with several paths is matched by
-        // a regular expression, one path by a comparison.
+        // One resource per path: compared, not matched as a regex.
         .service(endpoint("/health").get(health))
         .service(endpoint("/healthz").get(health))
         .service(endpoint("/reset").get(reset).post(reset))
@@ -57,8 +53,7 @@ static TWO_DIGITS: [u8; 200] = {
     text
 };
 
-/// A number below 100 as text from a static table: on the hot path this
-/// saves the allocation of `to_string`, which pays for the chunked framing.
+/// A number below 100 as text, without allocating on the hot path.
 fn digits(number: u8) -> &'static [u8] {
     let n = usize::from(number.min(99));
     let start = if n < 10 { 2 * n + 1 } else { 2 * n };
@@ -73,14 +68,11 @@ async fn reset(ctx: ControlContext) -> Kestrel {
 
 /// `Ok` while healthy, else a 500; each request is a probe, recorded once.
 async fn health(ctx: Context, req: HttpRequest) -> Kestrel {
-    let path = if req.path() == "/healthz" {
-        "/healthz"
-    } else {
-        "/health"
-    };
+    let path = ["/health", "/healthz"][usize::from(req.path() == "/healthz")];
     let user_agent = req.headers().get(header::USER_AGENT);
     let prober = Prober::from_user_agent(user_agent.and_then(|v| v.to_str().ok()));
-    let healthy = match ctx.answer_probe() {
+    let (healthy, delay) = match ctx.budget.answer_probe() {
+        Verdict::Answer { healthy, delay } => (healthy, delay),
         Verdict::Hang => {
             log::debug!("Health check hangs without an answer (mode hang)");
             // Recorded as it arrives: it will never be answered, nor exit.
@@ -89,15 +81,12 @@ async fn health(ctx: Context, req: HttpRequest) -> Kestrel {
             let trace_id = ctx.trace_id;
             return Kestrel(Err(ApiError::Unhealthy { trace_id }));
         }
-        Verdict::Answer { healthy, delay } => {
-            if !delay.is_zero() {
-                let ms = delay.as_millis();
-                log::debug!("Health check: answering in {ms}ms (mode slow)");
-                actix_web::rt::time::sleep(delay).await;
-            }
-            healthy
-        }
     };
+    if !delay.is_zero() {
+        let ms = delay.as_millis();
+        log::debug!("Health check: answering in {ms}ms (mode slow)");
+        actix_web::rt::time::sleep(delay).await;
+    }
     Kestrel(if healthy {
         log::debug!("Health check: Ok");
         ctx.record_probe(path, prober, ProbeAnswer::Ok);

@@ -1,9 +1,5 @@
-//! Docker's health-check rules, as its daemon applies them, so `numbers-api
-//! watch` can show a class what Docker will decide without Docker: the
-//! status starts `starting`; a probe that exits 0 makes it `healthy` and
-//! ends the failing streak; `retries` failures in a row make it
-//! `unhealthy`, but failures while still starting inside the start period
-//! do not count; a zero setting means Docker's default.
+//! Docker's health-check rules without Docker, for `watch`: `starting` until a probe passes
+//! (`healthy`); `retries` failed in a row make it `unhealthy`, unless starting in the start period.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -46,12 +42,12 @@ impl Rules {
     /// The rules Docker applies for these settings: a zero means the default.
     pub fn with_defaults(self) -> Self {
         let default = Self::default();
-        let or = |value: Duration, default| Some(value).filter(|v| !v.is_zero()).unwrap_or(default);
+        let or = |value: Duration, default| if value.is_zero() { default } else { value };
         Self {
             interval: or(self.interval, default.interval),
             timeout: or(self.timeout, default.timeout),
             retries: Some(self.retries)
-                .filter(|&n| n != 0)
+                .filter(|&n| n > 0)
                 .unwrap_or(default.retries),
             start_period: or(self.start_period, default.start_period),
             start_interval: or(self.start_interval, default.start_interval),
@@ -59,9 +55,10 @@ impl Rules {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    #[default]
     Starting,
     Healthy,
     Unhealthy,
@@ -73,11 +70,7 @@ impl Status {
 
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Status::Starting => "starting",
-            Status::Healthy => "healthy",
-            Status::Unhealthy => "unhealthy",
-        })
+        f.write_str(["starting", "healthy", "unhealthy"][*self as usize])
     }
 }
 
@@ -116,16 +109,14 @@ impl ProbeResult {
 
     /// The result Docker records for a probe it had to stop.
     pub fn timed_out(start: SystemTime, end: SystemTime, timeout: Duration) -> Self {
-        let output = format!(
-            "Health check exceeded timeout ({})",
-            crate::util::duration::format(timeout)
-        );
+        let timeout = crate::util::duration::format(timeout);
+        let output = format!("Health check exceeded timeout ({timeout})");
         Self::new(start, end, -1, &output)
     }
 }
 
 /// `State.Health`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContainerHealth {
     pub status: Status,
     pub failing_streak: u32,
@@ -150,19 +141,8 @@ struct ResultJson<'a> {
     output: &'a str,
 }
 
-impl Default for ContainerHealth {
-    fn default() -> Self {
-        Self {
-            status: Status::Starting,
-            failing_streak: 0,
-            log: VecDeque::new(),
-        }
-    }
-}
-
 impl ContainerHealth {
-    /// Applies one result; `since_start` is how long after the container
-    /// started the probe began. Returns the change of status, if any.
+    /// Applies one result of a probe begun `since_start`; the change, if any.
     pub fn record(
         &mut self,
         result: ProbeResult,
@@ -175,16 +155,14 @@ impl ContainerHealth {
             self.log.pop_front();
         }
         self.log.push_back(result);
+        let grace = self.status == Status::Starting && since_start < rules.start_period;
         if passed {
             self.failing_streak = 0;
             self.status = Status::Healthy;
-        } else {
-            let grace = self.status == Status::Starting && since_start < rules.start_period;
-            if !grace {
-                self.failing_streak += 1;
-                if self.failing_streak >= rules.with_defaults().retries {
-                    self.status = Status::Unhealthy;
-                }
+        } else if !grace {
+            self.failing_streak += 1;
+            if self.failing_streak >= rules.with_defaults().retries {
+                self.status = Status::Unhealthy;
             }
         }
         (before != self.status).then_some((before, self.status))
@@ -199,8 +177,7 @@ impl ContainerHealth {
         }
     }
 
-    /// `State.Health` as `docker inspect` prints it (4-space indents), times
-    /// in the local zone as the daemon stamps them.
+    /// `State.Health` as `docker inspect` prints it, times in the local zone.
     pub fn to_inspect_json(&self) -> String {
         self.to_inspect_json_in(&local_zone())
     }
@@ -230,23 +207,14 @@ impl ContainerHealth {
     }
 }
 
-/// Caps output as Docker does: the first [`MAX_OUTPUT`] bytes and "...";
-/// a character cut in two reads as one U+FFFD per stray byte, as Go writes it.
+/// The first [`MAX_OUTPUT`] bytes and "...", a cut character as U+FFFDs (Go's).
 fn cap_output(output: &str) -> String {
     if output.len() <= MAX_OUTPUT {
         return output.to_string();
     }
-    let mut whole = MAX_OUTPUT;
-    while !output.is_char_boundary(whole) {
-        whole -= 1;
-    }
-    let mut capped = String::with_capacity(MAX_OUTPUT + 8);
-    capped.push_str(&output[..whole]);
-    for _ in whole..MAX_OUTPUT {
-        capped.push(char::REPLACEMENT_CHARACTER);
-    }
-    capped.push_str("...");
-    capped
+    let whole = output.floor_char_boundary(MAX_OUTPUT);
+    let cut = "\u{FFFD}".repeat(MAX_OUTPUT - whole);
+    format!("{}{cut}...", &output[..whole])
 }
 
 #[cfg(test)]
