@@ -552,6 +552,9 @@ cmd_exec() {
         lab="/home/$STUDENT"
       elif ! mountpoint -q "$lab"; then
         mkdir -p "$lab" && mount --bind "/host$dir" "$lab"
+      elif [ "$(stat -c %d:%i "$lab")" != "$(stat -c %d:%i "/host$dir")" ]; then
+        # The folder was removed and made again since it was bound here.
+        umount -l "$lab" && mount --bind "/host$dir" "$lab"
       fi
       uid="$(id -u "$STUDENT")"; run="/run/user/$uid"
       [ -d "$run" ] || { mkdir -p "$run" && chown "$STUDENT:" "$run" && chmod 0700 "$run"; }
