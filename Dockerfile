@@ -34,8 +34,8 @@ ARG ARCHES
 # needs 1.95), gcc to link, and setcap (libcap2-bin) for the capability
 # below. For each platform other than the machine's, also that platform's
 # Rust standard library and C library, and a linker for it. /etc/rust-targets
-# keeps what the builds below need: a line per platform, with its Rust
-# target and its linker.
+# keeps a line per platform, with its Rust target and its linker;
+# /etc/rust-env, made from it, the cargo flags and linkers the builds use.
 # This layer comes before the sources, so it is fetched once and cached.
 RUN build="$(dpkg --print-architecture)" \
  && packages="rustc-web cargo-web gcc libc6-dev libcap2-bin ca-certificates" \
