@@ -8,8 +8,11 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::dev::Server;
-use actix_web::{web, App, HttpServer};
+use actix_web::body::BoxBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::middleware::{from_fn, Next};
+use actix_web::{web, App, Error, HttpResponse, HttpServer};
 use tokio::sync::Notify;
 
 use crate::util::duration;
@@ -17,6 +20,12 @@ use crate::util::telemetry::LIFETIME;
 
 /// How long requests in flight may take after a signal (Docker waits 10 s).
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// The largest request head served, in bytes: the request line and the
+/// headers. actix-http refuses a larger head only while it arrives in
+/// pieces, so one read that brought a huge head whole would be served; this
+/// limit holds however the bytes arrive.
+pub const MAX_HEAD: usize = 64 * 1024;
 
 /// Ready or not (`/readyz`), and the exit asked for (`--exit-on-unhealthy`).
 #[derive(Debug, Default)]
@@ -82,17 +91,47 @@ pub fn build(
     shutdown_delay: Duration,
 ) -> io::Result<Bound> {
     let local_addr = listener.local_addr()?;
-    let server = HttpServer::new(move || App::new().configure(routes.clone()))
-        .workers(workers)
-        .disable_signals()
-        .shutdown_timeout(DRAIN_TIMEOUT.as_secs())
-        .listen(listener)?
-        .run();
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(from_fn(refuse_a_huge_head))
+            .configure(routes.clone())
+    })
+    .workers(workers)
+    .disable_signals()
+    .shutdown_timeout(DRAIN_TIMEOUT.as_secs())
+    .listen(listener)?
+    .run();
     Ok(Bound {
         server,
         local_addr,
         lifecycle,
         shutdown_delay,
+    })
+}
+
+/// 431, and the connection closed, for a head over [`MAX_HEAD`].
+async fn refuse_a_huge_head(
+    req: ServiceRequest,
+    next: Next<BoxBody>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    if head_size(&req) <= MAX_HEAD {
+        return next.call(req).await;
+    }
+    let refusal = HttpResponse::build(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE)
+        .force_close()
+        .finish();
+    Ok(req.into_response(refusal))
+}
+
+/// The head's size as sent: `METHOD URI HTTP/1.1` and `name: value` lines.
+fn head_size(req: &ServiceRequest) -> usize {
+    let target = req
+        .uri()
+        .path_and_query()
+        .map_or(1, |target| target.as_str().len());
+    let line = req.method().as_str().len() + target + 11;
+    req.headers().iter().fold(line, |size, (name, value)| {
+        size + name.as_str().len() + value.len() + 4
     })
 }
 

@@ -115,3 +115,23 @@ fn malformed_and_oversized_requests_get_a_4xx_and_the_server_keeps_serving() {
         assert_eq!(app.get("/rng").status, 200, "still serving after {name}");
     }
 }
+
+/// A head under actix-http's own 128 KiB buffer, sent in one write, reaches
+/// the routes whole: the server's limit (64 KiB) refuses it with 431 and
+/// closes; one under the limit is served.
+#[test]
+fn a_head_over_64_kib_is_refused_with_431_however_it_arrives() {
+    let app = spawn(Config::for_tests(0));
+    let request = |value: usize| {
+        format!(
+            "GET /rng HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: {}\r\n\r\n",
+            "a".repeat(value)
+        )
+    };
+
+    let over = raw_status(app.address, request(70 * 1024).as_bytes());
+    let under = raw_status(app.address, request(60 * 1024).as_bytes());
+
+    assert_eq!(over, "HTTP/1.1 431 Request Header Fields Too Large");
+    assert_eq!(under, "HTTP/1.1 200 OK");
+}

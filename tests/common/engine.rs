@@ -186,8 +186,11 @@ impl Engine {
     }
 
     /// Builds on one engine are serialised: two at once would compile the
-    /// same stage twice instead of sharing the cache.
-    pub fn build_lock(self) -> std::sync::MutexGuard<'static, ()> {
+    /// same stage twice instead of sharing the cache. Across processes too:
+    /// CI compiles each engine's build stage ahead (`.ci/run`) under the
+    /// same file lock, so a test that comes to the engine meanwhile waits
+    /// for that compile and then takes it from the cache.
+    pub fn build_lock(self) -> BuildLock {
         static HOST: Mutex<()> = Mutex::new(());
         static DOCKER26: Mutex<()> = Mutex::new(());
         static PODMAN: Mutex<()> = Mutex::new(());
@@ -202,8 +205,57 @@ impl Engine {
             Engine::Docker28 => &DOCKER28,
             Engine::Podman58 => &PODMAN58,
         };
-        lock.lock().unwrap_or_else(|e| e.into_inner())
+        let guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+        // Where root can write it; elsewhere the process's own lock is all.
+        let name = self.script_name().unwrap_or("host");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(format!("{BUILD_LOCKS}/numbers-api-build-{name}"))
+            .ok()
+            .filter(|file| file.lock().is_ok());
+        BuildLock {
+            _file: file,
+            _guard: guard,
+        }
     }
+}
+
+/// Where docker-bake.hcl tags the images unless told another registry.
+pub const REPOSITORY: &str = "localhost:5000/numbers-api";
+
+/// The teacher's three images for amd64 and arm64 (docker-bake.hcl), built
+/// once per test binary and kept in Docker 28's containerd store (`--load`
+/// rather than the teacher's `--push`), tagged `REPOSITORY:v1`, `:v2`, `:v3`.
+pub fn two_platform_images() {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let _serial = Engine::Docker28.build_lock();
+        let started = std::time::Instant::now();
+        let output = run_with_deadline(
+            &mut Engine::Docker28.shell("docker buildx bake --load"),
+            Duration::from_secs(30 * 60),
+        );
+        assert!(
+            output.status.success(),
+            "bake:\n{}",
+            super::recipe::text(&output)
+        );
+        println!(
+            "two-platform bake (cache or not) took {:?}",
+            started.elapsed()
+        );
+    });
+}
+
+/// Where the engines' build locks live, for `flock` in `.ci/run`.
+const BUILD_LOCKS: &str = "/run/lock";
+
+/// One engine's builds held for the caller until dropped.
+pub struct BuildLock {
+    _file: Option<std::fs::File>,
+    _guard: std::sync::MutexGuard<'static, ()>,
 }
 
 /// A word for `sh -c`: as it is when it is plain, else in single quotes.

@@ -3,9 +3,8 @@
 //! (docker-bake.hcl), which cross-compiles the arm64 binary, and run under
 //! emulation (qemu). What runs is the arm64 binary a Mac runs; what this
 //! cannot show is Docker Desktop's own virtual machine. (The student's page
-//! on arm64 is in tests/lab_walkthrough/readme.rs.)
+//! on arm64 is in tests/lab_walkthrough/docker.rs.)
 
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use crate::common::engine::Engine;
@@ -13,28 +12,7 @@ use crate::common::process::run_with_deadline;
 use crate::common::recipe::text;
 
 const ENGINE: Engine = Engine::Docker28;
-/// Where docker-bake.hcl tags the images unless told another registry.
-pub(crate) const REPOSITORY: &str = "localhost:5000/numbers-api";
-
-/// The three images for amd64 and arm64, built once per run and kept in
-/// Docker 28's containerd store (`--load` rather than the teacher's
-/// `--push`).
-pub(crate) fn two_platform_images() {
-    static BUILT: OnceLock<()> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        let _serial = ENGINE.build_lock();
-        let started = Instant::now();
-        let output = run_with_deadline(
-            &mut ENGINE.shell("docker buildx bake --load"),
-            Duration::from_secs(30 * 60),
-        );
-        assert!(output.status.success(), "bake:\n{}", text(&output));
-        println!(
-            "two-platform bake (cache or not) took {:?}",
-            started.elapsed()
-        );
-    });
-}
+pub(crate) use crate::common::engine::{two_platform_images, REPOSITORY};
 
 /// `docker <args>` on Docker 28, which must succeed; its output, trimmed.
 fn docker(args: &[&str]) -> String {

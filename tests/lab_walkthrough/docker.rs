@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use super::clone::{clone_this_checkout, parent_for};
 use crate::common::docker::engine_or_skip;
 use crate::common::docs::{page, Page, Step};
-use crate::common::engine::Engine;
-use crate::common::recipe::{run_and_compare, run_ok, Ports, Shell};
+use crate::common::engine::{two_platform_images, Engine, REPOSITORY};
+use crate::common::recipe::{run_and_compare, run_ok, text, Ports, Shell};
 use crate::common::table::wait_for_row;
 
 /// The sections a student follows, in order: getting the lab (the clone),
@@ -97,14 +97,18 @@ fn the_student_page_runs_as_written_on_docker_28() {
     walk(Shell::on(Engine::Docker28, Ports::as_written()));
 }
 
-/// The same page as an Apple Silicon Mac runs it: every image built for
-/// arm64 (cross-compiled) and every container an arm64 one, here under
-/// emulation (qemu), on Docker 28.
+/// The same page as an Apple Silicon Mac runs it in a class whose teacher
+/// hands out the images: every container an arm64 one, here under
+/// emulation (qemu), on Docker 28, at the image's own timing. Each
+/// `docker build` takes the teacher's image instead (docker-bake.hcl,
+/// which cross-compiles arm64 beside amd64): a Mac's own build compiles
+/// natively, which here would put the compiler under emulation.
 #[test]
-fn the_student_page_runs_as_written_on_arm64() {
+fn the_student_page_runs_as_written_on_arm64_with_the_teachers_images() {
     if !Engine::Docker28.available_or_skip("the student's page on arm64") {
         return;
     }
+    two_platform_images();
     let _page = docker_28_page_lock();
     walk(Shell::on(Engine::Docker28, Ports::as_written()).for_platform("linux/arm64"));
 }
@@ -129,7 +133,9 @@ fn walk(mut shell: Shell) {
 
     for step in &steps[2..] {
         let command = step.command.as_str();
-        if command.starts_with("docker build") {
+        if command.starts_with("docker build") && shell.platform().is_some() {
+            take_the_teachers_image(&mut shell, command);
+        } else if command.starts_with("docker build") {
             run_ok(&mut shell, step, Duration::from_secs(30 * 60));
         } else if command.starts_with("docker compose up") || command == "docker compose down" {
             run_ok(&mut shell, step, Duration::from_secs(5 * 60));
@@ -188,6 +194,26 @@ fn walk(mut shell: Shell) {
     // the clone itself.
     drop(shell);
     let _ = std::fs::remove_dir_all(&parent);
+}
+
+/// `docker build -t TAG [-f FILE] .` done the classroom's way: the bake's
+/// image of that Dockerfile (both platforms under one tag) tagged TAG.
+fn take_the_teachers_image(shell: &mut Shell, command: &str) {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let after = |flag: &str| {
+        let at = words.iter().position(|w| *w == flag)?;
+        words.get(at + 1).copied()
+    };
+    let tag = after("-t").unwrap_or_else(|| panic!("`{command}` names no tag"));
+    let version = match after("-f").map(|file| file.trim_start_matches("./")) {
+        None | Some("Dockerfile") => "v1",
+        Some("Dockerfile.v2") => "v2",
+        Some("Dockerfile.v3") => "v3",
+        Some(other) => panic!("`{command}`: the bake builds no image of {other}"),
+    };
+    let tagging = format!("docker tag {REPOSITORY}:{version} {tag}");
+    let output = shell.run(&tagging, Duration::from_secs(60));
+    assert!(output.status.success(), "`{tagging}`:\n{}", text(&output));
 }
 
 /// The container a `docker run` started holds the shell's platform's
