@@ -118,7 +118,7 @@ fn malformed_and_oversized_requests_get_a_4xx_and_the_server_keeps_serving() {
 
 /// A head under actix-http's own 128 KiB buffer, sent in one write, reaches
 /// the routes whole: the server's limit (64 KiB) refuses it with 431 and
-/// closes; one under the limit is served.
+/// closes; one under the limit is served. More than 96 headers: 431 too.
 #[test]
 fn a_head_over_64_kib_is_refused_with_431_however_it_arrives() {
     let app = spawn(Config::for_tests(0));
@@ -129,9 +129,17 @@ fn a_head_over_64_kib_is_refused_with_431_however_it_arrives() {
         )
     };
 
+    let many = format!(
+        "GET /rng HTTP/1.1\r\nHost: x\r\n{}\r\n",
+        (0..96).map(|i| format!("X-{i}: v\r\n")).collect::<String>()
+    );
+
     let over = raw_status(app.address, request(70 * 1024).as_bytes());
     let under = raw_status(app.address, request(60 * 1024).as_bytes());
+    let too_many = raw_status(app.address, many.as_bytes());
 
     assert_eq!(over, "HTTP/1.1 431 Request Header Fields Too Large");
     assert_eq!(under, "HTTP/1.1 200 OK");
+    // Host and 96 more: one over actix-http's limit of 96.
+    assert_eq!(too_many, "HTTP/1.1 431 Request Header Fields Too Large");
 }
