@@ -25,7 +25,7 @@ pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(1);
 /// headers. actix-http refuses a larger head only while it arrives in
 /// pieces, so one read that brought a huge head whole would be served; this
 /// limit holds however the bytes arrive.
-pub const MAX_HEAD: usize = 64 * 1024;
+const MAX_HEAD: usize = 64 * 1024;
 
 /// Ready or not (`/readyz`), and the exit asked for (`--exit-on-unhealthy`).
 #[derive(Debug, Default)]
@@ -109,30 +109,22 @@ pub fn build(
     })
 }
 
-/// 431, and the connection closed, for a head over [`MAX_HEAD`].
+/// 431, and the connection closed, for a head over [`MAX_HEAD`]: the
+/// request line (`METHOD URI HTTP/1.1`) and the `name: value` lines.
 async fn refuse_a_huge_head(
     req: ServiceRequest,
     next: Next<BoxBody>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    if head_size(&req) <= MAX_HEAD {
+    let target = req.uri().path_and_query().map_or(1, |t| t.as_str().len());
+    let line = req.method().as_str().len() + target + 11;
+    let head = req.headers().iter().fold(line, |size, (name, value)| {
+        size + name.as_str().len() + value.len() + 4
+    });
+    if head <= MAX_HEAD {
         return next.call(req).await;
     }
-    let refusal = HttpResponse::build(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE)
-        .force_close()
-        .finish();
-    Ok(req.into_response(refusal))
-}
-
-/// The head's size as sent: `METHOD URI HTTP/1.1` and `name: value` lines.
-fn head_size(req: &ServiceRequest) -> usize {
-    let target = req
-        .uri()
-        .path_and_query()
-        .map_or(1, |target| target.as_str().len());
-    let line = req.method().as_str().len() + target + 11;
-    req.headers().iter().fold(line, |size, (name, value)| {
-        size + name.as_str().len() + value.len() + 4
-    })
+    let mut refusal = HttpResponse::build(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE);
+    Ok(req.into_response(refusal.force_close().finish()))
 }
 
 impl Bound {

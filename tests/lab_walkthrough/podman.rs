@@ -65,14 +65,7 @@ fn run(shell: &mut Shell, steps: &[Step]) {
             // Podman 5.4, as root and as the user, loads it.
             build_on_5_8_and_load(shell.engine, step);
         } else if command.starts_with("podman build") {
-            let _serial = shell.engine.build_lock();
-            let output = run_ok(shell, step, Duration::from_secs(30 * 60));
-            // Without --format docker the health check would be gone.
-            assert!(
-                !text(&output).contains("HEALTHCHECK is not supported"),
-                "`{command}` dropped the health check:\n{}",
-                text(&output)
-            );
+            build_keeping_the_health_check(shell, step);
         } else if command == "podman ps" {
             // Podman prints no IPv6 side: the page's row is what it prints.
             wait_for_row(shell, step, "NAMES", true, Duration::from_secs(60));
@@ -136,21 +129,24 @@ fn run_page_on(engine: Engine, (name, section): (&str, Option<&str>)) {
     run(&mut shell, &steps);
 }
 
+/// Runs a page's `podman build` on the shell's engine, one build at a time.
+fn build_keeping_the_health_check(shell: &mut Shell, step: &Step) {
+    let _serial = shell.engine.build_lock();
+    let output = run_ok(shell, step, Duration::from_secs(30 * 60));
+    // Without --format docker the health check would be gone.
+    assert!(
+        !text(&output).contains("HEALTHCHECK is not supported"),
+        "`{}` dropped the health check:\n{}",
+        step.command,
+        text(&output)
+    );
+}
+
 /// Runs a page's `podman build` on Podman 5.8 (the build lock shares it
 /// with the test that runs the pages there), then moves the image it tags
 /// into `engine`'s storage with `podman save` and `podman load`.
 fn build_on_5_8_and_load(engine: Engine, step: &Step) {
-    let mut builder = Shell::on(Engine::Podman58, Ports::as_written());
-    {
-        let _serial = Engine::Podman58.build_lock();
-        let output = run_ok(&mut builder, step, Duration::from_secs(30 * 60));
-        assert!(
-            !text(&output).contains("HEALTHCHECK is not supported"),
-            "`{}` dropped the health check:\n{}",
-            step.command,
-            text(&output)
-        );
-    }
+    build_keeping_the_health_check(&mut Shell::on(Engine::Podman58, Ports::as_written()), step);
     let tag = step
         .command
         .split_whitespace()
